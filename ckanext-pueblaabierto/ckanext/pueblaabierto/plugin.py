@@ -1,0 +1,5 @@
+import ckan.plugins as p
+
+
+class PueblaAbiertoPlugin(p.SingletonPlugin):
+    pass

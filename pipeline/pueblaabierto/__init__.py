@@ -1,0 +1,1 @@
+"""FORM.317 pipeline: template, validation and publication of Puebla's open data."""

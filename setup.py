@@ -1,0 +1,59 @@
+"""One install for the whole product: the CKAN plugin, the FORM.317 pipeline and its CLI.
+
+The source folders follow the design card (``ckanext-pueblaabierto/``, ``pipeline/``,
+``schemas/``); ``package_dir`` maps them to importable packages:
+
+* ``ckanext.pueblaabierto`` — the CKAN 2.11 plugin,
+* ``pueblaabierto`` — the pipeline library and the ``pueblaabierto`` command,
+* ``pueblaabierto.schemas`` — scheming YAML, Table Schemas and vocabularies, shared by both.
+"""
+
+from pathlib import Path
+
+from setuptools import setup
+
+HERE = Path(__file__).parent
+
+
+def read_requirements(name: str) -> list[str]:
+    lines = (HERE / "requirements" / name).read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+setup(
+    name="pueblaabierto",
+    version="0.1.0",
+    description="Portal y flujo de publicación de datos abiertos del Municipio de Puebla (CKAN 2.11)",
+    long_description=(HERE / "README.md").read_text(encoding="utf-8"),
+    long_description_content_type="text/markdown",
+    license="AGPL-3.0-or-later",
+    python_requires=">=3.10",
+    package_dir={
+        "ckanext": "ckanext-pueblaabierto/ckanext",
+        "pueblaabierto": "pipeline/pueblaabierto",
+        "pueblaabierto.schemas": "schemas",
+    },
+    packages=[
+        "ckanext",
+        "ckanext.pueblaabierto",
+        "pueblaabierto",
+        "pueblaabierto.schemas",
+    ],
+    include_package_data=True,
+    package_data={
+        "ckanext.pueblaabierto": ["templates/**/*", "public/**/*", "i18n/**/*", "migration/**/*", "config_declaration.yaml"],
+        "pueblaabierto.schemas": ["*.yaml", "*.json", "table_schemas/*.json"],
+    },
+    # The ckan wheel declares no dependencies, so its pins are part of ours.
+    install_requires=read_requirements("base.txt") + read_requirements("ckan.txt"),
+    extras_require={"test": read_requirements("test.txt")},
+    entry_points={
+        "console_scripts": [
+            "pueblaabierto = pueblaabierto.cli:main",
+        ],
+        "ckan.plugins": [
+            "pueblaabierto = ckanext.pueblaabierto.plugin:PueblaAbiertoPlugin",
+        ],
+    },
+    zip_safe=False,
+)
