@@ -7,9 +7,10 @@ as Excel shows them, or the data file) and *how to fix it* (``suggestion``), in 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from enum import Enum
-from typing import Any, Iterable
+from typing import Any
 
 
 class Severity(str, Enum):
