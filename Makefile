@@ -1,0 +1,42 @@
+# Puebla Abierto — the two commands of the README, plus helpers.
+#   make portal   levanta el portal con datos de ejemplo en http://127.0.0.1:5000
+#   make test     corre todas las pruebas
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: portal test stop status install lint clean
+
+portal: install
+	@$(BIN)/python -m ckanext.pueblaabierto.embedded portal
+
+test: install
+	@$(BIN)/python -m ckanext.pueblaabierto.embedded test-env
+	$(BIN)/ruff check .
+	$(BIN)/pytest --ckan-ini .var/test.ini
+
+stop:
+	@if [ -x $(BIN)/python ]; then $(BIN)/python -m ckanext.pueblaabierto.embedded stop; fi
+
+status: install
+	@$(BIN)/python -m ckanext.pueblaabierto.embedded status
+
+lint: install
+	$(BIN)/ruff check .
+
+install: $(STAMP)
+
+$(STAMP): setup.py requirements/base.txt requirements/ckan.txt requirements/test.txt requirements/constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null || { \
+	  echo "Error: se necesita Python 3.10 o posterior como '$(PYTHON)'. Instálelo o use: make PYTHON=python3.11 ..." >&2; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
+	  echo "Error: no se pudo crear el entorno virtual .venv. En Debian/Ubuntu instale: apt-get install python3-venv" >&2; exit 1; }
+	@echo "==> Instalando dependencias en .venv (la primera vez tarda unos minutos)"
+	@$(BIN)/pip install -q --disable-pip-version-check --upgrade pip setuptools wheel
+	@$(BIN)/pip install -q --disable-pip-version-check -c requirements/constraints.txt -e '.[test]' || { \
+	  echo "Error: falló la instalación de dependencias (vea arriba). psycopg2 necesita gcc y libpq-dev: apt-get install build-essential libpq-dev" >&2; exit 1; }
+	@touch $(STAMP)
+
+clean: stop
+	rm -rf .var

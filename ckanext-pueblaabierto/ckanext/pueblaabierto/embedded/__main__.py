@@ -1,0 +1,175 @@
+"""``python -m ckanext.pueblaabierto.embedded portal|stop|test-env|status``.
+
+The commands behind ``make portal``, ``make stop`` and ``make test``. Every failure a person
+can fix ends with a Spanish message saying what to do, never with a traceback.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from functools import wraps
+
+import click
+
+from . import credentials, settings
+from .environment import DatabasePair, Embedded
+from .errors import SetupError
+
+PORTAL_DATABASES = DatabasePair(main="ckan", datastore="datastore")
+TEST_DATABASES = DatabasePair(main="ckan_test", datastore="datastore_test")
+
+
+def _step(message: str) -> None:
+    click.secho(f"==> {message}", fg="cyan", err=True)
+
+
+def friendly_errors(command):
+    @wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except SetupError as error:
+            click.secho(f"\nError: {error}", fg="red", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+@click.group()
+def main() -> None:
+    """Entorno local de Puebla Abierto (PostgreSQL y Redis propios del proyecto, sin Solr)."""
+
+
+def _sysadmin_is_current(env: Embedded, known: dict[str, str]) -> bool:
+    """True when .var/credentials still matches the database (the account and its token exist)."""
+    jti = credentials.token_id(known.get("CKAN_API_TOKEN", ""))
+    if not jti or known.get("CKAN_PASSWORD") != env.secrets["sysadmin_password"]:
+        return False
+    conn = env.postgres.connect(PORTAL_DATABASES.main)
+    with conn.cursor() as cur:
+        cur.execute(
+            'SELECT 1 FROM "user" u JOIN api_token t ON t.user_id = u.id '
+            "WHERE u.name = %s AND u.sysadmin AND u.state = 'active' AND t.id = %s",
+            (known.get("CKAN_SYSADMIN"), jti),
+        )
+        found = cur.fetchone() is not None
+    conn.close()
+    return found
+
+
+def _load_examples(site_url: str, token: str) -> None:
+    from pueblaabierto.cli import main as pipeline_cli
+
+    if "lote" not in pipeline_cli.commands:
+        click.secho("   (la carga de ejemplos llega con el comando «pueblaabierto lote»; se omite)", err=True)
+        return
+    folder = env_root() / "dataset_forms" / "ejemplos"
+    result = subprocess.run(
+        [str(shutil.which("pueblaabierto") or sys.executable), "lote", str(folder), "--ejemplos-demo"],
+        env={**__import__("os").environ, "CKAN_URL": site_url, "CKAN_API_TOKEN": token},
+    )
+    if result.returncode != 0:
+        click.secho(
+            "   Aviso: no todos los ejemplos se cargaron (vea el resumen de arriba). El portal sigue en marcha.",
+            fg="yellow",
+            err=True,
+        )
+
+
+def env_root():
+    from .paths import project_root
+
+    return project_root()
+
+
+@main.command()
+@click.option("--sin-ejemplos", is_flag=True, help="No cargar las solicitudes de ejemplo.")
+@friendly_errors
+def portal(sin_ejemplos: bool) -> None:
+    """Levanta el portal en http://127.0.0.1:5000 con los datos de ejemplo (Ctrl-C lo detiene)."""
+    env = Embedded()
+    site_url = f"http://{settings.CKAN_HOST}:{settings.CKAN_PORT}"
+    _step("Servicios: PostgreSQL y Redis propios del proyecto (.var/)")
+    env.start_services()
+    _step("Bases de datos de CKAN y del DataStore")
+    env.ensure_databases(PORTAL_DATABASES)
+    _step(f"Configuración de CKAN ({env.paths.ckan_ini})")
+    env.write_ini(env.paths.ckan_ini, PORTAL_DATABASES, site_url=site_url, plugins=settings.PLUGINS)
+    _step("Tablas de CKAN y de los plugins")
+    env.init_ckan_database(env.paths.ckan_ini)
+    known = credentials.read(env.paths.credentials)
+    if not _sysadmin_is_current(env, known):
+        _step("Cuenta de administración y token de API")
+        account = env.ensure_sysadmin(env.paths.ckan_ini)
+        known = {
+            "CKAN_URL": site_url,
+            "CKAN_SYSADMIN": account["name"],
+            "CKAN_PASSWORD": env.secrets["sysadmin_password"],
+            "CKAN_API_TOKEN": account["token"],
+        }
+        credentials.write(env.paths.credentials, known)
+    _step(f"Iniciando CKAN en {site_url}")
+    server = env.serve(env.paths.ckan_ini, settings.CKAN_PORT)
+    try:
+        env.wait_until_up(site_url, server)
+        if not sin_ejemplos:
+            _step("Cargando las solicitudes de ejemplo de dataset_forms/ejemplos/")
+            _load_examples(site_url, known["CKAN_API_TOKEN"])
+        click.secho(
+            f"\nPuebla Abierto está en {site_url}\n"
+            f"  Usuario: {known['CKAN_SYSADMIN']}   Contraseña: {known['CKAN_PASSWORD']}\n"
+            f"  Token de API y demás datos: source {env.paths.credentials}\n"
+            "  Ctrl-C detiene CKAN; «make stop» detiene PostgreSQL y Redis.\n",
+            fg="green",
+            err=True,
+        )
+        server.wait()
+    except KeyboardInterrupt:
+        click.echo("\nDeteniendo CKAN...", err=True)
+    finally:
+        if server.poll() is None:
+            server.terminate()
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+
+
+@main.command()
+@friendly_errors
+def stop() -> None:
+    """Detiene PostgreSQL y Redis del proyecto."""
+    stopped = Embedded().stop_services()
+    click.echo(f"Detenidos: {', '.join(stopped)}." if stopped else "No había servicios en marcha.")
+
+
+@main.command("test-env")
+@friendly_errors
+def test_env() -> None:
+    """Prepara los servicios y bases de datos de prueba y escribe .var/test.ini."""
+    env = Embedded()
+    env.start_services()
+    env.ensure_databases(TEST_DATABASES)
+    env.write_ini(
+        env.paths.test_ini,
+        TEST_DATABASES,
+        site_url="http://test.ckan.net",
+        plugins=[],  # tests load the plugins they need (CKAN's with_plugins)
+        redis_db=1,
+        extra={"smtp.server": "127.0.0.1:25", "ckan.site_id": "test.ckan.net"},
+    )
+    click.echo(str(env.paths.test_ini))
+
+
+@main.command()
+def status() -> None:
+    """Dice qué servicios del proyecto están en marcha."""
+    env = Embedded()
+    for name, service in (("PostgreSQL", env.postgres), ("Redis", env.redis)):
+        click.echo(f"{name}: {'en marcha' if service.is_running() else 'detenido'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,2 @@
+class SetupError(Exception):
+    """A set-up step failed in a way the person can fix; the message says how (Spanish)."""

@@ -1,0 +1,71 @@
+"""Where the embedded runtime keeps its state (all under ``.var/``)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def project_root() -> Path:
+    """The repository root: PUEBLAABIERTO_ROOT, else the nearest folder holding setup.py."""
+    if os.environ.get("PUEBLAABIERTO_ROOT"):
+        return Path(os.environ["PUEBLAABIERTO_ROOT"]).resolve()
+    for folder in [Path.cwd(), *Path.cwd().parents]:
+        if (folder / "setup.py").exists() and (folder / "ckanext-pueblaabierto").is_dir():
+            return folder
+    return Path.cwd()
+
+
+@dataclass(frozen=True)
+class StatePaths:
+    root: Path
+
+    @property
+    def var(self) -> Path:
+        return self.root / ".var"
+
+    @property
+    def postgres_data(self) -> Path:
+        return self.var / "postgres"
+
+    @property
+    def run(self) -> Path:
+        """Sockets and pid files."""
+        return self.var / "run"
+
+    @property
+    def logs(self) -> Path:
+        return self.var / "log"
+
+    @property
+    def redis_data(self) -> Path:
+        return self.var / "redis"
+
+    @property
+    def storage(self) -> Path:
+        return self.var / "storage"
+
+    @property
+    def secrets(self) -> Path:
+        return self.var / "secrets.json"
+
+    @property
+    def ckan_ini(self) -> Path:
+        return self.var / "ckan.ini"
+
+    @property
+    def test_ini(self) -> Path:
+        return self.var / "test.ini"
+
+    @property
+    def credentials(self) -> Path:
+        return self.var / "credentials"
+
+    def ensure(self) -> None:
+        for folder in (self.var, self.run, self.logs, self.redis_data, self.storage):
+            folder.mkdir(parents=True, exist_ok=True)
+
+
+def state_paths() -> StatePaths:
+    return StatePaths(project_root())

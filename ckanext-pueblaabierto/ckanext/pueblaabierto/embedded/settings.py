@@ -1,0 +1,47 @@
+"""Ports, plugin list and CKAN options of the embedded default, in one place.
+
+The Docker deployment (docker/) uses the same plugin list; a test keeps them in step.
+"""
+
+from __future__ import annotations
+
+import os
+
+
+def _port(variable: str, default: int) -> int:
+    return int(os.environ.get(variable, default))
+
+
+PG_PORT = _port("PUEBLAABIERTO_PG_PORT", 55432)
+REDIS_PORT = _port("PUEBLAABIERTO_REDIS_PORT", 56379)
+CKAN_PORT = _port("PUEBLAABIERTO_CKAN_PORT", 5000)
+CKAN_HOST = "127.0.0.1"
+
+# Order matters to CKAN: our plugin first so its templates and schema win.
+PLUGINS = [
+    "pueblaabierto",
+    "activity",
+    "datastore",
+    "datatables_view",
+    "text_view",
+    "image_view",
+]
+
+SYSADMIN_NAME = "admin"
+SYSADMIN_EMAIL = "admin@pueblacapital.gob.mx"
+
+# Options every CKAN of ours runs with (embedded portal, tests, end-to-end server).
+COMMON_OPTIONS = {
+    "ckan.site_title": "Puebla Abierto",
+    "ckan.site_description": "Portal de datos abiertos del Municipio de Puebla",
+    "ckan.locale_default": "es",
+    "ckan.locales_offered": "es en",
+    "ckan.display_timezone": "America/Mexico_City",
+    "ckan.auth.create_user_via_web": "false",
+    "ckan.datastore.default_fts_lang": "spanish",
+    "ckan.datastore.sqlsearch.enabled": "true",
+    "ckan.views.default_views": "datatables_view image_view text_view",
+    "ckan.max_resource_size": "100",
+    "pueblaabierto.search.backend": "postgres",
+    "debug": "false",
+}

@@ -1,0 +1,27 @@
+"""Shared fixtures: CKAN's pytest plugin made to work with our plugin tables, and a live CKAN.
+
+`make test` runs pytest with ``--ckan-ini .var/test.ini`` (written by
+``python -m ckanext.pueblaabierto.embedded test-env``) against the project's private
+PostgreSQL and Redis, with their own test databases.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.live_ckan import live_ckan  # noqa: F401  (fixture)
+
+
+@pytest.fixture
+def clean_db(reset_db, migrate_db_for, with_plugins):
+    """CKAN's clean_db, plus the migrations of the loaded plugins.
+
+    CKAN's own fixture re-creates only core tables on its first call of a session, so plugin
+    tables (activity, ours) would be missing; re-applying their migrations is cheap and idempotent.
+    """
+    import ckan.plugins as p
+
+    reset_db()
+    for plugin in ("activity", "pueblaabierto"):
+        if p.plugin_loaded(plugin):
+            migrate_db_for(plugin)

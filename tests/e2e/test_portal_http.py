@@ -1,0 +1,49 @@
+"""The portal as people and programs reach it: over HTTP, in Spanish, without Solr."""
+
+from __future__ import annotations
+
+import requests
+
+
+def test_status_and_public_pages_answer_in_spanish(live_ckan):
+    status = requests.get(f"{live_ckan.url}/api/3/action/status_show", timeout=30).json()
+    assert status["success"] is True
+    assert status["result"]["ckan_version"] == "2.11.6"
+    assert "pueblaabierto" in status["result"]["extensions"]
+
+    for path in ("/", "/dataset/", "/organization/"):
+        response = requests.get(live_ckan.url + path, timeout=60)
+        assert response.status_code == 200, path
+        assert 'lang="es"' in response.text, path
+    assert "Conjuntos de datos" in requests.get(f"{live_ckan.url}/dataset/", timeout=60).text
+
+
+def test_developer_creates_and_finds_a_dataset_with_ckanapi(live_ckan):
+    api = live_ckan.api()
+    org = api.action.organization_create(name="tesoreria-e2e", title="Tesorería Municipal")
+    dataset = api.action.package_create(
+        name="presupuesto-e2e",
+        title="Presupuesto de egresos",
+        notes="Presupuesto aprobado por capítulo de gasto.",
+        owner_org=org["id"],
+    )
+
+    anonymous = live_ckan.api(token="")
+    found = anonymous.action.package_search(q="presupuesto")
+    assert [d["name"] for d in found["results"]] == ["presupuesto-e2e"]
+    assert found["count"] == 1
+
+    page = requests.get(f"{live_ckan.url}/dataset/{dataset['name']}", timeout=60)
+    assert page.status_code == 200
+    assert "Presupuesto de egresos" in page.text
+
+    orgs = requests.get(f"{live_ckan.url}/organization/", timeout=60)
+    assert "Tesorería Municipal" in orgs.text
+
+
+def test_wrong_token_is_refused(live_ckan):
+    import ckanapi
+    import pytest
+
+    with pytest.raises(ckanapi.NotAuthorized):
+        live_ckan.api(token="no-es-un-token").action.organization_create(name="no-debe-existir")

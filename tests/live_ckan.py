@@ -1,0 +1,69 @@
+"""A real CKAN served over HTTP, for end-to-end tests (``live_ckan`` fixture).
+
+It gets its own databases (``ckan_e2e`` + ``datastore_e2e``, created afresh each session), the
+same plugin list and options as the portal of ``make portal``, and runs ``ckan run`` on a free
+port, so tests talk to it exactly as developers and the pipeline do: through ckanapi over HTTP.
+"""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+
+import ckanapi
+import pytest
+
+from ckanext.pueblaabierto.embedded import settings
+from ckanext.pueblaabierto.embedded.environment import DatabasePair, Embedded
+
+E2E_DATABASES = DatabasePair(main="ckan_e2e", datastore="datastore_e2e")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class LiveCKAN:
+    url: str
+    token: str
+    sysadmin: str
+    config: Path
+    env: Embedded
+
+    def api(self, token: str | None = None) -> ckanapi.RemoteCKAN:
+        """A RemoteCKAN client; ``token=""`` gives an anonymous one."""
+        return ckanapi.RemoteCKAN(self.url, apikey=self.token if token is None else token)
+
+    def ckan(self, *args: str) -> str:
+        """Run a ``ckan`` CLI command against this instance's config."""
+        return self.env.ckan(*args, config=self.config)
+
+
+@pytest.fixture(scope="session")
+def live_ckan(tmp_path_factory) -> LiveCKAN:
+    env = Embedded()
+    env.start_services()
+    env.ensure_databases(E2E_DATABASES, recreate=True)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    config = env.write_ini(
+        env.paths.var / "e2e.ini",
+        E2E_DATABASES,
+        site_url=url,
+        plugins=settings.PLUGINS,
+        redis_db=2,
+    )
+    env.init_ckan_database(config)
+    account = env.ensure_sysadmin(config, password="e2e-Contrasena-1")
+    log_file = env.paths.logs / "e2e-ckan.log"
+    server = env.serve(config, port, log_file=log_file)
+    try:
+        env.wait_until_up(url, server)
+        yield LiveCKAN(url=url, token=account["token"], sysadmin=account["name"], config=config, env=env)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
