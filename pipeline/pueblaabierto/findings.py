@@ -28,9 +28,12 @@ class Finding:
     row: int | None = None  # 1-based, as Excel shows it
     column: str | None = None  # Excel letter ("F") for sheets, column name for data files
     file: str | None = None
-    # Personal-data findings carry the rows affected and a masked sample.
+    # Data findings carry the rows affected and a (masked, for personal data) sample.
     rows: tuple[int, ...] = field(default=())
     sample: str | None = None
+    # Aggregated data findings: how many cells/rows are affected in total (``rows`` may
+    # list only the first ones so a 100k-row file does not produce a 100k-long report).
+    count: int | None = None
 
     @property
     def is_error(self) -> bool:
