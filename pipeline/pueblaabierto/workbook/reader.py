@@ -160,6 +160,17 @@ def _read_sheet(sheet: spec.SheetSpec, actual: str, grid: Grid, findings: list[F
         for key, value in raw.items():
             _assign(record, sheet.field(key), value, findings)
         records.append(record)
+    if not records:
+        findings.append(
+            Finding(
+                code="hoja-vacia",
+                sheet=actual,
+                row=excel_header_row + 1,
+                column="A",
+                message=f"La pestaña «{actual}» no tiene ninguna fila llenada.",
+                suggestion=f"Llene al menos una fila debajo de los encabezados de la pestaña {sheet.name}.",
+            )
+        )
     return records
 
 

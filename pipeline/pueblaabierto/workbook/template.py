@@ -174,5 +174,5 @@ def _instructivo(ws: Worksheet) -> None:
             ws.cell(row=row, column=2, value=field.header).alignment = WRAP
             ws.cell(row=row, column=3, value=field.definition).alignment = WRAP
             ws.cell(row=row, column=4, value="Sí" if field.required else "No")
-    for letter, width in zip("ABCD", (22, 40, 80, 12)):
+    for letter, width in zip("ABCD", (22, 40, 80, 12), strict=True):
         ws.column_dimensions[letter].width = width

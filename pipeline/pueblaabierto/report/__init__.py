@@ -1,0 +1,1 @@
+"""Ways to show a validation Report to an enlace: terminal, JSON and HTML."""

@@ -1,0 +1,75 @@
+"""Validate a whole FORM.317 submission: the workbook, then every data file it names."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from pueblaabierto.errors import UnusableInput
+from pueblaabierto.findings import Finding, Report
+from pueblaabierto.progress import ProgressCallback
+from pueblaabierto.validation.allowlist import allowed_values, build_allow_list
+from pueblaabierto.validation.files import check_files
+from pueblaabierto.validation.metadata import check_metadata
+from pueblaabierto.workbook.reader import read_submission
+
+__all__ = ["validate_submission"]
+
+
+def validate_submission(
+    workbook: Path,
+    data_dir: Path | None = None,
+    progress: ProgressCallback | None = None,
+    *,
+    allowed: list[str] | None = None,
+) -> Report:
+    """Read ``workbook`` and check it and its files (in ``data_dir``, default: its folder).
+
+    Raises UnusableInput when the workbook (or the data folder) cannot be used at all.
+    """
+    data_dir = data_dir or workbook.parent
+    if not data_dir.is_dir():
+        raise UnusableInput(
+            "carpeta-no-encontrada",
+            f"No se encontró la carpeta de datos «{data_dir}».",
+            "Indique con --datos la carpeta donde están los archivos del formato.",
+        )
+    submission = read_submission(workbook)
+    report = Report()
+    report.extend(submission.findings)
+    report.extend(check_metadata(submission))
+    files = check_files(submission, data_dir)
+    report.extend(files.findings)
+
+    validate_file = _data_checks()
+    if validate_file is None:
+        return report
+    allow = build_allow_list(allowed_values({workbook.parent, data_dir}, allowed or []))
+    for recurso, path in files.resources:
+        try:
+            report.extend(
+                validate_file(
+                    path,
+                    formato=recurso.formato or "",
+                    terms=submission.terms_for(recurso.id_dataset),
+                    display_name=recurso.archivo or path.name,
+                    allow=allow,
+                    progress=progress,
+                )
+            )
+        except UnusableInput as exc:
+            report.add(replace(exc.to_finding(), file=recurso.archivo or path.name))
+    return report
+
+
+def _data_checks() -> Callable[..., list[Finding]] | None:
+    """The data-file checks, once ``pueblaabierto.data`` exists; metadata checks work without them."""
+    try:
+        module = importlib.import_module("pueblaabierto.data")
+    except ModuleNotFoundError as exc:
+        if exc.name == "pueblaabierto.data":
+            return None
+        raise
+    return getattr(module, "validate_resource_file", None)
