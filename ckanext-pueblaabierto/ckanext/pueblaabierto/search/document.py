@@ -1,0 +1,241 @@
+"""Turn a dataset dict into the search document stored in ``pueblaabierto_search``.
+
+The flattening follows ``ckan.lib.search.index.PackageSearchIndex.index_package`` so
+that field names are the ones CKAN, extensions and users already put in ``fq``
+(``tags``, ``groups``, ``organization``, ``res_format``, ``capacity``,
+``vocab_<name>``, ``extras_<key>``, ``res_extras_<key>``, ``permission_labels``...).
+Every scalar (or list of scalars) becomes a filterable field under its own key,
+so FORM.317 fields (``tema``, ``frecuencia``...) need no code here. Lists of dicts
+(e.g. the data dictionary ``diccionario``) only contribute text.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import ckan.lib.navl.dictization_functions as df
+import ckan.lib.plugins as lib_plugins
+import ckan.model as model
+from ckan.common import config
+from ckan.plugins import IPackageController, PluginImplementations
+from dateutil.parser import ParserError
+from dateutil.parser import parse as parse_date
+
+log = logging.getLogger(__name__)
+
+# Text weights (PostgreSQL ranks A > B > C > D). Fields not listed go to D.
+# Why: citizens searching "agua" expect datasets titled so first, then datasets
+# tagged/classified so (tags, FORM.317 ``tema``), then those that only mention it.
+WEIGHT_A = ("title",)
+WEIGHT_B = ("name", "tags", "tema", "groups_title", "organization_title")
+WEIGHT_C = ("notes",)
+
+# Keys never copied into ``fields``/text: bulky or internal.
+_SKIP_KEYS = {"data_dict", "validated_data_dict", "resources", "relationships_as_subject",
+              "relationships_as_object", "extras", "tags", "groups", "organization"}
+# Values of these keys are URLs or ids; searchable by field, not as words.
+_NO_TEXT_KEYS = {"id", "owner_org", "url", "res_url", "site_id", "permission_labels", "capacity",
+                 "state", "type", "dataset_type", "entity_type", "private", "metadata_created",
+                 "metadata_modified", "license_url", "creator_user_id", "index_id", "urls",
+                 "license_id", "isopen", "num_resources", "num_tags", "version"}
+
+
+@dataclass
+class SearchDocument:
+    package_id: str
+    name: str
+    title_sort: str
+    metadata_created: str | None
+    metadata_modified: str | None
+    validated_data_dict: str
+    data_dict: str
+    doc: dict[str, Any]
+    fields: dict[str, list[str]]
+    text: dict[str, str]  # weight letter -> text
+
+
+def _scalar_text(value: Any) -> str | None:
+    if value is None or isinstance(value, (dict, list, tuple)):
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for value in values:
+        seen.setdefault(value, None)
+    return list(seen)
+
+
+def _texts_in(value: Any) -> Iterable[str]:
+    """Every string inside a nested value (for lists of dicts such as diccionario)."""
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _texts_in(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _texts_in(item)
+    elif isinstance(value, str) and value:
+        yield value
+
+
+def _validated(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    """The dict package_show returns (with scheming fields) for search results."""
+    package_plugin = lib_plugins.lookup_package_plugin(pkg_dict.get("type"))
+    schema = package_plugin.show_package_schema()
+    validated, _errors = lib_plugins.plugin_validate(
+        package_plugin, {"model": model, "session": model.Session}, pkg_dict, schema, "package_show"
+    )
+    return validated
+
+
+def _iso(value: Any) -> str | None:
+    if not value:
+        return None
+    try:
+        parsed = parse_date(str(value))
+    except (ParserError, OverflowError, ValueError):
+        return None
+    text = parsed.isoformat()
+    return text if parsed.tzinfo else text + "Z"
+
+
+def flatten(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    """The Solr-like flat document CKAN would send to Solr (before plugins)."""
+    doc: dict[str, Any] = {}
+    for key, value in pkg_dict.items():
+        if key in _SKIP_KEYS:
+            continue
+        if key.endswith("_date"):
+            value = _iso(value)
+            if value is None:
+                continue
+        doc[key] = value
+
+    for extra in pkg_dict.get("extras") or []:
+        key, value = extra.get("key"), extra.get("value")
+        if not key:
+            continue
+        doc["extras_" + key] = value
+        doc.setdefault(key, value)
+
+    tags, vocab = [], {}
+    for tag in pkg_dict.get("tags") or []:
+        if tag.get("vocabulary_id"):
+            vocab_obj = model.Vocabulary.get(tag["vocabulary_id"])
+            vocab.setdefault("vocab_%s" % (vocab_obj.name if vocab_obj else tag["vocabulary_id"]), []).append(
+                tag["name"]
+            )
+        else:
+            tags.append(tag["name"])
+    doc["tags"] = tags
+    doc.update(vocab)
+
+    groups = pkg_dict.get("groups") or []
+    doc["groups"] = [g["name"] for g in groups]
+    doc["groups_title"] = [g.get("title") or g["name"] for g in groups]
+    org = pkg_dict.get("organization")
+    doc["organization"] = org["name"] if org else None
+    doc["organization_title"] = (org.get("title") or org["name"]) if org else None
+    doc["capacity"] = "private" if pkg_dict.get("private") else "public"
+
+    resource_keys = {"name": "res_name", "description": "res_description", "format": "res_format",
+                     "url": "res_url", "resource_type": "res_type"}
+    res_text: list[str] = []
+    for resource in pkg_dict.get("resources") or []:
+        for key, value in resource.items():
+            flat_key = resource_keys.get(key, "res_extras_" + key)
+            text = _scalar_text(value)
+            if text is None:
+                res_text.extend(_texts_in(value))
+                continue
+            doc.setdefault(flat_key, []).append(text)
+    doc["res_text"] = res_text
+
+    doc["entity_type"] = "package"
+    doc["dataset_type"] = pkg_dict.get("type")
+    doc["site_id"] = config.get("ckan.site_id")
+    title = pkg_dict.get("title")
+    if title:
+        doc["title"] = title.lstrip()
+        doc["title_string"] = doc["title"]
+    for key in ("metadata_created", "metadata_modified"):
+        if pkg_dict.get(key):
+            doc[key] = _iso(pkg_dict[key])
+    return doc
+
+
+def build(pkg_dict: dict[str, Any]) -> SearchDocument:
+    """Build the stored row for a package_show dict (``validate: False``)."""
+    pkg_dict = dict(pkg_dict)
+    validated = _validated(pkg_dict)
+    validated_json = json.dumps(validated, cls=df.MissingNullEncoder)
+    data_json = json.dumps(pkg_dict, cls=df.MissingNullEncoder)
+
+    doc = flatten(pkg_dict)
+    for plugin in PluginImplementations(IPackageController):
+        doc = plugin.before_dataset_index(doc)
+    assert doc, "Plugin must return non empty package dict on index"
+
+    # Like CKAN: labels decide visibility, so plugins cannot set them.
+    labels = lib_plugins.get_permission_labels()
+    dataset = model.Package.get(pkg_dict["id"])
+    doc["permission_labels"] = labels.get_dataset_labels(dataset) if dataset else []
+
+    fields: dict[str, list[str]] = {}
+    other_text: list[str] = []
+    for key, value in doc.items():
+        if isinstance(value, (list, tuple)):
+            values = [v for v in (_scalar_text(item) for item in value) if v is not None]
+            nested = [item for item in value if isinstance(item, (dict, list))]
+            if nested:
+                other_text.extend(_texts_in(nested))
+        else:
+            text = _scalar_text(value)
+            values = [text] if text is not None else []
+            if isinstance(value, dict):
+                other_text.extend(_texts_in(value))
+        if values:
+            fields[key] = _unique(values)
+
+    # Lists of dicts in the validated dict (scheming repeating subfields such as
+    # the FORM.317 data dictionary) are text, with the resources, at weight D.
+    for key, value in validated.items():
+        if key not in _SKIP_KEYS and key not in doc and isinstance(value, (list, dict)):
+            other_text.extend(_texts_in(value))
+
+    weighted: dict[str, list[str]] = {"A": [], "B": [], "C": [], "D": []}
+    for key, values in fields.items():
+        if key in _NO_TEXT_KEYS or key.startswith("extras_") or key == "title_string":
+            continue
+        if key in WEIGHT_A:
+            weighted["A"].extend(values)
+        elif key in WEIGHT_B or key.startswith("vocab_"):
+            weighted["B"].extend(values)
+        elif key in WEIGHT_C:
+            weighted["C"].extend(values)
+        else:
+            weighted["D"].extend(values)
+    weighted["D"].extend(other_text)
+    fields.pop("res_text", None)
+    doc.pop("res_text", None)
+
+    title = doc.get("title") or ""
+    return SearchDocument(
+        package_id=pkg_dict["id"],
+        name=pkg_dict.get("name") or "",
+        title_sort=title.strip().lower(),
+        metadata_created=pkg_dict.get("metadata_created"),
+        metadata_modified=pkg_dict.get("metadata_modified"),
+        validated_data_dict=validated_json,
+        data_dict=data_json,
+        doc=doc,
+        fields=fields,
+        text={weight: "\n".join(values) for weight, values in weighted.items()},
+    )

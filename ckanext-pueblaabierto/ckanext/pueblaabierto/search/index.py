@@ -1,0 +1,116 @@
+"""``PackageSearchIndex`` replacement that writes to ``pueblaabierto_search``.
+
+Writes go through ``model.Session``, so the index row commits (or rolls back)
+together with the dataset change that triggered it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import ckan.model as model
+import sqlalchemy as sa
+from ckan.common import config
+from ckan.lib.search.common import SearchIndexError
+from ckan.lib.search.index import SearchIndex
+
+from . import document
+
+log = logging.getLogger(__name__)
+
+TABLE = "pueblaabierto_search"
+
+# Both vectors: 'spanish' keeps stemming of accented words ("licitación" ~
+# "licitaciones"), the unaccented one matches queries typed without accents.
+_VECTOR_SQL = " || ".join(
+    f"setweight(to_tsvector('spanish', :text_{w}) || to_tsvector('spanish', unaccent(:text_{w})), '{w}')"
+    for w in "ABCD"
+)
+
+_UPSERT = sa.text(
+    f"""
+    INSERT INTO {TABLE} (package_id, site_id, name, title_sort, metadata_created,
+        metadata_modified, validated_data_dict, data_dict, doc, fields, search_vector, indexed_at)
+    VALUES (:package_id, :site_id, :name, :title_sort, :metadata_created, :metadata_modified,
+        CAST(:validated_data_dict AS jsonb), CAST(:data_dict AS jsonb), CAST(:doc AS jsonb),
+        CAST(:fields AS jsonb), {_VECTOR_SQL}, now() at time zone 'utc')
+    ON CONFLICT (package_id) DO UPDATE SET
+        site_id = EXCLUDED.site_id, name = EXCLUDED.name, title_sort = EXCLUDED.title_sort,
+        metadata_created = EXCLUDED.metadata_created,
+        metadata_modified = EXCLUDED.metadata_modified,
+        validated_data_dict = EXCLUDED.validated_data_dict, data_dict = EXCLUDED.data_dict,
+        doc = EXCLUDED.doc, fields = EXCLUDED.fields, search_vector = EXCLUDED.search_vector,
+        indexed_at = EXCLUDED.indexed_at
+    """
+)
+
+
+def _row(doc: document.SearchDocument) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "package_id": doc.package_id,
+        "site_id": config.get("ckan.site_id"),
+        "name": doc.name,
+        "title_sort": doc.title_sort,
+        "metadata_created": doc.metadata_created,
+        "metadata_modified": doc.metadata_modified,
+        "validated_data_dict": doc.validated_data_dict,
+        "data_dict": doc.data_dict,
+        "doc": json.dumps(doc.doc, default=str),
+        "fields": json.dumps(doc.fields),
+    }
+    for weight in "ABCD":
+        row["text_" + weight] = doc.text.get(weight, "")
+    return row
+
+
+class PostgresPackageSearchIndex(SearchIndex):
+    """Same public methods as ``ckan.lib.search.index.PackageSearchIndex``."""
+
+    def remove_dict(self, pkg_dict: dict[str, Any]) -> None:
+        self.delete_package(pkg_dict)
+
+    def update_dict(self, pkg_dict: dict[str, Any], defer_commit: bool = False) -> None:
+        self.index_package(pkg_dict, defer_commit)
+
+    def index_package(self, pkg_dict: dict[str, Any] | None, defer_commit: bool = False) -> None:
+        if pkg_dict is None:
+            return
+        if config.get("ckan.search.remove_deleted_packages") and pkg_dict.get("state") in (None, "deleted"):
+            self.delete_package(pkg_dict)
+            return
+        try:
+            row = _row(document.build(pkg_dict))
+            model.Session.execute(_UPSERT, row)
+        except sa.exc.SQLAlchemyError as e:
+            raise SearchIndexError(f"No se pudo indexar el conjunto de datos {pkg_dict.get('id')}: {e}") from e
+        log.debug("Updated index for %s", pkg_dict.get("name"))
+
+    def index_packages(self, pkg_dicts: list[dict[str, Any]]) -> None:
+        """Index several datasets in one statement (used by the bulk rebuild)."""
+        rows = [_row(document.build(d)) for d in pkg_dicts if d]
+        if rows:
+            model.Session.execute(_UPSERT, rows)
+
+    def commit(self) -> None:
+        # Rows are written in the caller's transaction; nothing is buffered.
+        model.Session.commit()
+
+    def delete_package(self, pkg_dict: dict[str, Any]) -> None:
+        reference = pkg_dict.get("id")
+        model.Session.execute(
+            sa.text(f"DELETE FROM {TABLE} WHERE site_id = :site AND (package_id = :ref OR name = :ref)"),
+            {"site": config.get("ckan.site_id"), "ref": reference},
+        )
+
+    def clear(self) -> None:
+        model.Session.execute(sa.text(f"DELETE FROM {TABLE} WHERE site_id = :site"),
+                              {"site": config.get("ckan.site_id")})
+        model.Session.commit()
+
+    def get_all_entity_ids(self) -> list[str]:  # type: ignore[override]
+        rows = model.Session.execute(
+            sa.text(f"SELECT package_id FROM {TABLE} WHERE site_id = :site"), {"site": config.get("ckan.site_id")}
+        )
+        return [r[0] for r in rows]

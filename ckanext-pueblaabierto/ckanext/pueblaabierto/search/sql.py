@@ -1,0 +1,241 @@
+"""Translate a parsed query (``parser.Node``) into parameterised SQL.
+
+Values never enter the SQL text: every value becomes a bind parameter. Field names
+only select a jsonb key (also a parameter) or one of a few fixed columns.
+Anything that cannot be translated faithfully raises ``UntranslatableQuery``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from dateutil.parser import ParserError
+from dateutil.parser import parse as parse_date
+from dateutil.relativedelta import relativedelta
+
+from . import parser as p
+
+
+class UntranslatableQuery(ValueError):
+    """A clause this backend cannot answer correctly."""
+
+
+# Fields whose Solr type is tokenised text; other fields are exact strings.
+TEXT_FIELDS = {"text", "title", "notes", "res_name", "res_description", "author", "maintainer",
+               "organization_title", "groups_title"}
+# Prefixes of dynamic Solr text fields: matched exactly or as text.
+TEXT_OR_EXACT_PREFIXES = ("extras_", "res_extras_")
+DATE_COLUMNS = {"metadata_modified", "metadata_created"}
+NGRAM_FIELDS = {"name_ngram": "name", "title_ngram": "title"}
+
+_WORD_RE = re.compile(r"\w+", re.UNICODE)
+_NUMBER_RE = r"^-?[0-9]+(\.[0-9]+)?$"
+_DATE_MATH_RE = re.compile(r"([+-])(\d+)(YEARS?|MONTHS?|DAYS?|HOURS?|MINUTES?|SECONDS?)")
+_ROUND_RE = re.compile(r"/(YEAR|MONTH|DAY|HOUR|MINUTE|SECOND)S?")
+
+
+@dataclass
+class Sql:
+    """A SQL fragment with its bind parameters."""
+
+    text: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+class Translator:
+    """Builds WHERE fragments; remembers free-text queries for ranking."""
+
+    def __init__(self, prefix: str = "p") -> None:
+        self._ids = itertools.count()
+        self._prefix = prefix
+        self.params: dict[str, Any] = {}
+        self.rank_queries: list[str] = []  # SQL tsquery expressions of positive text terms
+
+    def param(self, value: Any) -> str:
+        name = f"{self._prefix}{next(self._ids)}"
+        self.params[name] = value
+        return ":" + name
+
+    # -- entry point ----------------------------------------------------------------
+    def where(self, node: p.Node, positive: bool = True) -> str:
+        if isinstance(node, p.MatchAll):
+            return "TRUE"
+        if isinstance(node, p.And):
+            return "(" + " AND ".join(self.where(c, positive) for c in node.children) + ")"
+        if isinstance(node, p.Or):
+            return "(" + " OR ".join(self.where(c, positive) for c in node.children) + ")"
+        if isinstance(node, p.Not):
+            return "(NOT " + self.where(node.child, not positive) + ")"
+        if isinstance(node, p.Exists):
+            return self._exists(node.field)
+        if isinstance(node, p.Range):
+            return self._range(node)
+        if isinstance(node, p.Term):
+            return self._term(node, positive)
+        raise UntranslatableQuery(f"cláusula no admitida: {node!r}")
+
+    # -- terms ----------------------------------------------------------------------
+    def _term(self, term: p.Term, positive: bool) -> str:
+        name = term.field or "text"
+        if name in NGRAM_FIELDS:
+            # package_autocomplete: substring match on name/title, case-insensitive.
+            return self._any_value(NGRAM_FIELDS[name], "v ILIKE " + self.param("%" + _like_escape(term.value) + "%"))
+        if name in DATE_COLUMNS and term.kind in ("term", "phrase"):
+            moment = parse_moment(term.value)
+            return f"{name} = {self.param(moment)}"
+        if name == "text":
+            return self._text_match(term, weight=None, positive=positive)
+        if name == "title":
+            return self._text_match(term, weight="A", positive=positive)
+        if name in TEXT_FIELDS:
+            return self._text_in_values(name, term)
+        if name.startswith(TEXT_OR_EXACT_PREFIXES):
+            return "(" + self._exact(name, term) + " OR " + self._text_in_values(name, term) + ")"
+        return self._exact(name, term)
+
+    def _exact(self, name: str, term: p.Term) -> str:
+        if term.kind == "prefix":
+            return self._any_value(name, "v LIKE " + self.param(_like_escape(term.value) + "%"))
+        if term.kind == "wildcard":
+            pattern = _like_escape(term.value).replace("*", "%").replace("?", "_")
+            return self._any_value(name, "v LIKE " + self.param(pattern))
+        containment = json.dumps({name: [term.value]})
+        return f"fields @> CAST({self.param(containment)} AS jsonb)"
+
+    def _any_value(self, name: str, condition: str) -> str:
+        return (f"EXISTS (SELECT 1 FROM jsonb_array_elements_text(fields -> {self.param(name)}) AS v "
+                f"WHERE {condition})")
+
+    def _exists(self, name: str) -> str:
+        if name in DATE_COLUMNS:
+            return f"{name} IS NOT NULL"
+        if name == "text":
+            return "TRUE"
+        return f"jsonb_exists(fields, {self.param(name)})"
+
+    # -- text -----------------------------------------------------------------------
+    def tsquery_source(self, term: p.Term, weight: str | None) -> str | None:
+        """The to_tsquery() input for a term, built from its words only."""
+        if term.kind == "wildcard":
+            raise UntranslatableQuery(
+                f"comodín «{term.value}» no admitido en texto: use solo un * final (prefijo)"
+            )
+        words = _WORD_RE.findall(term.value)
+        if not words:
+            return None
+        suffix = (":" + weight) if weight else ""
+        joiner = " <-> " if term.kind == "phrase" else " & "
+        parts = [w + suffix for w in words]
+        if term.kind == "prefix":
+            parts[-1] = words[-1] + ":*" + (weight or "")
+        return joiner.join(parts)
+
+    def tsquery(self, source: str) -> str:
+        param = self.param(source)
+        return f"(to_tsquery('spanish', {param}) || to_tsquery('spanish', unaccent({param})))"
+
+    def _text_match(self, term: p.Term, weight: str | None, positive: bool) -> str:
+        source = self.tsquery_source(term, weight)
+        if source is None:
+            return "TRUE"  # only punctuation: nothing to match, like Solr's analysers
+        query = self.tsquery(source)
+        if positive:
+            self.rank_queries.append(query)
+        # A query of stop words only ("de") has no lexemes; Solr drops such terms.
+        return f"(numnode({query}) = 0 OR search_vector @@ {query})"
+
+    def _text_in_values(self, name: str, term: p.Term) -> str:
+        source = self.tsquery_source(term, None)
+        if source is None:
+            return "TRUE"
+        query = self.tsquery(source)
+        vector = "(to_tsvector('spanish', v) || to_tsvector('spanish', unaccent(v)))"
+        return "(numnode({q}) = 0 OR {e})".format(q=query, e=self._any_value(name, f"{vector} @@ {query}"))
+
+    # -- ranges ---------------------------------------------------------------------
+    def _range(self, node: p.Range) -> str:
+        low_op = ">=" if node.include_low else ">"
+        high_op = "<=" if node.include_high else "<"
+        if node.field in DATE_COLUMNS:
+            parts = []
+            if node.low is not None:
+                parts.append(f"{node.field} {low_op} {self.param(parse_moment(node.low))}")
+            if node.high is not None:
+                parts.append(f"{node.field} {high_op} {self.param(parse_moment(node.high))}")
+            return "(" + " AND ".join(parts) + ")"
+        bounds = [b for b in (node.low, node.high) if b is not None]
+        if node.field in TEXT_FIELDS:
+            raise UntranslatableQuery(f"no se admiten rangos sobre el campo de texto «{node.field}»")
+        if all(re.match(_NUMBER_RE, b) for b in bounds):
+            value = f"(CASE WHEN v ~ {self.param(_NUMBER_RE)} THEN v::numeric END)"
+            conv = float
+        elif all(_looks_like_moment(b) for b in bounds):
+            # Dates are stored as ISO strings; compare on the same ISO form.
+            value = "v"
+
+            def conv(b: str) -> str:
+                return parse_moment(b).isoformat()
+        else:
+            value = "v"
+            conv = str
+        parts = []
+        if node.low is not None:
+            parts.append(f"{value} {low_op} {self.param(conv(node.low))}")
+        if node.high is not None:
+            parts.append(f"{value} {high_op} {self.param(conv(node.high))}")
+        return self._any_value(node.field, " AND ".join(parts))
+
+
+def _like_escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _looks_like_moment(value: str) -> bool:
+    try:
+        parse_moment(value)
+    except UntranslatableQuery:
+        return False
+    return True
+
+
+def parse_moment(value: str, now: dt.datetime | None = None) -> dt.datetime:
+    """Solr date or date math (``NOW``, ``NOW-1DAY``, ``NOW/DAY``, ISO 8601) as naive UTC."""
+    text = value.strip().upper()
+    if text.startswith("NOW"):
+        moment = now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        rest = text[3:]
+    else:
+        match = re.match(r"^([0-9T:\-.Z]+)(.*)$", text)
+        if not match:
+            raise UntranslatableQuery(f"fecha no válida: «{value}»")
+        try:
+            parsed = parse_date(match.group(1))
+        except (ParserError, OverflowError, ValueError) as e:
+            raise UntranslatableQuery(f"fecha no válida: «{value}»") from e
+        if parsed.tzinfo:
+            parsed = parsed.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        moment, rest = parsed, match.group(2)
+    while rest:
+        math = _DATE_MATH_RE.match(rest)
+        rounding = _ROUND_RE.match(rest)
+        if math:
+            sign, amount, unit = math.groups()
+            unit = unit.lower().rstrip("s") + "s"
+            delta = relativedelta(**{unit: int(amount)})
+            moment = moment + delta if sign == "+" else moment - delta
+            rest = rest[math.end():]
+        elif rounding:
+            unit = rounding.group(1)
+            keep = ["YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND"].index(unit)
+            defaults = {"month": 1, "day": 1, "hour": 0, "minute": 0, "second": 0, "microsecond": 0}
+            names = ["month", "day", "hour", "minute", "second"][keep:]
+            moment = moment.replace(**{n: defaults[n] for n in names}, microsecond=0)
+            rest = rest[rounding.end():]
+        else:
+            raise UntranslatableQuery(f"expresión de fecha no admitida: «{value}»")
+    return moment
