@@ -13,7 +13,6 @@ from pathlib import Path
 
 import ckanapi
 import pytest
-
 from ckanext.pueblaabierto.embedded import settings
 from ckanext.pueblaabierto.embedded.environment import DatabasePair, Embedded
 

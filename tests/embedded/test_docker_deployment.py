@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
-
 from ckanext.pueblaabierto.embedded import settings
 
 DOCKER = Path(__file__).resolve().parents[2] / "docker"

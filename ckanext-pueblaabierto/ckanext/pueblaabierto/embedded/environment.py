@@ -12,11 +12,10 @@ import secrets
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+import requests
 from psycopg2 import sql
 
 from . import settings
@@ -90,7 +89,8 @@ class Embedded:
     def ensure_databases(self, pair: DatabasePair, *, recreate: bool = False) -> None:
         conn = self.postgres.connect()
         with conn.cursor() as cur:
-            for role, password in ((CKAN_DB_USER, self.secrets["ckan_db"]), (DATASTORE_READ_USER, self.secrets["datastore_ro"])):
+            roles = ((CKAN_DB_USER, self.secrets["ckan_db"]), (DATASTORE_READ_USER, self.secrets["datastore_ro"]))
+            for role, password in roles:
                 cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,))
                 verb = "ALTER" if cur.fetchone() else "CREATE"
                 cur.execute(sql.SQL(verb + " ROLE {} LOGIN PASSWORD %s").format(sql.Identifier(role)), (password,))
@@ -214,10 +214,9 @@ class Embedded:
                     "o el registro en .var/log/."
                 )
             try:
-                with urllib.request.urlopen(status_url, timeout=5) as response:
-                    if response.status == 200:
-                        return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
+                if requests.get(status_url, timeout=5).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass  # not listening yet
             time.sleep(0.5)
         raise SetupError(f"CKAN no respondió en {status_url} después de {int(timeout)} s.")

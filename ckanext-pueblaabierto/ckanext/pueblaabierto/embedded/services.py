@@ -7,6 +7,7 @@ refuses to run as root, so when we are root the server runs as an unprivileged u
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
 import shutil
@@ -148,11 +149,12 @@ class Postgres:
             )
 
     def start(self) -> None:
-        if not self.initialized:
-            self.initialize()
         if self.is_running():
             return
+        # Checked before initdb so a busy port costs nothing and leaves no half-made cluster.
         _refuse_busy_port(self.port, "PostgreSQL", "PUEBLAABIERTO_PG_PORT")
+        if not self.initialized:
+            self.initialize()
         self.socket_dir.mkdir(parents=True, exist_ok=True)
         self._give_to_server_user(self.socket_dir)
         options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.socket_dir}"
@@ -245,9 +247,8 @@ class Redis:
     def stop(self) -> bool:
         if not self.is_running():
             return False
-        try:
+        # redis-py raises ConnectionError once the server has gone: that is success.
+        with contextlib.suppress(Exception):
             self._client().shutdown(save=True)
-        except Exception:
-            pass  # redis-py raises ConnectionError once the server has gone: that is success
         self.pid_file.unlink(missing_ok=True)
         return True

@@ -1,0 +1,78 @@
+"""What a person sees from `make portal` / `make stop` when something is in the way."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+
+import pytest
+from ckanext.pueblaabierto.embedded import credentials
+from ckanext.pueblaabierto.embedded.errors import SetupError
+from ckanext.pueblaabierto.embedded.services import Redis
+
+
+@pytest.fixture
+def busy_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        yield sock.getsockname()[1]
+
+
+def run_embedded(*args: str, root, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "ckanext.pueblaabierto.embedded", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PUEBLAABIERTO_ROOT": str(root), **env},
+        timeout=120,
+    )
+
+
+def test_busy_postgres_port_stops_with_a_spanish_hint_and_no_traceback(tmp_path, busy_port):
+    result = run_embedded("portal", root=tmp_path, PUEBLAABIERTO_PG_PORT=str(busy_port))
+    assert result.returncode == 1
+    assert f"El puerto {busy_port} que necesita PostgreSQL ya está ocupado" in result.stderr
+    assert "PUEBLAABIERTO_PG_PORT" in result.stderr  # how to fix it
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / ".var" / "postgres" / "PG_VERSION").exists()  # nothing half-made
+
+
+def test_busy_redis_port_is_refused(tmp_path, busy_port):
+    redis = Redis(
+        data_dir=tmp_path / "redis", pid_file=tmp_path / "redis.pid", log_file=tmp_path / "redis.log", port=busy_port
+    )
+    with pytest.raises(SetupError, match="ya está ocupado"):
+        redis.start()
+
+
+def test_stop_when_nothing_runs_says_so(tmp_path):
+    result = run_embedded("stop", root=tmp_path)
+    assert result.returncode == 0
+    assert "No había servicios en marcha." in result.stdout
+
+
+def test_credentials_file_is_shell_sourceable(tmp_path):
+    path = tmp_path / "credentials"
+    token = "eyJ0eXAiOiJKV1QifQ.eyJqdGkiOiJhYmMxMjMiLCJpYXQiOjF9.firma"
+    values = {
+        "CKAN_URL": "http://127.0.0.1:5000",
+        "CKAN_SYSADMIN": "admin",
+        "CKAN_PASSWORD": "a b'c",
+        "CKAN_API_TOKEN": token,
+    }
+    credentials.write(path, values)
+
+    assert credentials.read(path) == values
+    shell = subprocess.run(
+        ["bash", "-c", f"source {path} && printf '%s|%s' \"$CKAN_PASSWORD\" \"$CKAN_API_TOKEN\""],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert shell.stdout == f"a b'c|{token}"
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    assert credentials.token_id(token) == "abc123"
+    assert credentials.token_id("no-es-jwt") is None
