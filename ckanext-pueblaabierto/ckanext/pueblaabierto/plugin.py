@@ -14,12 +14,14 @@ import ckan.plugins.toolkit as tk
 
 from . import cli
 from .search import backend as search_backend
+from .search import facets as search_facets
 
 
 class PueblaAbiertoPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.IConfigDeclaration, inherit=True)
     p.implements(p.IClick)
+    p.implements(p.IFacets, inherit=True)
 
     # -- IConfigurer ------------------------------------------------------------
     def update_config(self, config: Any) -> None:
@@ -30,3 +32,13 @@ class PueblaAbiertoPlugin(p.SingletonPlugin):
     # -- IClick ---------------------------------------------------------------------
     def get_commands(self) -> list:
         return cli.get_commands()
+
+    # -- IFacets (search/facets.py: Spanish titles, FORM.317 facets) -------------------
+    def dataset_facets(self, facets_dict: Any, package_type: str) -> Any:
+        return search_facets.dataset_facets(facets_dict, package_type)
+
+    def organization_facets(self, facets_dict: Any, organization_type: str, package_type: Any) -> Any:
+        return search_facets.organization_facets(facets_dict, organization_type, package_type)
+
+    def group_facets(self, facets_dict: Any, group_type: str, package_type: Any) -> Any:
+        return search_facets.group_facets(facets_dict, group_type, package_type)
