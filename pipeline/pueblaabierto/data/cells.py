@@ -1,0 +1,213 @@
+"""Column-wise checks of cell values: types, numbers as text, non-ISO dates, mixed types,
+totals rows.
+
+Each check receives a *chunk* of one column: its values joined by "\\n" (one value per
+line) and the file rows they come from. Precompiled MULTILINE regexes find the few bad
+lines in C, so the per-cell cost stays far below Frictionless' own per-cell parsing;
+only candidates reach Python. Every "bad" value is then confirmed with the Frictionless
+field's ``read_cell`` so our verdict never differs from what the DataStore load will do.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from frictionless import Field
+
+from pueblaabierto.data import messages
+from pueblaabierto.data.aggregate import FindingCollector
+
+# Values Frictionless certainly accepts for each inferred type (a subset of its parsers):
+# lines NOT matching are re-checked with the field's own reader.
+_FAST = {
+    "integer": r"[-+]?\d+",
+    "number": r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?",
+    "date": r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])",
+    "datetime": r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])[T ](?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d"
+    r"(?:Z|[+-]\d{2}:\d{2})?",
+    "time": r"(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d",
+    "year": r"\d{4}",
+    "boolean": r"true|True|TRUE|1|false|False|FALSE|0",
+}
+_BAD_LINE = {kind: re.compile(rf"^(?!(?:{pattern})$)[^\n]+$", re.MULTILINE) for kind, pattern in _FAST.items()}
+_ANY_LINE = re.compile(r"^[^\n]+$", re.MULTILINE)
+
+_UNITS = (
+    r"km|mts?|m|m2|m²|m3|m³|cm|mm|kg|grs?|g|ton|tons|lts?|l|ml|ha|has|mxn|pesos|usd|dlls|hrs?|h|min|"
+    r"seg|d[ií]as|a[ñn]os|personas|%"
+)
+_NUMBER_AS_TEXT = (
+    # 1,234,567 / $ 1,234.50 / 1,234 MXN
+    r"(?:\$[ \t]*)?-?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?:[ \t]*(?:mxn|pesos|m\.?n\.?))?"
+    # $ 1234.50
+    r"|\$[ \t]*-?\d+(?:\.\d+)?(?:[ \t]*(?:mxn|pesos|m\.?n\.?))?"
+    # 12 km / 45% / 3.5 ha
+    rf"|-?\d+(?:[.,]\d+)?[ \t]*(?:{_UNITS})\.?"
+    # 1234,56 (decimal comma)
+    r"|-?\d+,\d{1,2}"
+)
+_NUMBER_AS_TEXT_LINE = re.compile(rf"^[ \t]*(?:{_NUMBER_AS_TEXT})[ \t]*$", re.MULTILINE | re.IGNORECASE)
+_MONTHS = (
+    r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre"
+    r"|ene|feb|mar|abr|may|jun|jul|ago|sept|sep|oct|nov|dic"
+)
+_TIME_SUFFIX = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]*[ap]\.?[ \t]*m\.?)?)?"
+_DATE_NOT_ISO = (
+    rf"\d{{1,2}}[/.-]\d{{1,2}}[/.-](?:\d{{4}}|\d{{2}}){_TIME_SUFFIX}"
+    rf"|\d{{4}}/\d{{1,2}}/\d{{1,2}}{_TIME_SUFFIX}"
+    rf"|\d{{1,2}}[ \t]*(?:de[ \t]+)?(?:{_MONTHS})\.?[ \t]*(?:de[ \t]+|[/-])?\d{{2,4}}"
+    rf"|\d{{1,2}}[-/](?:{_MONTHS})[-/]\d{{2,4}}"
+)
+_DATE_NOT_ISO_LINE = re.compile(rf"^[ \t]*(?:{_DATE_NOT_ISO})[ \t]*$", re.MULTILINE | re.IGNORECASE)
+_PLAIN_NUMBER_LINE = re.compile(r"^[ \t]*-?\d+(?:\.\d+)?[ \t]*$", re.MULTILINE)
+_ISO_DATE_LINE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$", re.MULTILINE)
+_TEXT_LINE = re.compile(
+    rf"^(?![ \t]*(?:-?\d+(?:\.\d+)?|{_NUMBER_AS_TEXT}|{_DATE_NOT_ISO}|\d{{4}}-\d{{2}}-\d{{2}}[^\n]*)[ \t]*$)[^\n]+$",
+    re.MULTILINE | re.IGNORECASE,
+)
+_TOTALS_LINE = re.compile(
+    r"^[ \t]*(?:total(?:es)?|gran[ \t]+total|total[ \t]+general|sub[ -]?total(?:es)?|suma(?:s)?(?:[ \t]+total)?)"
+    r"\b[^\n]*$",
+    re.MULTILINE | re.IGNORECASE,
+)
+_DIGIT = re.compile(r"\d")
+_NUMERIC_CELL = re.compile(r"[ \t]*[-+$]?[ \t]*[\d.,]*[ \t]*")
+
+
+def join_lines(values: list[str] | tuple[str, ...]) -> str:
+    """Values one per line; line breaks inside cells become spaces so line i = value i."""
+    text = "\n".join(values)
+    if text.count("\n") != len(values) - 1:
+        text = "\n".join(v.replace("\r", " ").replace("\n", " ") for v in values)
+    return text
+
+
+def line_numbers(text: str, matches: list[re.Match[str]]) -> list[int]:
+    """0-based line index of each match (matches in order)."""
+    result = []
+    line = last = 0
+    for match in matches:
+        line += text.count("\n", last, match.start())
+        last = match.start()
+        result.append(line)
+    return result
+
+
+@dataclass
+class _MixedState:
+    typed: int = 0  # numbers and dates seen
+    text: int = 0
+
+
+@dataclass
+class ColumnChecks:
+    """Value checks of one file's columns, fed chunk by chunk."""
+
+    collector: FindingCollector
+    fields: list[Field]  # inferred Table Schema fields, by position
+    skip_rows: set[int] = field(default_factory=set)  # e.g. a second header row
+    _mixed: dict[int, _MixedState] = field(default_factory=dict)
+    _totals_rows: set[int] = field(default_factory=set)
+
+    def check_chunk(
+        self, index: int, text: str, empty: int, rows: list[int], raw: list[Any] | None, cells: list[list[str]]
+    ) -> None:
+        """``text``: column ``index`` of the chunk, one value per line (``empty`` of them
+        blank); ``raw``: the original cell objects when the format has typed cells
+        (xlsx), else None; ``cells``: the chunk's rows, for row-level context."""
+        fld = self.fields[index] if index < len(self.fields) else None
+        if fld is None:
+            return
+        if fld.type == "string" or fld.type == "any":
+            self._check_text(index, fld.name, text, len(rows) - empty, rows, cells)
+        else:
+            self._check_typed(index, fld, text, rows, raw, cells)
+
+    # typed columns ------------------------------------------------------------------
+
+    def _check_typed(
+        self, index: int, fld: Field, text: str, rows: list[int], raw: list[Any] | None, cells: list[list[str]]
+    ) -> None:
+        if raw is not None:
+            candidates = [i for i, value in enumerate(raw) if value is not None and value != ""]
+            candidates = [i for i in candidates if not isinstance(raw[i], str) or not _fast_ok(fld.type, raw[i])]
+            values = [raw[i] for i in candidates]
+        else:
+            pattern = _BAD_LINE.get(fld.type, _ANY_LINE)
+            matches = list(pattern.finditer(text))
+            candidates = line_numbers(text, matches)
+            values = [m.group() for m in matches]
+        for line, value in zip(candidates, values, strict=True):
+            row = rows[line]
+            if row in self.skip_rows:
+                continue
+            _, notes = fld.read_cell(value)
+            if not notes:
+                continue
+            shown = str(value)
+            if isinstance(value, str) and _TOTALS_LINE.fullmatch(value) and self._is_first_text(cells[line], index):
+                self._add_total(row, fld.name, shown)
+                continue
+            rule = messages.TYPE_ERROR if "type" in notes else messages.CONSTRAINT_ERROR
+            self.collector.add(rule, fld.name, row, shown[:60])
+
+    # text columns ------------------------------------------------------------------
+
+    def _check_text(
+        self, index: int, name: str, text: str, nonempty: int, rows: list[int], cells: list[list[str]]
+    ) -> None:
+        for match, line in _with_lines(text, _TOTALS_LINE):
+            if self._is_first_text(cells[line], index):
+                self._add_total(rows[line], name, match.group().strip()[:60])
+        if not _DIGIT.search(text):
+            self._mixed_count(index, name, 0, nonempty, text, rows)
+            return
+        formatted = _with_lines(text, _NUMBER_AS_TEXT_LINE)
+        for match, line in formatted:
+            if rows[line] not in self.skip_rows:
+                self.collector.add(messages.NUMBER_AS_TEXT, name, rows[line], match.group().strip())
+        dates = _with_lines(text, _DATE_NOT_ISO_LINE)
+        for match, line in dates:
+            if rows[line] not in self.skip_rows:
+                self.collector.add(messages.DATE_NOT_ISO, name, rows[line], match.group().strip())
+        typed = len(formatted) + len(dates) + len(_PLAIN_NUMBER_LINE.findall(text)) + len(_ISO_DATE_LINE.findall(text))
+        self._mixed_count(index, name, typed, nonempty - typed, text, rows)
+
+    def _mixed_count(self, index: int, name: str, typed: int, texts: int, text: str, rows: list[int]) -> None:
+        """Numbers/dates with some texts in between: collect the texts, decide at the end."""
+        state = self._mixed.setdefault(index, _MixedState())
+        state.typed += typed
+        state.text += texts
+        if texts and typed > texts:
+            for match, line in _with_lines(text, _TEXT_LINE):
+                if rows[line] not in self.skip_rows and rows[line] not in self._totals_rows:
+                    self.collector.add(messages.MIXED_TYPES, name, rows[line], match.group().strip()[:60])
+
+    def finish(self) -> None:
+        for index, state in self._mixed.items():
+            name = self.fields[index].name
+            if state.typed <= state.text:  # a text column with a few numbers: normal
+                self.collector.discard(messages.MIXED_TYPES.code, name)
+
+    # totals ------------------------------------------------------------------------
+
+    def _is_first_text(self, row_cells: list[str], index: int) -> bool:
+        """A totals label is the first non-numeric cell of its row."""
+        return all(not str(c).strip() or _NUMERIC_CELL.fullmatch(str(c)) for c in row_cells[:index])
+
+    def _add_total(self, row: int, column: str, label: str) -> None:
+        if row not in self._totals_rows:
+            self._totals_rows.add(row)
+            self.collector.add(messages.TOTALS_ROW, column, row, label)
+
+
+def _fast_ok(kind: str, value: str) -> bool:
+    pattern = _FAST.get(kind)
+    return bool(pattern) and re.fullmatch(pattern, value) is not None
+
+
+def _with_lines(text: str, pattern: re.Pattern[str]) -> list[tuple[re.Match[str], int]]:
+    matches = list(pattern.finditer(text))
+    return list(zip(matches, line_numbers(text, matches), strict=True))

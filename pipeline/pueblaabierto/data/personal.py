@@ -1,0 +1,233 @@
+"""Personal data in the cells of a data file (CURP, RFC, INE, NSS, CLABE, phones, e-mail).
+
+Mexican data-protection law treats these identifiers as confidential, so a match is an
+ERROR that the enlace de seguridad must resolve before publication.
+
+Speed: the scanner works on a whole column chunk at once (values joined by "\\n") with
+ONE precompiled regex, so the per-cell cost is paid in C; Python only runs for the rare
+candidates, which are then confirmed by check digits / shape rules (checkdigits.py).
+
+False positives (documented choices):
+
+* CURP, RFC (13 chars, persona física), INE and formatted phones ("222 123 4567",
+  "+52 ...", "(222) 123-4567") are distinctive: reported in any column.
+* Bare digit runs are ambiguous. An 11-digit run is an NSS only if its Luhn check
+  passes, an 18-digit run a CLABE only if its check digit passes; in columns whose name
+  says they hold identifiers of records (folio, id, clave, expediente, cuenta, contrato,
+  monto...) such runs are skipped unless the name also says NSS/CLABE, because 1 in 10
+  random folios passes either check.
+* A bare 10-digit run is reported as a phone only in a column whose name suggests a
+  phone (tel, cel, móvil, whatsapp, contacto) or when the cell itself says so
+  ("Tel. 2221234567"). Municipal folios are very often 10 digits (e.g. 2024000123)
+  and look exactly like a phone; flagging every folio would bury the real findings.
+* E-mail addresses are personal unless their domain is institutional (by default
+  pueblacapital.gob.mx and any *.gob.mx) or they are on the allow list.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from pueblaabierto.data import checkdigits
+from pueblaabierto.schemas.vocabularies import fold
+
+DEFAULT_DOMAINS: tuple[str, ...] = ("pueblacapital.gob.mx", "gob.mx")
+
+
+class AllowList:
+    """Values the enlace declared public although they look like personal data.
+
+    ``values`` is free text, one value each, as written in ``permitidos.txt``:
+    an identifier (an agency's RFC, an office phone), an e-mail address, or a domain
+    written ``@dominio.mx`` / ``*.dominio.mx``. Institutional domains (``domains``)
+    are allowed for e-mail; by default the municipality's and any ``*.gob.mx``.
+    """
+
+    def __init__(
+        self,
+        values: Iterable[str] = (),
+        *,
+        domains: Iterable[str] = DEFAULT_DOMAINS,
+        addresses: Iterable[str] = (),
+    ) -> None:
+        self.domains: set[str] = {d.lower().lstrip("*.@") for d in domains}
+        self.addresses: set[str] = {a.strip().lower() for a in addresses}
+        self.identifiers: set[str] = set()
+        for raw in values:
+            value = raw.strip()
+            if not value:
+                continue
+            if value.startswith(("@", "*.")):
+                self.domains.add(value.lower().lstrip("*.@"))
+            elif "@" in value:
+                self.addresses.add(value.lower())
+            else:
+                self.identifiers.add(_normalize(value))
+
+    def allows(self, kind: str, value: str) -> bool:
+        if kind == "correo":
+            return self.allows_email(value)
+        normalized = _normalize(value)
+        if kind == "telefono":
+            normalized = checkdigits.phone_digits(value) or normalized
+        return normalized in self.identifiers
+
+    def allows_email(self, address: str) -> bool:
+        address = address.lower()
+        if address in self.addresses:
+            return True
+        domain = address.rsplit("@", 1)[-1]
+        return any(domain == d or domain.endswith("." + d) for d in self.domains)
+
+
+def _normalize(value: str) -> str:
+    """Identifiers compare without case or separators; phones by their 10 digits."""
+    compact = re.sub(r"[\s().-]", "", value).upper()
+    return checkdigits.phone_digits(compact) or compact
+
+
+# --- what each kind is called, and how it is masked ------------------------------------
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    label: str  # Spanish, for messages
+
+
+KINDS: dict[str, Kind] = {
+    "curp": Kind("datos-personales-curp", "CURP (Clave Única de Registro de Población)"),
+    "rfc": Kind("datos-personales-rfc", "RFC de persona física"),
+    "ine": Kind("datos-personales-ine", "clave de elector del INE"),
+    "nss": Kind("datos-personales-nss", "número de seguridad social (IMSS)"),
+    "clabe": Kind("datos-personales-clabe", "CLABE interbancaria"),
+    "telefono": Kind("datos-personales-telefono", "número de teléfono"),
+    "correo": Kind("datos-personales-correo", "correo electrónico personal"),
+}
+
+
+def mask(kind: str, value: str) -> str:
+    """Enough to find the value in the file, not enough to reuse it."""
+    if kind == "curp" and len(value) == 18:
+        return value[:6] + "****" + value[10:13] + "***" + value[16:]
+    if kind == "rfc":
+        return value[:6] + "****" + "*" * (len(value) - 10)
+    if kind == "ine" and len(value) == 18:
+        return value[:4] + "*" * 12 + value[16:]
+    if kind == "correo" and "@" in value:
+        local, domain = value.rsplit("@", 1)
+        return local[:1] + "***@" + domain
+    if kind == "telefono":
+        digits = checkdigits.phone_digits(value) or value
+        return "*" * (len(digits) - 4) + digits[-4:]
+    if kind == "clabe":
+        return value[:3] + "*" * 11 + value[-4:]
+    keep = max(1, len(value) // 6)
+    return value[:keep] + "*" * (len(value) - 2 * keep) + value[-keep:]
+
+
+# --- column-name hints ------------------------------------------------------------------
+
+_PHONE_HINT = re.compile(r"\b(tel|telefono|telefonos|cel|celular|movil|whatsapp|whats|contacto|fax)\b")
+_NSS_HINT = re.compile(r"\b(nss|imss|seguro social|afiliacion)\b")
+_CLABE_HINT = re.compile(r"\b(clabe|cuenta bancaria|interbancaria)\b")
+_RECORD_ID_HINT = re.compile(
+    r"\b(folio|folios|id|clave|cve|expediente|cuenta|contrato|registro|codigo|num|numero|no|"
+    r"monto|importe|total|presupuesto|catastral|predial|licencia|permiso|orden|ticket|oficio)\b"
+)
+
+
+@dataclass(frozen=True)
+class ColumnPolicy:
+    """What bare digit runs may mean in one column, decided once from its name."""
+
+    phone10: bool  # bare 10-digit runs are phones
+    nss: bool  # 11-digit Luhn-valid runs are NSS
+    clabe: bool  # 18-digit runs with a valid check digit are CLABE
+
+    @classmethod
+    def for_column(cls, name: str) -> ColumnPolicy:
+        folded = fold(name).replace("/", " ").replace("-", " ").replace(".", " ")
+        record_id = bool(_RECORD_ID_HINT.search(folded))
+        return cls(
+            phone10=bool(_PHONE_HINT.search(folded)),
+            nss=bool(_NSS_HINT.search(folded)) or not record_id,
+            clabe=bool(_CLABE_HINT.search(folded)) or not record_id,
+        )
+
+
+# --- the scanner ------------------------------------------------------------------------
+
+_A = "A-Za-z"
+_AN = "A-Za-z0-9"
+_BASE = (
+    rf"(?P<curp>(?<![{_AN}])[{_A}]{{4}}\d{{6}}[HMhm][{_A}]{{5}}[{_AN}]\d(?![{_AN}]))"
+    rf"|(?P<ine>(?<![{_AN}])[{_A}]{{6}}\d{{8}}[HMhm][{_AN}]{{3}}(?![{_AN}]))"
+    rf"|(?P<rfc>(?<![{_AN}Ññ&])[{_A}Ññ&]{{4}}\d{{6}}[{_AN}]{{3}}(?![{_AN}]))"
+    r"|(?P<correo>[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)"
+    # Phones written as phones: +52 prefix, parentheses or separators between groups.
+    r"|(?P<telefono>(?<![\d.,$/])(?:\+52[ .-]?(?:1[ .-]?)?\d{2,3}[ .-]?|\(\d{2,3}\)[ .-]?|\d{2,3}[ .-])"
+    r"\d{3,4}[ .-]?\d{4}(?!\d|[.,]\d))"
+    # "Tel. 2221234567", "cel: 222 123 4567" inside free text.
+    r"|(?:(?i:\b(?:tel|cel|whats|m[oó]vil)[a-zéó]*\.?)[ :.]{0,3}(?P<telefono_kw>(?:\+?52[ .-]?)?\d{10})(?!\d))"
+    # Bare 11 (NSS) or 18 (CLABE) digit runs, not part of a decimal number.
+    r"|(?<![\d.,$-])(?P<digits>\d{11}|\d{18})(?!\d|[.,]\d)"
+)
+_PHONE10 = r"|(?<![\d.,$-])(?P<telefono10>(?:\+?52)?[2-9]\d{9})(?!\d|[.,]\d)"
+_SCAN = re.compile(_BASE)
+_SCAN_PHONE = re.compile(_BASE + _PHONE10)
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str
+    value: str
+    line: int  # 0-based index of the value in the chunk
+
+
+def scan_text(text: str, policy: ColumnPolicy, allow: AllowList) -> list[Hit]:
+    """Personal data in ``text`` (a column chunk, one value per line)."""
+    pattern = _SCAN_PHONE if policy.phone10 else _SCAN
+    hits: list[Hit] = []
+    line = 0
+    last = 0
+    for match in pattern.finditer(text):
+        kind, value = _classify(match, policy)
+        if kind is None or allow.allows(kind, value):
+            continue
+        start = match.start()
+        line += text.count("\n", last, start)
+        last = start
+        hits.append(Hit(kind, value, line))
+    return hits
+
+
+def _classify(match: re.Match[str], policy: ColumnPolicy) -> tuple[str | None, str]:
+    group = match.lastgroup
+    value = match.group(group) if group else ""
+    if group == "curp":
+        value = value.upper()
+        return ("curp" if checkdigits.is_curp(value) else None), value
+    if group == "ine":
+        value = value.upper()
+        return ("ine" if checkdigits.is_clave_elector(value) else None), value
+    if group == "rfc":
+        value = value.upper()
+        return ("rfc" if checkdigits.is_rfc_persona_fisica(value) else None), value
+    if group == "correo":
+        return "correo", value
+    if group == "telefono":
+        # "19.04356712" is a coordinate, not "19 0435 6712": one dot alone is a decimal point.
+        if value.count(".") == 1 or checkdigits.phone_digits(value) is None:
+            return None, value
+        return "telefono", value
+    if group in ("telefono_kw", "telefono10"):
+        return ("telefono" if checkdigits.phone_digits(value) else None), value
+    if group == "digits":
+        if len(value) == 11 and policy.nss and checkdigits.is_nss(value):
+            return "nss", value
+        if len(value) == 18 and policy.clabe and checkdigits.is_clabe(value):
+            return "clabe", value
+    return None, value

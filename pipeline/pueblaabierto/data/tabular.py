@@ -1,0 +1,171 @@
+"""Validation of tabular data files (CSV, XLSX, XLS, ODS) with Frictionless.
+
+One read of the data does everything:
+
+1. (CSV) a byte-level UTF-8 check (encoding.py), which also tells Frictionless the
+   real encoding when the file is Latin-1 so the other checks still run;
+2. Frictionless infers the Table Schema from a sample (``build_table_schema``), and the
+   header is compared with the Diccionario de Datos (headers.py);
+3. ``Resource.validate`` streams the rows once with our ``DataChecks`` in the checklist
+   (checks.py): Frictionless' structural row errors, value types, formatting problems
+   and the personal-data scan, aggregated per column.
+
+Why the validation schema declares every column as ``any``: Frictionless would otherwise
+parse every cell into a Python value (``strptime`` per date...), which is most of its
+run time, and our checks then re-read the text anyway. ``DataChecks`` checks the
+inferred types column-wise with regexes and confirms every suspicious value with the
+inferred Frictionless field's own ``read_cell``, so the verdict is Frictionless' one
+at a fraction of the cost (see benchmarks/validate/RESULTS.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from frictionless import Checklist, Detector, FrictionlessException, Resource, Schema, fields
+
+from pueblaabierto.data import messages
+from pueblaabierto.data.aggregate import FindingCollector
+from pueblaabierto.data.cells import ColumnChecks
+from pueblaabierto.data.checks import DataChecks
+from pueblaabierto.data.encoding import check_utf8
+from pueblaabierto.data.headers import check_dictionary, check_xlsx_layout
+from pueblaabierto.data.personal import AllowList
+from pueblaabierto.findings import Finding
+from pueblaabierto.schemas.vocabularies import fold
+
+# Rows Frictionless looks at to infer column types (its default, 100, is too few for
+# files where the first rows are all of one kind).
+SAMPLE_ROWS = 1000
+
+_FORMATS = {"CSV": "csv", "XLSX": "xlsx", "XLS": "xls", "ODS": "ods"}
+
+
+def _frictionless_format(path: Path, formato: str) -> str:
+    return _FORMATS.get(formato.upper()) or path.suffix.lower().lstrip(".") or "csv"
+
+
+def _read_ods(path: Path) -> list[list[Any]]:
+    """ODS rows via pandas/odfpy (Frictionless' ODS reader needs ezodf, not installed)."""
+    import pandas as pd
+
+    frame = pd.read_excel(path, engine="odf", header=None, dtype=object)
+    frame = frame.astype(object).where(frame.notna(), None)
+    return frame.values.tolist()
+
+
+def open_resource(
+    path: Path, *, formato: str = "", encoding: str | None = None, schema: Schema | None = None
+) -> Resource:
+    """A Frictionless Resource for a local data file (relative to its folder, which
+    Frictionless requires to treat the path as safe)."""
+    fmt = _frictionless_format(path, formato)
+    detector = Detector(sample_size=SAMPLE_ROWS)
+    if fmt == "ods":
+        return Resource(data=_read_ods(path), schema=schema, detector=detector)
+    options: dict[str, Any] = {"format": fmt, "detector": detector}
+    if encoding:
+        options["encoding"] = encoding
+    if schema is not None:
+        options["schema"] = schema
+    return Resource(path.name, basepath=str(path.parent), **options)
+
+
+def build_table_schema(path: Path, terms: dict[str, str], *, formato: str = "", encoding: str | None = None) -> Schema:
+    """The Table Schema of a data file: inferred types, and the Diccionario de Datos
+    terms as field titles and descriptions (for the DataStore and the portal).
+
+    Raises FrictionlessException when the file cannot be read as a table.
+    """
+    return _infer(path, terms, formato=formato, encoding=encoding)[0]
+
+
+def _infer(
+    path: Path, terms: dict[str, str], *, formato: str = "", encoding: str | None = None
+) -> tuple[Schema, list[str]]:
+    resource = open_resource(path, formato=formato, encoding=encoding)
+    resource.infer()
+    by_fold = {fold(term): (term, description) for term, description in terms.items()}
+    schema = resource.schema
+    labels = resource.labels or []
+    for index, fld in enumerate(schema.fields):
+        label = labels[index] if index < len(labels) else fld.name
+        match = by_fold.get(fold(label))
+        if match:
+            fld.title, fld.description = match[0], match[1] or None
+    return schema, [str(label) for label in labels]
+
+
+def validate_table(
+    path: Path,
+    *,
+    formato: str,
+    terms: dict[str, str],
+    display_name: str,
+    allow: AllowList,
+    progress: Callable[[int], None] | None = None,
+) -> list[Finding]:
+    findings: list[Finding] = []
+    fmt = _frictionless_format(path, formato)
+    encoding = None
+    if fmt == "csv":
+        result = check_utf8(path, display_name)
+        encoding = result.encoding
+        if result.finding:
+            findings.append(result.finding)
+    if fmt == "xlsx":
+        findings += check_xlsx_layout(path, display_name)
+
+    try:
+        schema, labels = _infer(path, terms, formato=formato, encoding=encoding)
+    except FrictionlessException as exc:
+        return findings + [messages.translate(error, display_name) for error in exc.to_errors()]
+    except Exception as exc:  # noqa: BLE001 - a corrupt file must become a finding, not a crash
+        return findings + [_unreadable(display_name, exc)]
+    if not schema.fields:
+        return findings + [_empty(display_name)]
+
+    findings += check_dictionary(labels, terms, display_name)
+
+    collector = FindingCollector(display_name)
+    check = DataChecks.create(
+        columns=ColumnChecks(collector=collector, fields=list(schema.fields)),
+        collector=collector,
+        allow=allow,
+        terms=terms,
+        progress=progress,
+        typed_cells=fmt != "csv",
+    )
+    untyped = Schema(fields=[fields.AnyField(name=fld.name) for fld in schema.fields])
+    resource = open_resource(path, formato=formato, encoding=encoding, schema=untyped)
+    try:
+        report = resource.validate(Checklist(checks=[check], skip_errors=["#row"]))
+    except FrictionlessException as exc:
+        return findings + [messages.translate(error, display_name) for error in exc.to_errors()]
+    for task in report.tasks:
+        for error in task.errors:
+            findings.append(messages.translate(error, display_name))
+    findings += collector.findings()
+    return findings
+
+
+def _unreadable(display_name: str, exc: Exception) -> Finding:
+    return Finding(
+        code="archivo-ilegible",
+        message=f"No se pudo leer «{display_name}» como tabla ({type(exc).__name__}: {exc}).",
+        suggestion=(
+            "Abra el archivo en su programa y guárdelo de nuevo en el Formato declarado (de preferencia CSV UTF-8)."
+        ),
+        file=display_name,
+    )
+
+
+def _empty(display_name: str) -> Finding:
+    return Finding(
+        code="archivo-vacio",
+        message=f"«{display_name}» no tiene columnas ni datos.",
+        suggestion="Verifique que envió el archivo correcto y que los datos están en la primera hoja.",
+        file=display_name,
+    )
