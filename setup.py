@@ -54,6 +54,10 @@ setup(
         "ckan.plugins": [
             "pueblaabierto = ckanext.pueblaabierto.plugin:PueblaAbiertoPlugin",
         ],
+        # FORM.317 fields in DCAT (issue 4), selected by ckanext.dcat.rdf.profiles.
+        "ckan.rdf.profiles": [
+            "pueblaabierto_form317 = ckanext.pueblaabierto.dcat.profile:Form317Profile",
+        ],
     },
     zip_safe=False,
 )

@@ -20,12 +20,21 @@ def test_status_and_public_pages_answer_in_spanish(live_ckan):
 
 def test_developer_creates_and_finds_a_dataset_with_ckanapi(live_ckan):
     api = live_ckan.api()
-    org = api.action.organization_create(name="tesoreria-e2e", title="Tesorería Municipal")
+    org = api.action.organization_create(
+        name="tesoreria-e2e", title="Tesorería Municipal", id_dependencia="901",
+        description="Administra la hacienda pública municipal.",
+    )
+    # FORM.317 fields are required since issue 4 (schemas/dataset.yaml).
     dataset = api.action.package_create(
         name="presupuesto-e2e",
         title="Presupuesto de egresos",
         notes="Presupuesto aprobado por capítulo de gasto.",
         owner_org=org["id"],
+        id_dataset="1",
+        tema="finanzas",
+        frecuencia="anual",
+        responsable_nombre="Laura Pérez Gómez",
+        responsable_correo="laura.perez@pueblacapital.gob.mx",
     )
 
     anonymous = live_ckan.api(token="")

@@ -3,6 +3,7 @@
 Sections, one per area (each owned by its package):
 - configuration and CLI        -> config_declaration.yaml, cli.py
 - search backend (PostgreSQL)  -> search/
+- FORM.317 metadata            -> schema/ (validators), helpers.py, datastore_info.py, dcat/, i18n/
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from typing import Any
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
-from . import cli
+from . import cli, datastore_info, helpers
+from .schema import validators as form317_validators
 from .search import backend as search_backend
 from .search import facets as search_facets
 
@@ -22,6 +24,10 @@ class PueblaAbiertoPlugin(p.SingletonPlugin):
     p.implements(p.IConfigDeclaration, inherit=True)
     p.implements(p.IClick)
     p.implements(p.IFacets, inherit=True)
+    p.implements(p.IValidators)
+    p.implements(p.ITemplateHelpers)
+    p.implements(p.ITranslation, inherit=True)
+    p.implements(p.IPackageController, inherit=True)
 
     # -- IConfigurer ------------------------------------------------------------
     def update_config(self, config: Any) -> None:
@@ -42,3 +48,13 @@ class PueblaAbiertoPlugin(p.SingletonPlugin):
 
     def group_facets(self, facets_dict: Any, group_type: str, package_type: Any) -> Any:
         return search_facets.group_facets(facets_dict, group_type, package_type)
+
+    # -- FORM.317 metadata (schema/validators.py, helpers.py, datastore_info.py) ------------
+    def get_validators(self) -> dict[str, Any]:
+        return form317_validators.get_validators()
+
+    def get_helpers(self) -> dict[str, Any]:
+        return helpers.get_helpers()
+
+    def after_dataset_update(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        datastore_info.after_dataset_update(pkg_dict)

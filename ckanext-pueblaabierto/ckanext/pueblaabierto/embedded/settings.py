@@ -6,6 +6,9 @@ The Docker deployment (docker/) uses the same plugin list; a test keeps them in 
 from __future__ import annotations
 
 import os
+from pathlib import Path
+
+import pueblaabierto.schemas as schemas
 
 
 def _port(variable: str, default: int) -> int:
@@ -25,6 +28,12 @@ PLUGINS = [
     "datatables_view",
     "text_view",
     "image_view",
+    # FORM.317 metadata (issue 4): schemas/*.yaml through scheming, DCAT with our profile.
+    "scheming_datasets",
+    "scheming_organizations",
+    "dcat",
+    "dcat_json_interface",
+    "structured_data",
 ]
 
 SYSADMIN_NAME = "admin"
@@ -44,4 +53,11 @@ COMMON_OPTIONS = {
     "ckan.max_resource_size": "100",
     "pueblaabierto.search.backend": "postgres",
     "debug": "false",
+    # FORM.317 metadata (issue 4): schemas shipped in pueblaabierto.schemas, licence list from vocabularios.yaml.
+    "scheming.dataset_schemas": "pueblaabierto.schemas:dataset.yaml",
+    "scheming.organization_schemas": "pueblaabierto.schemas:dependencia.yaml",
+    "scheming.presets": "ckanext.scheming:presets.json",
+    "scheming.dataset_fallback": "false",
+    "licenses_group_url": "file://" + str(Path(schemas.__file__).parent / "licencias.json"),
+    "ckanext.dcat.rdf.profiles": "euro_dcat_ap_3 pueblaabierto_form317",
 }

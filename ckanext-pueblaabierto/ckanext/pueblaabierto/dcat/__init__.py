@@ -1,0 +1,1 @@
+"""DCAT output of the FORM.317 fields (ckanext-dcat RDF profile)."""

@@ -1,0 +1,308 @@
+"""CKAN validators for the FORM.317 fields: thin wrappers over the shared rules.
+
+The rules themselves live where the pipeline can call them too (pueblaabierto.validation,
+pueblaabierto.schemas.rules); here they only become Spanish messages that name the field by
+its label, because enlaces read the form and developers read the API error without context.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan.lib.navl.dictization_functions import StopOnError, missing
+from pueblaabierto.schemas import rules, vocabularies
+from pueblaabierto.validation.metadata import EMAIL, WEBMAIL
+from pueblaabierto.validation.suggest import closest_term, shown
+
+from ckanext.scheming.validation import scheming_validator
+
+Validator = Callable[..., Any]
+
+
+def field_label(field: dict[str, Any]) -> str:
+    label = field.get("label") or field.get("field_name", "")
+    if isinstance(label, dict):
+        label = label.get("es") or next(iter(label.values()), "")
+    return str(label)
+
+
+def _blank(value: Any) -> bool:
+    return value is missing or value is None or (isinstance(value, str) and not value.strip())
+
+
+def _fail(key: tuple, errors: dict, message: str) -> None:
+    errors.setdefault(key, []).append(message)
+    raise StopOnError
+
+
+@scheming_validator
+def pa_obligatorio(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
+    """Like not_empty, but the message names the field ("Falta el valor" alone helps nobody in the API)."""
+    label = field_label(field)
+
+    def validator(key, data, errors, context):
+        if _blank(data.get(key)):
+            data[key] = missing
+            _fail(key, errors, tk._("Falta «{campo}»: es un dato obligatorio del FORM.317.").format(campo=label))
+
+    return validator
+
+
+@scheming_validator
+def pa_numerico(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
+    """FORM.317 IDs are whole numbers; stored without leading zeros so "012" and "12" collide."""
+    label = field_label(field)
+
+    def validator(key, data, errors, context):
+        value = data.get(key)
+        if _blank(value):
+            return
+        text = str(value).strip()
+        if not text.isdigit() or not text.isascii():
+            _fail(key, errors, tk._("«{valor}» no es válido para «{campo}»: escriba un número entero "
+                                    "(p. ej. 12), sin letras, puntos ni espacios.").format(valor=text, campo=label))
+        data[key] = str(int(text))
+
+    return validator
+
+
+@scheming_validator
+def pa_id_dependencia_unico(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
+    """The Coordinación assigns each dependencia one number: no two organizations may share it."""
+    label = field_label(field)
+
+    def validator(key, data, errors, context):
+        value = data.get(key)
+        if _blank(value):
+            return
+        model = context["model"]
+        own = model.Group.get(data.get(("id",))) if data.get(("id",)) else None
+        query = (
+            model.Session.query(model.Group.title)
+            .join(model.GroupExtra, model.GroupExtra.group_id == model.Group.id)
+            .filter(model.GroupExtra.key == "id_dependencia")
+            .filter(model.GroupExtra.value == str(value))
+            .filter(model.GroupExtra.state == "active")
+            .filter(model.Group.state != "deleted")
+        )
+        if own is not None:
+            query = query.filter(model.Group.id != own.id)
+        other = query.first()
+        if other is not None:
+            _fail(key, errors, tk._("El «{campo}» {valor} ya lo tiene la dependencia «{otra}»; cada dependencia "
+                                    "lleva su propio número.").format(campo=label, valor=value, otra=other[0]))
+
+    return validator
+
+
+@scheming_validator
+def pa_id_dataset_unico(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
+    """ID de Dataset relates the Recurso and Diccionario sheets to one dataset of one dependencia."""
+    label = field_label(field)
+
+    def validator(key, data, errors, context):
+        value = data.get(key)
+        owner = data.get(("owner_org",))
+        if _blank(value) or _blank(owner):
+            return
+        model = context["model"]
+        org = model.Group.get(owner)
+        if org is None:
+            return  # owner_org_validator reports it
+        own = model.Package.get(data.get(("id",))) if data.get(("id",)) else None
+        if own is None and data.get(("name",)) and context.get("package"):
+            own = context["package"]
+        query = (
+            model.Session.query(model.Package.name)
+            .join(model.PackageExtra, model.PackageExtra.package_id == model.Package.id)
+            .filter(model.PackageExtra.key == "id_dataset")
+            .filter(model.PackageExtra.value == str(value))
+            .filter(model.PackageExtra.state == "active")
+            .filter(model.Package.owner_org == org.id)
+            .filter(model.Package.state != "deleted")
+        )
+        if own is not None:
+            query = query.filter(model.Package.id != own.id)
+        other = query.first()
+        if other is not None:
+            _fail(key, errors, tk._("El «{campo}» {valor} ya lo usa el conjunto «{otro}» de la misma dependencia; "
+                                    "asigne otro número.").format(campo=label, valor=value, otro=other[0]))
+
+    return validator
+
+
+def pa_vocabulario(vocabulary: str) -> Validator:
+    """One value of a vocabularios.yaml list; accepts the label or any case, stores the value."""
+
+    @scheming_validator
+    def build(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
+        label = field_label(field)
+
+        def validator(key, data, errors, context):
+            value = data.get(key)
+            if _blank(value):
+                return
+            text = str(value).strip()
+            terms = getattr(vocabularies.load(), vocabulary)
+            wanted = vocabularies.fold(text).lstrip(".")
+            for term in terms:
+                if wanted in (vocabularies.fold(term.value), vocabularies.fold(term.label)):
+                    data[key] = term.value
+                    return
+            near = closest_term(vocabulary, text)
+            allowed = ", ".join(shown(vocabulary, term) for term in terms)
+            message = tk._("«{valor}» no es un valor válido para «{campo}».").format(valor=text, campo=label)
+            if near is not None:
+                message += " " + tk._("¿Quiso decir «{sugerencia}»?").format(sugerencia=shown(vocabulary, near))
+            message += " " + tk._("Valores permitidos: {lista}.").format(lista=allowed)
+            _fail(key, errors, message)
+
+        return validator
+
+    return build
+
+
+@scheming_validator
+def pa_correo_institucional(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
+    """The responsable's address is published: it must be valid and institutional, not personal webmail."""
+    label = field_label(field)
+
+    def validator(key, data, errors, context):
+        value = data.get(key)
+        if _blank(value):
+            return
+        address = str(value).strip()
+        if not EMAIL.match(address):
+            _fail(key, errors, tk._("«{valor}» no es un correo electrónico válido para «{campo}»; escríbalo completo, "
+                                    "p. ej. nombre.apellido@pueblacapital.gob.mx.").format(valor=address, campo=label))
+        provider = address.rsplit("@", 1)[1].lower().split(".")[0]
+        if provider in WEBMAIL:
+            _fail(key, errors, tk._("«{valor}» no es un correo institucional («{campo}»): es de un servicio público de "
+                                    "correo y se publicaría en el portal. Use el correo de la dependencia.")
+                  .format(valor=address, campo=label))
+        data[key] = address.lower()
+
+    return validator
+
+
+@scheming_validator
+def pa_nombre_persona(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
+    """The form asks for the full name: at least a name and a surname, no digits or addresses."""
+    label = field_label(field)
+
+    def validator(key, data, errors, context):
+        value = data.get(key)
+        if _blank(value):
+            return
+        name = " ".join(str(value).split())
+        if len(name.split()) < 2 or any(ch.isdigit() or ch == "@" for ch in name):
+            _fail(key, errors, tk._("«{valor}» no es válido para «{campo}»: escriba el nombre completo (nombre y "
+                                    "apellidos), sin números ni correos.").format(valor=name, campo=label))
+        data[key] = name
+
+    return validator
+
+
+def _today(context: dict[str, Any]) -> date:
+    return context.get("pueblaabierto_today") or date.today()
+
+
+@scheming_validator
+def pa_fecha(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
+    """An ISO 8601 date of data already produced, stored as "AAAA-MM-DD"."""
+    label = field_label(field)
+
+    def validator(key, data, errors, context):
+        value = data.get(key)
+        if _blank(value):
+            return
+        parsed = rules.parse_date(value)
+        if parsed is None:
+            _fail(key, errors, tk._("«{valor}» no es una fecha válida para «{campo}»; use el formato AAAA-MM-DD "
+                                    "(p. ej. 2024-01-31).").format(valor=value, campo=label))
+        if parsed > _today(context):
+            _fail(key, errors, tk._("«{campo}» ({valor}) es posterior a hoy; escriba la fecha del último dato que "
+                                    "contiene el archivo, no una fecha planeada.").format(valor=parsed.isoformat(),
+                                                                                           campo=label))
+        data[key] = parsed.isoformat()
+
+    return validator
+
+
+@scheming_validator
+def pa_fecha_fin_posterior(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
+    """Start ≤ end. Keys are validated in alphabetical order, so the start may still be raw text."""
+    label = field_label(field)
+    start_field = next((f for f in schema.get("resource_fields", []) if f["field_name"] == "fecha_inicio"), {})
+    start_label = field_label(start_field) or "fecha_inicio"
+
+    def validator(key, data, errors, context):
+        end = rules.parse_date(data.get(key))
+        start = rules.parse_date(data.get(key[:-1] + ("fecha_inicio",)))
+        if start and end and end < start:
+            _fail(key, errors, tk._("«{campo}» ({fin}) es anterior a la «{campo_inicio}» ({inicio}); revise que no "
+                                    "estén intercambiadas.").format(campo=label, fin=end.isoformat(),
+                                                                    campo_inicio=start_label,
+                                                                    inicio=start.isoformat()))
+
+    return validator
+
+
+def pa_periodo_derivado(which: str) -> Validator:
+    """periodo_inicio / periodo_fin are computed from the resources on every write, never typed."""
+
+    @scheming_validator
+    def build(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
+        def validator(key, data, errors, context):
+            indexes = sorted({k[1] for k in data if len(k) == 3 and k[0] == "resources"})
+            start, end = rules.period_covered(
+                (data.get(("resources", i, "fecha_inicio")), data.get(("resources", i, "fecha_fin")))
+                for i in indexes
+            )
+            value = start if which == "inicio" else end
+            if value is None:
+                data.pop(key, None)
+                raise StopOnError
+            data[key] = value.isoformat()
+
+        return validator
+
+    return build
+
+
+@scheming_validator
+def pa_licencia_predeterminada(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
+    """Defaults to Libre Uso MX and refuses ids that are not in the portal's licence list."""
+    label = field_label(field)
+
+    def validator(key, data, errors, context):
+        value = data.get(key)
+        if _blank(value):
+            data[key] = field.get("default") or vocabularies.load().licencia_predeterminada
+            return
+        register = context["model"].Package.get_license_register()
+        if str(value) not in register:
+            allowed = ", ".join(sorted(register.keys()))
+            _fail(key, errors, tk._("«{valor}» no es una licencia del portal para «{campo}». Licencias disponibles: "
+                                    "{lista}.").format(valor=value, campo=label, lista=allowed))
+
+    return validator
+
+
+def get_validators() -> dict[str, Validator]:
+    return {
+        "pa_obligatorio": pa_obligatorio,
+        "pa_numerico": pa_numerico,
+        "pa_id_dependencia_unico": pa_id_dependencia_unico,
+        "pa_id_dataset_unico": pa_id_dataset_unico,
+        "pa_vocabulario": pa_vocabulario,
+        "pa_correo_institucional": pa_correo_institucional,
+        "pa_nombre_persona": pa_nombre_persona,
+        "pa_fecha": pa_fecha,
+        "pa_fecha_fin_posterior": pa_fecha_fin_posterior,
+        "pa_periodo_derivado": pa_periodo_derivado,
+        "pa_licencia_predeterminada": pa_licencia_predeterminada,
+    }
