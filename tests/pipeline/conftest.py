@@ -16,6 +16,9 @@ REPO = Path(__file__).resolve().parents[2]
 EJEMPLOS = REPO / "dataset_forms" / "ejemplos"
 
 
+MERCADOS_CSV = b"mercado,locales\nMercado 5 de Mayo,412\nMercado Zaragoza,238\n"
+
+
 def png_bytes() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (8, 8), "#7A1F3D").save(buffer, format="PNG")
@@ -60,7 +63,7 @@ def make_submission(tmp_path: Path) -> Callable[..., Path]:
             workbook[sheet][cell] = value
         path = tmp_path / name
         workbook.save(path)
-        default_files = {"logo.png": png_bytes(), "mercados.csv": b"mercado,locales\nMercado 5 de Mayo,412\n"}
+        default_files = {"logo.png": png_bytes(), "mercados.csv": MERCADOS_CSV}
         for file_name, content in (default_files if files is None else files).items():
             (tmp_path / file_name).write_bytes(content)
         return path

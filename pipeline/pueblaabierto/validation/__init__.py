@@ -46,22 +46,45 @@ def validate_submission(
     validate_file = _data_checks()
     if validate_file is None:
         return report
-    allow = build_allow_list(allowed_values({workbook.parent, data_dir}, allowed or []))
+    allow = build_allow_list(
+        allowed_values([workbook.parent, data_dir], allowed or []),
+        addresses=[d.correo for d in submission.datasets if d.correo],
+    )
     for recurso, path in files.resources:
+        name = recurso.archivo or path.name
         try:
             report.extend(
                 validate_file(
                     path,
                     formato=recurso.formato or "",
                     terms=submission.terms_for(recurso.id_dataset),
-                    display_name=recurso.archivo or path.name,
+                    display_name=name,
                     allow=allow,
-                    progress=progress,
+                    progress=_rows_progress(progress, name, path),
                 )
             )
         except UnusableInput as exc:
             report.add(replace(exc.to_finding(), file=recurso.archivo or path.name))
     return report
+
+
+def _rows_progress(progress: ProgressCallback | None, name: str, path: Path) -> Callable[[int], None] | None:
+    """Adapt our (label, done, total) callback to the data checks' rows-done callback."""
+    if progress is None:
+        return None
+    total = _count_lines(path) if path.suffix.lower() in (".csv", ".txt") else None
+    progress(name, 0, total)
+    return lambda done: progress(name, done, total)
+
+
+def _count_lines(path: Path) -> int | None:
+    """Data rows of a text table, to size the progress bar (header excluded)."""
+    try:
+        with path.open("rb") as handle:
+            lines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+    except OSError:
+        return None
+    return max(lines - 1, 1)
 
 
 def _data_checks() -> Callable[..., list[Finding]] | None:

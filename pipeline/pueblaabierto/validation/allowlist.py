@@ -54,13 +54,12 @@ def _read(path: Path) -> list[str]:
     return [line for line in lines if line]
 
 
-def build_allow_list(values: list[str]) -> object | None:
-    """The data checks' AllowList for ``values`` (None when nothing is declared).
+def build_allow_list(values: list[str], addresses: Iterable[str] = ()) -> object | None:
+    """The data checks' AllowList (None while ``pueblaabierto.data.personal`` is absent).
 
-    Contract with ``pueblaabierto.data.personal``: ``AllowList(values: Iterable[str])``.
+    ``addresses``: the responsables' e-mails written in the form; they are published as
+    contact points anyway, so finding them in a data file is not a leak.
     """
-    if not values:
-        return None
     try:
         personal = importlib.import_module("pueblaabierto.data.personal")
     except ModuleNotFoundError as exc:
@@ -68,4 +67,6 @@ def build_allow_list(values: list[str]) -> object | None:
             return None  # the data checks are not there yet: nothing would use the list
         raise
     allow_list = getattr(personal, "AllowList", None)
-    return allow_list(values) if allow_list else None
+    if allow_list is None:
+        return None
+    return allow_list(values, addresses=[a for a in addresses if a])

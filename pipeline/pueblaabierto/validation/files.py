@@ -58,7 +58,10 @@ def locate(record: Row, key: str, name: str, data_dir: Path, *, what: str) -> tu
     if candidate.is_file():
         return candidate, []
     folder = candidate.parent
-    siblings = [p.name for p in folder.iterdir() if p.is_file()] if folder.is_dir() else []
+    try:
+        siblings = [p.name for p in folder.iterdir() if p.is_file()] if folder.is_dir() else []
+    except OSError:  # an unreadable folder only costs us the near-miss suggestion
+        siblings = []
     same_but_case = [s for s in siblings if s.lower() == candidate.name.lower()]
     if same_but_case:
         actual = same_but_case[0]

@@ -1,0 +1,74 @@
+"""The committed examples: valid ones validate clean, broken ones say what the manifest expects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from pueblaabierto.cli import main
+from pueblaabierto.errors import UnusableInput
+from pueblaabierto.validation import validate_submission
+
+from tests.pipeline.conftest import EJEMPLOS
+
+ROTOS = EJEMPLOS / "rotos"
+MANIFEST = yaml.safe_load((ROTOS / "esperado.yaml").read_text(encoding="utf-8"))
+VALID = sorted(p.name for p in EJEMPLOS.iterdir() if p.is_dir() and p.name != "rotos")
+
+
+def test_there_are_at_least_five_valid_examples():
+    assert len(VALID) >= 5
+
+
+@pytest.mark.parametrize("name", VALID)
+def test_valid_example_has_no_findings(name):
+    report = validate_submission(EJEMPLOS / name / "FORM.317.xlsx")
+    assert [f.to_dict() for f in report.findings] == []
+
+
+def test_every_broken_folder_is_in_the_manifest():
+    folders = {p.name for p in ROTOS.iterdir() if p.is_dir()}
+    assert folders == set(MANIFEST)
+
+
+def _matches(finding: dict, expected: dict) -> bool:
+    if finding["code"] != expected["code"]:
+        return False
+    if finding["severity"] != expected.get("severity", "error"):
+        return False
+    if "sheet" in expected and finding["sheet"] != expected["sheet"]:
+        return False
+    if "cell" in expected and f"{finding['column']}{finding['row']}" != expected["cell"]:
+        return False
+    for key in ("file", "column", "row"):
+        if key in expected and "cell" not in expected and finding[key] != expected[key]:
+            return False
+    return True
+
+
+@pytest.mark.parametrize("name", sorted(MANIFEST))
+def test_broken_example_gives_its_expected_findings(name):
+    entry = MANIFEST[name]
+    workbook = ROTOS / name / entry.get("formulario", "FORM.317.xlsx")
+    if entry["salida"] == 2:
+        with pytest.raises(UnusableInput) as raised:
+            validate_submission(workbook)
+        findings = [raised.value.to_finding().to_dict()]
+    else:
+        report = validate_submission(workbook)
+        assert not report.valid
+        findings = [f.to_dict() for f in report.findings]
+    for expected in entry["esperado"]:
+        assert any(_matches(f, expected) for f in findings), (expected, findings)
+    for finding in findings:
+        assert finding["message"] and finding["suggestion"], finding
+
+
+@pytest.mark.parametrize("name", sorted(MANIFEST))
+def test_broken_example_exit_code(name):
+    entry = MANIFEST[name]
+    workbook: Path = ROTOS / name / entry.get("formulario", "FORM.317.xlsx")
+    result = CliRunner().invoke(main, ["validar", str(workbook), "--json"])
+    assert result.exit_code == entry["salida"], result.output
