@@ -27,9 +27,11 @@ class Group:
         return len(self.findings) - self.errors
 
 
+PERSONAL_PREFIX = "datos-personales"  # codes of pueblaabierto.data.personal
+
+
 def is_personal(finding: Finding) -> bool:
-    """Personal-data findings carry affected rows or a masked sample (see findings.Finding)."""
-    return bool(finding.rows) or finding.sample is not None or "personal" in finding.code
+    return finding.code.startswith(PERSONAL_PREFIX)
 
 
 def groups(report: Report) -> list[Group]:

@@ -43,8 +43,6 @@ def render_html(report: Report, title: str) -> str:
                      "<th>Cómo corregirlo</th></tr></thead><tbody>")
         for finding in group.findings:
             where = finding.location if group.kind == "personal" else cell(finding)
-            if finding.sample:
-                where += f" (p. ej. {finding.sample})"
             kind = ("error", "Error") if finding.is_error else ("warning", "Advertencia")
             parts.append(
                 f'<tr><td class="where">{escape(where)}</td><td class="{kind[0]}">{kind[1]}</td>'

@@ -27,8 +27,6 @@ def render(report: Report, console: Console, title: str) -> None:
         table.add_column("Cómo corregirlo", ratio=3)
         for finding in group.findings:
             where = finding.location if group.kind == "personal" else cell(finding)
-            if group.kind == "personal" and finding.sample:
-                where += f"\n(p. ej. {finding.sample})"
             mark = "[red]Error[/red]" if finding.is_error else "[yellow]Aviso[/yellow]"
             table.add_row(where, mark, finding.message, finding.suggestion)
         console.print(table)

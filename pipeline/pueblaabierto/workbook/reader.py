@@ -182,8 +182,25 @@ def _report_headers(
     row: int,
     findings: list[Finding],
 ) -> None:
+    index = spec.HeaderIndex.for_sheet(sheet)
+    used = {key: column for column, key in keys.items()}
     for column, value in enumerate(header):
         if column in keys or _clean(value) is None:
+            continue
+        repeated = index.match(value)
+        if repeated in used:
+            findings.append(
+                Finding(
+                    code="columna-duplicada",
+                    severity=Severity.WARNING,
+                    sheet=actual,
+                    row=row,
+                    column=get_column_letter(column + 1),
+                    message=f"La columna «{value}» está repetida; solo se lee la de la columna "
+                    f"{get_column_letter(used[repeated] + 1)}.",
+                    suggestion="Borre la columna repetida o junte sus datos en una sola.",
+                )
+            )
             continue
         findings.append(
             Finding(
