@@ -244,3 +244,12 @@ def test_repeated_column_is_a_warning_naming_the_one_read(tmp_path):
     assert (finding.code, finding.location, finding.is_error) == ("columna-duplicada", "Diccionario de Datos!D1", False)
     assert "columna B" in finding.message
     assert submission.diccionario[0].termino == "mercado"
+
+
+def test_ids_written_as_text_or_number_are_the_same_id(tmp_path):
+    sheets = minimal()
+    sheets["Dataset"][1][4] = "012"
+    sheets["Recurso"][1][5] = "1.0"
+    submission = read_submission(workbook(tmp_path, sheets))
+    assert submission.datasets[0].id_dependencia == "12"
+    assert submission.recursos[0].id_dataset == "1"

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from datetime import date
+from typing import TypeVar
 
 from pueblaabierto.findings import Finding, Severity
 from pueblaabierto.schemas import vocabularies
 from pueblaabierto.validation.suggest import closest_term, shown
 from pueblaabierto.workbook import spec
-from pueblaabierto.workbook.model import Row, Submission
+from pueblaabierto.workbook.model import Dataset, Dependencia, DictionaryEntry, Recurso, Row, Submission
+
+R = TypeVar("R", bound=Row)
 
 # The form recommends "no más de 12-15 palabras".
 TITLE_MAX_WORDS = 15
@@ -28,11 +31,11 @@ WEBMAIL = {
     "icloud", "me", "aol", "protonmail", "proton", "prodigy", "zoho", "gmx",
 }
 
-_SPEC_OF = {
-    "Dependencia": spec.DEPENDENCIA,
-    "Dataset": spec.DATASET,
-    "Recurso": spec.RECURSO,
-    "DictionaryEntry": spec.DICCIONARIO,
+_SPEC_OF: dict[type[Row], spec.SheetSpec] = {
+    Dependencia: spec.DEPENDENCIA,
+    Dataset: spec.DATASET,
+    Recurso: spec.RECURSO,
+    DictionaryEntry: spec.DICCIONARIO,
 }
 
 
@@ -71,7 +74,7 @@ def _records(submission: Submission) -> Iterator[Row]:
 
 
 def _sheet_spec(record: Row) -> spec.SheetSpec:
-    return _SPEC_OF[type(record).__name__]
+    return _SPEC_OF[type(record)]
 
 
 def required_cells(submission: Submission) -> Iterator[Finding]:
@@ -161,8 +164,18 @@ def identifiers(submission: Submission) -> Iterator[Finding]:
     )
 
 
-def _duplicates(records, key_of, field, code, message, suggestion, *, warning=False) -> Iterator[Finding]:
-    first_seen: dict[object, Row] = {}
+def _duplicates(
+    records: Iterable[R],
+    key_of: Callable[[R], Hashable],
+    field: str,
+    code: str,
+    message: Callable[[R, R], str],
+    suggestion: str,
+    *,
+    warning: bool = False,
+) -> Iterator[Finding]:
+    """Every record whose key was already seen; the message names the first one's row."""
+    first_seen: dict[Hashable, R] = {}
     for record in records:
         key = key_of(record)
         if key is None or (isinstance(key, tuple) and key[-1] is None):

@@ -7,7 +7,6 @@ what a user is told when it cannot be); the reader never sees openpyxl or pandas
 from __future__ import annotations
 
 import math
-import zipfile
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -95,9 +94,7 @@ def _load_xlsx(path: Path) -> dict[str, Grid]:
     try:
         # Not read-only: forms are small, and the normal mode keeps every row's position.
         workbook = load_workbook(path, data_only=True)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError, TypeError) as exc:
-        raise _unreadable(path, exc) from exc
-    except Exception as exc:  # openpyxl raises its own types for damaged parts
+    except Exception as exc:  # zipfile, lxml and openpyxl raise many types for damaged files
         raise _unreadable(path, exc) from exc
     grids: dict[str, Grid] = {}
     for ws in workbook.worksheets:

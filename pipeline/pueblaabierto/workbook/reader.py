@@ -37,6 +37,13 @@ _RECORD_TYPES: dict[str, type[Row]] = {
     spec.RECURSO.key: Recurso,
     spec.DICCIONARIO.key: DictionaryEntry,
 }
+# Submission attribute that holds each sheet's records.
+_ATTRIBUTE = {
+    spec.DEPENDENCIA.key: "dependencias",
+    spec.DATASET.key: "datasets",
+    spec.RECURSO.key: "recursos",
+    spec.DICCIONARIO.key: "diccionario",
+}
 
 
 def read_submission(path: Path) -> Submission:
@@ -52,13 +59,6 @@ def read_submission(path: Path) -> Submission:
         getattr(submission, _ATTRIBUTE[sheet.key]).extend(records)
     return submission
 
-
-_ATTRIBUTE = {
-    spec.DEPENDENCIA.key: "dependencias",
-    spec.DATASET.key: "datasets",
-    spec.RECURSO.key: "recursos",
-    spec.DICCIONARIO.key: "diccionario",
-}
 
 
 def _match_sheets(grids: dict[str, Grid], submission: Submission) -> dict[str, str]:
@@ -276,10 +276,11 @@ def _text(value: Any) -> str:
 
 def _id_text(value: Any) -> str:
     text = _text(value)
-    # "12.0" typed in a text cell is the same ID as the number 12.
+    # The same ID is often a number in one sheet and text ("012", "12.0") in another:
+    # compare them as the number they are.
     if text.endswith(".0") and text[:-2].isdigit():
-        return text[:-2]
-    return text
+        text = text[:-2]
+    return str(int(text)) if text.isdigit() else text
 
 
 def normalize_term(vocabulary: str, text: str) -> str:

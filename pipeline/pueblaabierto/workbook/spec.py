@@ -16,7 +16,7 @@ from pueblaabierto.schemas.vocabularies import fold
 
 class Kind(str, Enum):
     TEXT = "text"
-    ID = "id"  # a number assigned by someone else; kept as text so "007" is not rewritten
+    ID = "id"  # a whole number assigned by someone else; anything else is reported, not coerced
     DATE = "date"
     EMAIL = "email"
     VOCABULARY = "vocabulary"
