@@ -107,6 +107,7 @@ class ColumnChecks:
 
     collector: FindingCollector
     fields: list[Field]  # inferred Table Schema fields, by position
+    names: list[str] = field(default_factory=list)  # column names as the user wrote them
     skip_rows: set[int] = field(default_factory=set)  # e.g. a second header row
     _mixed: dict[int, _MixedState] = field(default_factory=dict)
     _totals_rows: set[int] = field(default_factory=set)
@@ -121,7 +122,7 @@ class ColumnChecks:
         if fld is None:
             return
         if fld.type == "string" or fld.type == "any":
-            self._check_text(index, fld.name, text, len(rows) - empty, rows, cells)
+            self._check_text(index, self._name(index), text, len(rows) - empty, rows, cells)
         else:
             self._check_typed(index, fld, text, rows, raw, cells)
 
@@ -148,10 +149,10 @@ class ColumnChecks:
                 continue
             shown = str(value)
             if isinstance(value, str) and _TOTALS_LINE.fullmatch(value) and self._is_first_text(cells[line], index):
-                self._add_total(row, fld.name, shown)
+                self._add_total(row, self._name(index), shown)
                 continue
             rule = messages.TYPE_ERROR if "type" in notes else messages.CONSTRAINT_ERROR
-            self.collector.add(rule, fld.name, row, shown[:60])
+            self.collector.add(rule, self._name(index), row, shown[:60])
 
     # text columns ------------------------------------------------------------------
 
@@ -185,9 +186,12 @@ class ColumnChecks:
                 if rows[line] not in self.skip_rows and rows[line] not in self._totals_rows:
                     self.collector.add(messages.MIXED_TYPES, name, rows[line], match.group().strip()[:60])
 
+    def _name(self, index: int) -> str:
+        return self.names[index] if index < len(self.names) else self.fields[index].name
+
     def finish(self) -> None:
         for index, state in self._mixed.items():
-            name = self.fields[index].name
+            name = self._name(index)
             if state.typed <= state.text:  # a text column with a few numbers: normal
                 self.collector.discard(messages.MIXED_TYPES.code, name)
 

@@ -1,11 +1,16 @@
 """The Frictionless Check that runs all our row/cell checks in Frictionless' own pass.
 
-``Resource.validate`` reads the file once; this check receives every row there
+``Resource.validate`` reads the file once; ``DataChecks`` receives every row there
 (``validate_row``), buffers rows into chunks and, per chunk, runs the column-wise checks
-(cells.py) and the personal-data scan (personal.py). Frictionless' own row errors
-(blank row, extra/missing cell) are read from ``row.errors`` and aggregated per column
-instead of being accumulated one Error object per cell: the checklist skips ``#row``
-errors, so the report only carries file/header errors, in constant memory.
+(cells.py) and the personal-data scan (personal.py), aggregated per column instead of
+one Error object per cell, so memory stays constant whatever the file size.
+
+``StreamingChecklist`` replaces Frictionless' built-in ``baseline`` check by
+``DataChecks``. With the all-``any`` validation schema (see tabular.py), baseline's only
+row-level work is to parse every cell into a Row (``row.errors``), which costs more than
+all our checks together and can only ever yield blank-row, extra-cell and missing-cell:
+``DataChecks`` derives those three from the raw cells, and yields baseline's header
+errors (blank/duplicate labels...) itself.
 """
 
 from __future__ import annotations
@@ -15,7 +20,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import attrs
-from frictionless import Check
+from frictionless import Check, Checklist, Resource
+from frictionless import errors as ferrors
 from frictionless.errors import Error
 from frictionless.table import Row
 
@@ -70,7 +76,7 @@ class DataChecks(Check):
     """All FORM.317 data checks of a table, in one streaming pass."""
 
     type = "pueblaabierto-data"
-    Errors = []  # noqa: RUF012 - Frictionless' own class attribute
+    Errors = [ferrors.SourceError, ferrors.BlankHeaderError, ferrors.LabelError]
 
     columns: Any = None  # ColumnChecks
     collector: Any = None  # FindingCollector
@@ -107,35 +113,54 @@ class DataChecks(Check):
         return check
 
     def validate_start(self) -> Iterable[Error]:
-        labels = self.resource.labels or []
+        resource = self.resource
+        labels = resource.labels or []
         fields = self.columns.fields
-        self._names = [fld.name if i >= len(labels) or not labels[i] else labels[i] for i, fld in enumerate(fields)]
+        # Columns are named as the user wrote them; a nameless one by its position.
+        self._names = [
+            str(labels[i]) if i < len(labels) and str(labels[i]).strip() else f"columna {i + 1}"
+            for i in range(len(fields))
+        ]
+        self.columns.names = self._names
         self._policies = [ColumnPolicy.for_column(name) for name in self._names]
-        return []
+        # What baseline.validate_start reports: an empty source and header problems.
+        if not (resource.labels or resource.fragment):
+            return [ferrors.SourceError(note="the source is empty")]
+        return list(resource.header.errors) if resource.header else []
 
     def validate_row(self, row: Row) -> Iterable[Error]:
-        number = row.row_number
-        blank = False
-        for error in row.errors:
-            if error.type == "blank-row":
-                blank = True
-            column = getattr(error, "field_name", None) if error.type != "extra-cell" else None
-            self.collector.add(messages.cell_rule(error.type), column, number, getattr(error, "cell", None) or None)
-        if blank:
-            return []
-        cells = row.cells
+        try:
+            # Row.cells/row_number are functools.cached_property, which on Python 3.11
+            # takes a lock on each first access: 2 of them per row cost ~15% of a 1M-row
+            # run. Read the attributes they return; fall back if Frictionless renames them.
+            cells, number = row._Row__cells, row._Row__row_number  # type: ignore[attr-defined]
+        except AttributeError:
+            cells, number = row.cells, row.row_number
         width = len(self._names)
-        if len(cells) != width:
-            pad = None if self.typed_cells else ""
-            cells = (list(cells) + [pad] * width)[:width]
         if self.typed_cells:
-            self._raw.append(cells)
-            cells = [to_text(c) for c in cells]
+            blank = all(c is None or c == "" for c in cells)
+        else:
+            blank = not any(cells)
+        if blank:
+            self.collector.add(messages.BLANK_ROW, None, number)
+            return []
         key = hash(tuple(cells))
         if key in self._seen:
             self.collector.add(messages.DUPLICATE_ROW, None, number)
         else:
             self._seen.add(key)
+        if len(cells) != width:
+            # What baseline would report for these rows: extra cells, or missing ones.
+            if len(cells) > width:
+                self.collector.add(messages.EXTRA_CELL, None, number, str(cells[width])[:60])
+            else:
+                for name in self._names[len(cells) :]:
+                    self.collector.add(messages.MISSING_CELL, name, number)
+            pad = None if self.typed_cells else ""
+            cells = (list(cells) + [pad] * width)[:width]
+        if self.typed_cells:
+            self._raw.append(cells)
+            cells = [to_text(c) for c in cells]
         self._rows.append(cells)
         self._numbers.append(number)
         if len(self._rows) >= CHUNK_ROWS:
@@ -157,6 +182,7 @@ class DataChecks(Check):
             self._first_chunk = False
             self._detect_second_header(rows[0], numbers[0])
         raw = self._raw
+        fields = self.columns.fields
         columns = list(zip(*rows, strict=True))  # rows were padded to the header width
         for index, values in enumerate(columns):
             text = join_lines(values)
@@ -164,7 +190,8 @@ class DataChecks(Check):
                 index, text, values.count(""), numbers, [r[index] for r in raw] if raw else None, rows
             )
             name = self._names[index]
-            for hit in scan_text(text, self._policies[index], self.allow):
+            kind = fields[index].type if index < len(fields) else "string"
+            for hit in scan_text(text, self._policies[index], self.allow, kind):
                 self.collector.add(PERSONAL_RULES[hit.kind], name, numbers[hit.line], mask(hit.kind, hit.value))
         self._done += len(rows)
         self._rows, self._numbers, self._raw = [], [], []
@@ -197,3 +224,13 @@ SECOND_HEADER = Rule(
     "Deje una sola fila de encabezado (la fila 1) con un nombre por columna, igual al Término del Diccionario "
     "de Datos; combine los títulos de grupo en el nombre (por ejemplo «ubicacion_latitud») y elimine la otra fila.",
 )
+
+
+@attrs.define(kw_only=True, repr=False)
+class StreamingChecklist(Checklist):
+    """A checklist whose checks replace Frictionless' cell-parsing ``baseline`` (module doc)."""
+
+    def connect(self, resource: Resource) -> list[Check]:
+        for check in self.checks:
+            check.connect(resource)
+        return list(self.checks)

@@ -8,6 +8,7 @@ finding that still says where (file, column, row) and keeps Frictionless' note.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from frictionless import errors as ferrors
@@ -232,9 +233,14 @@ def translate(error: ferrors.Error, file: str) -> Finding:
             column=column,
             row=row,
         )
+    if error.type == "blank-label":
+        column = None
+    note = error.note or ""
+    if error.type == "duplicate-label":
+        note = "igual que la columna " + ", ".join(re.findall(r"\d+", note))
     return Finding(
         code=text.code,
-        message=text.message.format(file=file, column=column or "", position=position or "?", note=error.note or ""),
+        message=text.message.format(file=file, column=column or "", position=position or "?", note=note),
         severity=text.severity,
         suggestion=text.suggestion,
         file=file,

@@ -187,20 +187,52 @@ class Hit:
     line: int  # 0-based index of the value in the chunk
 
 
-def scan_text(text: str, policy: ColumnPolicy, allow: AllowList) -> list[Hit]:
-    """Personal data in ``text`` (a column chunk, one value per line)."""
+# Every identifier above has 4+ consecutive digits (CURP/RFC/INE 6, phones at least one
+# 4-digit group) except e-mail ("@"). Scanning for this trigger is a fast character
+# scan; the full pattern then only runs on the few lines that contain a trigger.
+_TRIGGER = re.compile(r"\d{4}|@")
+# Typed integer columns: only whole values can be identifiers.
+_INTEGER_CANDIDATES = {
+    (False, False): None,
+    (True, False): re.compile(r"^(?:\d{11})$", re.MULTILINE),
+    (False, True): re.compile(r"^(?:\d{18})$", re.MULTILINE),
+    (True, True): re.compile(r"^(?:\d{11}|\d{18})$", re.MULTILINE),
+}
+_NOT_SCANNED_TYPES = frozenset({"number", "date", "datetime", "time", "year", "yearmonth", "boolean", "duration"})
+
+
+def scan_text(text: str, policy: ColumnPolicy, allow: AllowList, field_type: str = "string") -> list[Hit]:
+    """Personal data in ``text`` (a column chunk, one value per line).
+
+    ``field_type`` is the column's inferred type: numbers, dates, booleans cannot hold
+    identifiers (every value parsed as such), integers only as whole digit runs."""
+    if field_type in _NOT_SCANNED_TYPES:
+        return []
+    if field_type == "integer" and not policy.phone10:
+        candidates = _INTEGER_CANDIDATES[(policy.nss, policy.clabe)]
+        return _scan_lines(text, candidates, policy, allow) if candidates else []
+    return _scan_lines(text, _TRIGGER, policy, allow)
+
+
+def _scan_lines(text: str, trigger: re.Pattern[str], policy: ColumnPolicy, allow: AllowList) -> list[Hit]:
     pattern = _SCAN_PHONE if policy.phone10 else _SCAN
     hits: list[Hit] = []
     line = 0
     last = 0
-    for match in pattern.finditer(text):
-        kind, value = _classify(match, policy)
-        if kind is None or allow.allows(kind, value):
-            continue
-        start = match.start()
+    end = -1
+    for found in trigger.finditer(text):
+        if found.start() < end:
+            continue  # this line was already scanned
+        start = text.rfind("\n", 0, found.start()) + 1
+        end = text.find("\n", found.end())
+        if end < 0:
+            end = len(text)
         line += text.count("\n", last, start)
         last = start
-        hits.append(Hit(kind, value, line))
+        for match in pattern.finditer(text, start, end):
+            kind, value = _classify(match, policy)
+            if kind is not None and not allow.allows(kind, value):
+                hits.append(Hit(kind, value, line))
     return hits
 
 

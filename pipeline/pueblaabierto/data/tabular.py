@@ -24,12 +24,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from frictionless import Checklist, Detector, FrictionlessException, Resource, Schema, fields
+from frictionless import Detector, FrictionlessException, Resource, Schema, fields
 
 from pueblaabierto.data import messages
 from pueblaabierto.data.aggregate import FindingCollector
 from pueblaabierto.data.cells import ColumnChecks
-from pueblaabierto.data.checks import DataChecks
+from pueblaabierto.data.checks import DataChecks, StreamingChecklist
 from pueblaabierto.data.encoding import check_utf8
 from pueblaabierto.data.headers import check_dictionary, check_xlsx_layout
 from pueblaabierto.data.personal import AllowList
@@ -141,7 +141,7 @@ def validate_table(
     untyped = Schema(fields=[fields.AnyField(name=fld.name) for fld in schema.fields])
     resource = open_resource(path, formato=formato, encoding=encoding, schema=untyped)
     try:
-        report = resource.validate(Checklist(checks=[check], skip_errors=["#row"]))
+        report = resource.validate(StreamingChecklist(checks=[check]))
     except FrictionlessException as exc:
         return findings + [messages.translate(error, display_name) for error in exc.to_errors()]
     for task in report.tasks:
