@@ -225,3 +225,43 @@ def test_allowed_values_come_from_a_file_and_the_command_line(tmp_path):
     (tmp_path / "permitidos.txt").write_text("# teléfono de la oficina\n2223094300\n\nSISP850101AB1  # RFC\n",
                                              encoding="utf-8")
     assert allowed_values([tmp_path, tmp_path], ["otro", "2223094300"]) == ["2223094300", "SISP850101AB1", "otro"]
+
+
+def test_empty_sheets_are_errors(make_submission):
+    rows = valid_rows()
+    rows["Diccionario de Datos"] = []
+    report = validate_submission(make_submission(rows))
+    finding = only(report, "hoja-vacia")
+    assert finding.location == "Diccionario de Datos!A2"
+    assert only(report, "dataset-sin-diccionario").location == "Dataset!A2"
+
+
+def test_dependencia_without_datasets_is_a_warning(make_submission):
+    rows = valid_rows()
+    rows["Dependencia"].append([15, "Secretaría de Movilidad", "Movilidad.", "logo.png"])
+    report = validate_submission(make_submission(rows))
+    warning = only(report, "dependencia-sin-datasets")
+    assert warning.location == "Dependencia!A3" and not warning.is_error and report.valid
+
+
+def test_same_dataset_id_in_two_dependencias_is_ambiguous(make_submission):
+    rows = valid_rows()
+    rows["Dependencia"].append([15, "Secretaría de Movilidad", "Movilidad.", "logo.png"])
+    rows["Dataset"].append([1, "Ciclovías", "Ciclovías.", "", 15, "Movilidad y Transporte", "anual", "Ana",
+                            "ana@pueblacapital.gob.mx"])
+    report = validate_submission(make_submission(rows))
+    assert {f.location for f in found(report, "id-ambiguo")} == {"Dataset!A2", "Dataset!A3"}
+    assert found(report, "id-duplicado") == []
+
+
+def test_repeated_dictionary_term_is_a_warning(make_submission):
+    rows = valid_rows()
+    rows["Diccionario de Datos"].append([1, "Mercado", "Otra vez."])
+    warning = only(validate_submission(make_submission(rows)), "termino-duplicado")
+    assert warning.location == "Diccionario de Datos!B4" and not warning.is_error
+
+
+def test_description_that_repeats_the_title_is_a_warning(make_submission):
+    report = validate_submission(make_submission(changes={"Dataset!C2": "mercados municipales"}))
+    assert only(report, "descripcion-repite-titulo").location == "Dataset!C2"
+    assert report.valid
