@@ -11,7 +11,7 @@ from pathlib import Path
 from click.testing import CliRunner
 from pueblaabierto.cli import main
 
-from tests.pipeline.conftest import EJEMPLOS
+from tests.pipeline.conftest import EJEMPLOS, png_bytes, valid_rows
 
 FINDING_KEYS = {"code", "message", "sheet", "row", "column", "file", "suggestion", "severity"}
 
@@ -110,3 +110,19 @@ def test_console_script_runs_for_real(tmp_path):
     assert [(e["code"], e["location"]) for e in data["errors"]] == [("fechas-invertidas", "Recurso!E2")]
     usage = subprocess.run([*command, "validar"], capture_output=True, text=True, check=False, timeout=60)
     assert usage.returncode == 2 and "Traceback" not in usage.stderr
+
+
+def test_allowed_values_reach_the_personal_data_checks(make_submission, tmp_path):
+    csv = b"mercado,locales,telefono\nMercado 5 de Mayo,412,Tel. 222 309 4300\n"
+    rows = {
+        "Diccionario de Datos": [[1, "mercado", "Nombre del mercado."], [1, "locales", "Número de locales."],
+                                 [1, "telefono", "Teléfono de la administración del mercado."]],
+    }
+    all_rows = {**valid_rows(), **rows}
+    path = make_submission(all_rows, files={"logo.png": png_bytes(), "mercados.csv": csv})
+    flagged = json.loads(run("validar", str(path), "--json").output)
+    assert any(e["code"].startswith("datos-personales") for e in flagged["errors"]), flagged
+    allowed = run("validar", str(path), "--json", "--permitir", "222 309 4300")
+    assert allowed.exit_code == 0, allowed.output
+    (tmp_path / "permitidos.txt").write_text("# oficina del mercado\n2223094300\n", encoding="utf-8")
+    assert run("validar", str(path), "--json").exit_code == 0
