@@ -33,7 +33,9 @@ TEXT_OR_EXACT_PREFIXES = ("extras_", "res_extras_")
 DATE_COLUMNS = {"metadata_modified", "metadata_created"}
 NGRAM_FIELDS = {"name_ngram": "name", "title_ngram": "title"}
 
-_WORD_RE = re.compile(r"\w+", re.UNICODE)
+# Words as PostgreSQL's parser sees them: "SB-003" and "covid-19" stay whole, so
+# to_tsquery() splits them exactly like to_tsvector() did at index time.
+_WORD_RE = re.compile(r"\w(?:[\w.\-]*\w)?", re.UNICODE)
 _NUMBER_RE = r"^-?[0-9]+(\.[0-9]+)?$"
 _DATE_MATH_RE = re.compile(r"([+-])(\d+)(YEARS?|MONTHS?|DAYS?|HOURS?|MINUTES?|SECONDS?)")
 _ROUND_RE = re.compile(r"/(YEAR|MONTH|DAY|HOUR|MINUTE|SECOND)S?")
@@ -130,7 +132,11 @@ class Translator:
             return None
         suffix = (":" + weight) if weight else ""
         joiner = " <-> " if term.kind == "phrase" else " & "
-        parts = [w + suffix for w in words]
+        parts = []
+        for word in words:
+            forms = [word, *_accented_forms(word)]
+            alternatives = " | ".join(form + suffix for form in forms)
+            parts.append(f"({alternatives})" if len(forms) > 1 else alternatives)
         if term.kind == "prefix":
             parts[-1] = words[-1] + ":*" + (weight or "")
         return joiner.join(parts)
@@ -189,6 +195,26 @@ class Translator:
         if node.high is not None:
             parts.append(f"{value} {high_op} {self.param(conv(node.high))}")
         return self._any_value(node.field, " AND ".join(parts))
+
+
+# Spanish suffixes the Snowball stemmer only recognises with their accent. A user
+# typing "licitacion" must still find "Licitaciones" (stem "licit"), so the query
+# also tries the accented form. Unaccented document text is covered by the
+# unaccented half of the stored vector.
+_ACCENTED_SUFFIXES = (("cion", "ción"), ("sion", "sión"), ("logia", "logía"), ("ucion", "ución"))
+
+
+def _accented_forms(word: str) -> list[str]:
+    lower = word.lower()
+    forms: list[str] = []
+    if not lower.isalpha():
+        return forms
+    for plain, accented in _ACCENTED_SUFFIXES:
+        if lower.endswith(plain) and len(lower) > len(plain) + 1:
+            form = lower[: -len(plain)] + accented
+            if form not in forms:
+                forms.append(form)
+    return forms
 
 
 def _like_escape(value: str) -> str:
