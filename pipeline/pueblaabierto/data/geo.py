@@ -1,0 +1,160 @@
+"""Spatial data files (GeoJSON, KML/KMZ, zipped Shapefile), read with geopandas/pyogrio.
+
+Checks: the file reads; geometries are valid; the CRS is known and convertible to
+EPSG:4326 (what the portal's map uses); attribute columns are described in the data
+dictionary; attributes hold no personal data; features fall in the municipality of
+Puebla (warning: a state-wide layer is legitimate, swapped lat/lon is not).
+Features are numbered from 1 in file order ("elemento N"), as GIS tools show them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from pueblaabierto.data.aggregate import FindingCollector, Rule
+from pueblaabierto.data.cells import join_lines
+from pueblaabierto.data.checks import PERSONAL_RULES, to_text
+from pueblaabierto.data.headers import check_dictionary
+from pueblaabierto.data.personal import AllowList, ColumnPolicy, mask, scan_text
+from pueblaabierto.findings import Finding, Severity
+
+# Municipality of Puebla, generous bounding box (lon/lat, EPSG:4326).
+PUEBLA_BBOX = (-98.35, 18.80, -98.00, 19.25)
+
+INVALID_GEOMETRY = Rule(
+    "geometria-invalida",
+    lambda c, r, n, s: f"{n:,} geometría(s) no son válidas ({r.replace('fila', 'elemento')}): {s}.",
+    "Corrija las geometrías en su programa SIG (en QGIS: Vectorial > Herramientas de geometría > Corregir "
+    "geometrías) y exporte de nuevo.",
+)
+EMPTY_GEOMETRY = Rule(
+    "geometria-vacia",
+    lambda c, r, n, s: f"{n:,} elemento(s) no tienen geometría ({r.replace('fila', 'elemento')}).",
+    "Elimine esos elementos o asígneles su ubicación.",
+    Severity.WARNING,
+)
+OUTSIDE = Rule(
+    "fuera-de-puebla",
+    lambda c, r, n, s: f"{n:,} elemento(s) están fuera del municipio de Puebla ({r.replace('fila', 'elemento')}). {s}",
+    "Verifique las coordenadas: deben estar en grados decimales WGS84 (EPSG:4326), longitud cerca de -98.2 y "
+    "latitud cerca de 19.0. Si la capa cubre a propósito otra zona, ignore este aviso.",
+    Severity.WARNING,
+)
+
+
+def validate_geo(
+    path: Path, *, formato: str, terms: dict[str, str], display_name: str, allow: AllowList
+) -> list[Finding]:
+    try:
+        frame = gpd.read_file(_source(path), engine="pyogrio")
+    except Exception as exc:  # noqa: BLE001 - any reader failure is a finding for the enlace
+        return [
+            Finding(
+                code="geo-ilegible",
+                message=f"No se pudo leer «{display_name}» como datos geográficos ({exc}).",
+                suggestion=(
+                    "Exporte de nuevo la capa desde su programa SIG. Un Shapefile debe enviarse en un .zip con "
+                    "sus archivos .shp, .shx, .dbf y .prj."
+                ),
+                file=display_name,
+            )
+        ]
+    if frame.empty:
+        return [
+            Finding(
+                code="archivo-vacio",
+                message=f"«{display_name}» no tiene elementos.",
+                suggestion="Verifique que exportó la capa correcta.",
+                file=display_name,
+            )
+        ]
+    findings: list[Finding] = []
+    collector = FindingCollector(display_name)
+    geometry = frame.geometry
+
+    missing = geometry.isna() | geometry.is_empty
+    for index in np.flatnonzero(missing.to_numpy()):
+        collector.add(EMPTY_GEOMETRY, None, int(index) + 1)
+    invalid = ~geometry.is_valid & ~missing
+    for index in np.flatnonzero(invalid.to_numpy()):
+        reason = shapely.is_valid_reason(geometry.iloc[index])
+        collector.add(INVALID_GEOMETRY, None, int(index) + 1, reason)
+
+    findings += _check_crs_and_extent(frame, missing, collector, display_name)
+
+    attributes = [c for c in frame.columns if c != frame.geometry.name and not _all_empty(frame[c])]
+    findings += check_dictionary(attributes, terms, display_name)
+    rows = list(range(1, len(frame) + 1))
+    for column in attributes:
+        text = join_lines([to_text(v) if v is not None and v == v else "" for v in frame[column].tolist()])
+        for hit in scan_text(text, ColumnPolicy.for_column(str(column)), allow):
+            collector.add(PERSONAL_RULES[hit.kind], str(column), rows[hit.line], mask(hit.kind, hit.value))
+    return findings + collector.findings()
+
+
+def _source(path: Path) -> str:
+    """GDAL path: zipped shapefiles and KMZ are read inside the archive."""
+    if path.suffix.lower() in (".zip", ".kmz"):
+        return f"/vsizip/{path}"
+    return str(path)
+
+
+def _all_empty(series: object) -> bool:
+    values = series.dropna()  # type: ignore[attr-defined]
+    return values.empty or bool((values.astype(str).str.strip() == "").all())
+
+
+def _check_crs_and_extent(
+    frame: gpd.GeoDataFrame, missing: object, collector: FindingCollector, display_name: str
+) -> list[Finding]:
+    if frame.crs is None:
+        return [
+            Finding(
+                code="crs-desconocido",
+                message=(
+                    f"«{display_name}» no declara su sistema de coordenadas (CRS), así que no se puede ubicar en el "
+                    "mapa."
+                ),
+                suggestion=(
+                    "Exporte la capa en WGS84 (EPSG:4326). Si es un Shapefile, incluya en el .zip el archivo .prj."
+                ),
+                file=display_name,
+            )
+        ]
+    try:
+        wgs84 = frame.to_crs(4326) if frame.crs.to_epsg() != 4326 else frame
+    except Exception as exc:  # noqa: BLE001 - pyproj raises several types
+        return [
+            Finding(
+                code="crs-no-convertible",
+                message=f"El sistema de coordenadas de «{display_name}» no se puede convertir a WGS84 ({exc}).",
+                suggestion="Exporte la capa en WGS84 (EPSG:4326) desde su programa SIG.",
+                file=display_name,
+            )
+        ]
+    min_lon, min_lat, max_lon, max_lat = PUEBLA_BBOX
+    bounds = wgs84.geometry.bounds.to_numpy()
+    ok = ~np.asarray(missing)
+    outside = ok & (
+        (bounds[:, 2] < min_lon) | (bounds[:, 0] > max_lon) | (bounds[:, 3] < min_lat) | (bounds[:, 1] > max_lat)
+    )
+    if outside.any():
+        swapped = (
+            (bounds[outside][:, 1] >= min_lon)
+            & (bounds[outside][:, 3] <= max_lon)
+            & (bounds[outside][:, 0] >= min_lat)
+            & (bounds[outside][:, 2] <= max_lat)
+        )
+        projected = np.abs(bounds[outside]).max() > 360
+        hint = ""
+        if swapped.all():
+            hint = "Parece que la latitud y la longitud están invertidas."
+        elif projected:
+            hint = "Los valores parecen coordenadas proyectadas (por ejemplo UTM) declaradas como grados."
+        for index in np.flatnonzero(outside):
+            collector.add(OUTSIDE, None, int(index) + 1, hint or None)
+    return []
