@@ -265,3 +265,9 @@ def test_description_that_repeats_the_title_is_a_warning(make_submission):
     report = validate_submission(make_submission(changes={"Dataset!C2": "mercados municipales"}))
     assert only(report, "descripcion-repite-titulo").location == "Dataset!C2"
     assert report.valid
+
+
+def test_resource_of_unknown_dataset_is_reported_once_not_per_column(make_submission):
+    report = validate_submission(make_submission(changes={"Recurso!F2": 7}))
+    assert {f.code for f in report.errors} == {"dataset-inexistente", "dataset-sin-recursos"}
+    assert "se revisará cuando el ID sea correcto" in only(report, "dataset-inexistente").suggestion

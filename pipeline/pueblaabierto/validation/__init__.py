@@ -50,7 +50,12 @@ def validate_submission(
         allowed_values([workbook.parent, data_dir], allowed or []),
         addresses=[d.correo for d in submission.datasets if d.correo],
     )
+    known = {d.id_dataset for d in submission.datasets}
     for recurso, path in files.resources:
+        if recurso.id_dataset not in known:
+            # Without its dataset there is no dictionary to compare the columns with: every
+            # column would be reported as undescribed. The broken reference is reported once.
+            continue
         name = recurso.archivo or path.name
         try:
             report.extend(

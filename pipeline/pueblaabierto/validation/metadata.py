@@ -209,7 +209,8 @@ def references(submission: Submission) -> Iterator[Finding]:
                     "id_dataset",
                     "dataset-inexistente",
                     f"El ID de Dataset {record.id_dataset} no está en la pestaña Dataset.",
-                    _choices("Use uno de los ID de la pestaña Dataset", datasets),
+                    _choices("Use uno de los ID de la pestaña Dataset", datasets)
+                    + (" El archivo se revisará cuando el ID sea correcto." if isinstance(record, Recurso) else ""),
                 )
     with_resources = {r.id_dataset for r in submission.recursos}
     with_terms = {e.id_dataset for e in submission.diccionario}
