@@ -6,6 +6,8 @@ import json
 
 import click
 
+from .workflow.cli import COMMANDS as WORKFLOW_COMMANDS
+
 
 @click.group(short_help="Comandos de Puebla Abierto.")
 def pueblaabierto() -> None:
@@ -26,6 +28,10 @@ def sysadmin(name: str, email: str, password: str, token_name: str) -> None:
 
     user, token = accounts.ensure_sysadmin(name, email=email, password=password, token_name=token_name)
     click.echo(json.dumps({"name": user, "token": token}))
+
+
+for _command in WORKFLOW_COMMANDS:  # rol, flujo
+    pueblaabierto.add_command(_command)
 
 
 def get_commands() -> list[click.Command]:

@@ -4,6 +4,7 @@ Sections, one per area (each owned by its package):
 - configuration and CLI        -> config_declaration.yaml, cli.py
 - search backend (PostgreSQL)  -> search/
 - FORM.317 metadata            -> schema/ (validators), helpers.py, datastore_info.py, dcat/, i18n/
+- validation workflow (FORM.317 review) -> workflow/ (hooks.py)
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from . import cli, datastore_info, helpers
 from .schema import validators as form317_validators
 from .search import backend as search_backend
 from .search import facets as search_facets
+from .workflow import hooks as workflow
 
 
 class PueblaAbiertoPlugin(p.SingletonPlugin):
@@ -28,6 +30,10 @@ class PueblaAbiertoPlugin(p.SingletonPlugin):
     p.implements(p.ITemplateHelpers)
     p.implements(p.ITranslation, inherit=True)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IActions)
+    p.implements(p.IAuthFunctions)
+    p.implements(p.IPermissionLabels)
+    p.implements(p.IBlueprint)
 
     # -- IConfigurer ------------------------------------------------------------
     def update_config(self, config: Any) -> None:
@@ -54,7 +60,23 @@ class PueblaAbiertoPlugin(p.SingletonPlugin):
         return form317_validators.get_validators()
 
     def get_helpers(self) -> dict[str, Any]:
-        return helpers.get_helpers()
+        return {**helpers.get_helpers(), **workflow.get_helpers()}
 
     def after_dataset_update(self, context: Any, pkg_dict: dict[str, Any]) -> None:
         datastore_info.after_dataset_update(pkg_dict)
+
+    # -- Validation workflow (workflow/: actions, auth, visibility labels, pages) ----------
+    def get_actions(self) -> dict[str, Any]:
+        return workflow.get_actions()
+
+    def get_auth_functions(self) -> dict[str, Any]:
+        return workflow.get_auth_functions()
+
+    def get_dataset_labels(self, dataset_obj: Any) -> list[str]:
+        return workflow.get_dataset_labels(dataset_obj)
+
+    def get_user_dataset_labels(self, user_obj: Any) -> list[str]:
+        return workflow.get_user_dataset_labels(user_obj)
+
+    def get_blueprint(self) -> list[Any]:
+        return workflow.get_blueprints()

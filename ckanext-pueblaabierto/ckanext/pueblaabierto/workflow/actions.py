@@ -1,0 +1,229 @@
+"""Actions of the workflow (IActions). Each checks its auth function, then delegates."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from . import machine, roles, service
+from . import model as wf_model
+from .machine import _
+
+
+def _require(data_dict: dict[str, Any], *keys: str) -> None:
+    missing = {key: [_("Falta el valor.")] for key in keys if not data_dict.get(key)}
+    if missing:
+        raise tk.ValidationError(missing)
+
+
+def _actor_name(context: dict[str, Any]) -> str:
+    user = model.User.get(context.get("user") or "")
+    return user.id if user else (context.get("user") or "")
+
+
+@tk.side_effect_free
+def workflow_show(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """State, pending approvals, validation report and full history of a dataset.
+
+    :param id: id or name of the dataset
+    """
+    _require(data_dict, "id")
+    tk.check_access("workflow_show", context, data_dict)
+    return service.summary(service.get_package(data_dict["id"]), context)
+
+
+def workflow_transition(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """Move a dataset along FORM.317.
+
+    :param id: id or name of the dataset
+    :param transition: enviar_revision, aprobar, rechazar, solicitar_publicacion or publicar
+    :param comment: observations (required for rechazar)
+    :param oficio_numero: number of the oficio that supports the step (optional)
+    :param oficio_fecha: its date, YYYY-MM-DD (optional)
+    :param as_role: the role to act in (sysadmins, or users holding both reviewer roles)
+    :param acknowledged_findings: keys of the personal-data findings the enlace de seguridad
+        acknowledges (all are required for its approval)
+    :param validation_report: with enviar_revision, the submission's validation report
+    """
+    _require(data_dict, "id", "transition")
+    tk.check_access("workflow_transition", context, data_dict)
+    acknowledged = data_dict.get("acknowledged_findings") or []
+    if isinstance(acknowledged, str):
+        acknowledged = [acknowledged]
+    report = data_dict.get("validation_report")
+    if report is not None and not isinstance(report, dict):
+        raise tk.ValidationError({"validation_report": [_("El reporte de validación debe ser un objeto JSON.")]})
+    return service.transition(
+        context,
+        data_dict["id"],
+        data_dict["transition"],
+        comment=data_dict.get("comment") or "",
+        oficio_numero=data_dict.get("oficio_numero") or "",
+        oficio_fecha=data_dict.get("oficio_fecha"),
+        as_role=data_dict.get("as_role") or None,
+        acknowledged_findings=list(acknowledged),
+        validation_report=report,
+    )
+
+
+def workflow_role_assign(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """Give a workflow role to a user (sysadmins only).
+
+    :param user: user name or id
+    :param role: enlace_datos_abiertos, enlace_seguridad, enlace_transparencia or enlace_tecnico
+    :param organization: the Dependencia, for enlace_datos_abiertos and enlace_seguridad
+    """
+    _require(data_dict, "user", "role")
+    tk.check_access("workflow_role_assign", context, data_dict)
+    return roles.assign(data_dict["user"], data_dict["role"], data_dict.get("organization"), by=_actor_name(context))
+
+
+def workflow_role_revoke(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """Take a workflow role away from a user (sysadmins only); the assignment stays on record."""
+    _require(data_dict, "user", "role")
+    tk.check_access("workflow_role_revoke", context, data_dict)
+    count = roles.revoke(data_dict["user"], data_dict["role"], data_dict.get("organization"), by=_actor_name(context))
+    return {"revoked": count}
+
+
+@tk.side_effect_free
+def workflow_role_list(context: dict[str, Any], data_dict: dict[str, Any]) -> list[dict[str, Any]]:
+    """Active role assignments, optionally of one ``user`` or one ``organization``."""
+    tk.check_access("workflow_role_list", context, data_dict)
+    return roles.list_assignments(data_dict.get("user"), data_dict.get("organization"))
+
+
+@tk.side_effect_free
+def workflow_pending(context: dict[str, Any], data_dict: dict[str, Any]) -> list[dict[str, Any]]:
+    """What awaits the current user ("Mis pendientes"): datasets where one of their roles must act."""
+    tk.check_access("workflow_pending", context, data_dict)
+    user = model.User.get(context.get("user") or "")
+    if user is None:
+        return []
+    result = []
+    rows = (
+        wf_model.session()
+        .query(wf_model.WorkflowState)
+        .filter(wf_model.WorkflowState.state != machine.PUBLICADO)
+        .order_by(wf_model.WorkflowState.updated_at)
+    )
+    for row in rows:
+        pkg = model.Package.get(row.package_id)
+        if pkg is None or pkg.state != "active":
+            continue
+        held = roles.roles_for(user.id, pkg.owner_org)
+        waiting = [r for r in machine.pending_roles(row.state, row.approvals or {}) if r in held]
+        if not waiting:
+            continue
+        org = model.Group.get(pkg.owner_org) if pkg.owner_org else None
+        result.append(
+            {
+                "id": pkg.id,
+                "name": pkg.name,
+                "title": pkg.title,
+                "organization": org.title if org else "",
+                "state": row.state,
+                "state_label": machine.state_label(row.state),
+                "roles": waiting,
+                "role_labels": [machine.role_label(r) for r in waiting],
+                "since": row.updated_at.isoformat() if row.updated_at else "",
+                "is_update": bool(row.revision_of),
+            }
+        )
+    return result
+
+
+CSV_COLUMNS = (
+    "id", "created_at", "package_id", "package_name", "package_title", "organization_name", "transition",
+    "from_state", "to_state", "user_name", "role", "as_sysadmin", "comment", "oficio_numero", "oficio_fecha",
+    "acknowledged_findings",
+)
+
+
+@tk.side_effect_free
+def workflow_history_csv(context: dict[str, Any], data_dict: dict[str, Any]) -> str:
+    """The transition record as CSV (for audits): every dataset, or one ``id``, or one ``organization``."""
+    tk.check_access("workflow_history_csv", context, data_dict)
+    query = wf_model.session().query(wf_model.Transition)
+    if data_dict.get("id"):
+        pkg = service.get_package(data_dict["id"])
+        ids = [pkg.id] + [
+            r.package_id
+            for r in wf_model.session()
+            .query(wf_model.WorkflowState)
+            .filter(wf_model.WorkflowState.revision_of == pkg.id)
+        ]
+        query = query.filter(wf_model.Transition.package_id.in_(ids))
+    if data_dict.get("organization"):
+        org = model.Group.get(data_dict["organization"])
+        if org is None:
+            raise tk.ObjectNotFound(_("No existe la dependencia {org}.").format(org=data_dict["organization"]))
+        query = query.filter(wf_model.Transition.organization_id == org.id)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for record in query.order_by(wf_model.Transition.id):
+        row = record.as_dict()
+        row["acknowledged_findings"] = "; ".join(row["acknowledged_findings"])
+        row["as_sysadmin"] = "si" if row["as_sysadmin"] else "no"
+        writer.writerow([row[column] for column in CSV_COLUMNS])
+    return out.getvalue()
+
+
+def workflow_demo_publish(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """Walk a dataset through the whole procedure as the sysadmin acting in each role.
+
+    For the demo portal (``make portal``) and trusted loaders: each step is recorded as done by
+    the sysadmin in role (``as_sysadmin``), with ``comment`` saying so. Sysadmins only.
+    """
+    _require(data_dict, "id")
+    tk.check_access("workflow_demo_publish", context, data_dict)
+    pkg = service.get_package(data_dict["id"])
+    comment = data_dict.get("comment") or _("Demostración: paso realizado por la administración del portal en el rol.")
+    steps = {
+        machine.BORRADOR: [(machine.ENVIAR_REVISION, None)],
+        machine.EN_REVISION: [(machine.APROBAR, machine.SEGURIDAD), (machine.APROBAR, machine.TRANSPARENCIA)],
+        machine.REVISION_APROBADA: [(machine.SOLICITAR_PUBLICACION, None)],
+        machine.EN_VALIDACION_TECNICA: [(machine.PUBLICAR, None)],
+    }
+    result = service.summary(pkg, context)
+    for _round in range(6):
+        state = service.current_state(pkg)
+        if state == machine.PUBLICADO:
+            break
+        row = wf_model.get_state(pkg.id)
+        approvals = dict(row.approvals or {}) if row is not None else {}
+        for name, role in steps[state]:
+            if role is not None and role in approvals:
+                continue
+            keys = []
+            if role == machine.SEGURIDAD and row is not None:
+                from . import report
+
+                keys = report.personal_keys(row.report)
+            result = service.transition(
+                context, pkg.id, name, comment=comment, as_role=role, acknowledged_findings=keys
+            )
+            break
+        pkg = service.get_package(result["id"])
+    return result
+
+
+def get_actions() -> dict[str, Any]:
+    from . import updates
+
+    return {
+        "workflow_show": workflow_show,
+        "workflow_transition": workflow_transition,
+        "workflow_role_assign": workflow_role_assign,
+        "workflow_role_revoke": workflow_role_revoke,
+        "workflow_role_list": workflow_role_list,
+        "workflow_pending": workflow_pending,
+        "workflow_history_csv": workflow_history_csv,
+        "workflow_demo_publish": workflow_demo_publish,
+        "workflow_update_start": updates.workflow_update_start,
+    }

@@ -1,0 +1,27 @@
+"""What the plugin class exposes for the workflow; plugin.py only forwards to these."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import actions, auth, guard, labels, views
+
+
+def get_actions() -> dict[str, Any]:
+    return {**actions.get_actions(), **guard.get_actions()}
+
+
+def get_auth_functions() -> dict[str, Any]:
+    return auth.get_auth_functions()
+
+
+def get_blueprints() -> list[Any]:
+    return views.get_blueprints()
+
+
+def get_helpers() -> dict[str, Any]:
+    return views.get_helpers()
+
+
+get_dataset_labels = labels.get_dataset_labels
+get_user_dataset_labels = labels.get_user_dataset_labels

@@ -1,0 +1,143 @@
+"""Tables of the workflow: role assignments, current state per dataset, the transition record.
+
+They live on their own ``MetaData`` (not CKAN's): CKAN's test helper ``delete_all`` issues
+``DELETE`` on every table of CKAN's metadata, and the transition record refuses DELETE at the
+database level (trigger in the migration) — the record must survive even a broken portal.
+Tests truncate these tables instead (TRUNCATE does not fire row triggers).
+
+The tables are created by the plugin's alembic migration (``ckan db upgrade -p pueblaabierto``).
+No foreign keys to ``package``/``user``: purging a dataset or a user must not erase or block
+its audit record, and names are copied into the record for the same reason.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Any
+
+import ckan.model as model
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import declarative_base
+
+metadata = sa.MetaData()
+Base: Any = declarative_base(metadata=metadata)
+
+ROLE_TABLE = "pueblaabierto_workflow_role"
+STATE_TABLE = "pueblaabierto_workflow_state"
+TRANSITION_TABLE = "pueblaabierto_workflow_transition"
+
+
+def _now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+class RoleAssignment(Base):
+    """One role held by one user; ``organization_id`` only for per-dependency roles.
+
+    Revoking keeps the row (``revoked_at``) so auditors can tell who could approve when.
+    """
+
+    __tablename__ = ROLE_TABLE
+
+    id = sa.Column(sa.UnicodeText, primary_key=True, default=lambda: str(uuid.uuid4()))
+    user_id = sa.Column(sa.UnicodeText, nullable=False, index=True)
+    role = sa.Column(sa.UnicodeText, nullable=False)
+    organization_id = sa.Column(sa.UnicodeText, nullable=True, index=True)
+    assigned_by = sa.Column(sa.UnicodeText, nullable=False)
+    assigned_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=_now)
+    revoked_by = sa.Column(sa.UnicodeText, nullable=True)
+    revoked_at = sa.Column(sa.DateTime(timezone=True), nullable=True)
+
+
+class WorkflowState(Base):
+    """Where a dataset is in the procedure now (one row per dataset in the workflow)."""
+
+    __tablename__ = STATE_TABLE
+
+    package_id = sa.Column(sa.UnicodeText, primary_key=True)
+    state = sa.Column(sa.UnicodeText, nullable=False)
+    # reviewer role -> user id, for the current round of en_revision
+    approvals = sa.Column(JSONB, nullable=False, default=dict)
+    # The validation report sent with enviar_revision (pipeline's Report.to_dict()).
+    report = sa.Column(JSONB, nullable=True)
+    # The user who sent it to review: the "requester" the notifications go to.
+    requested_by = sa.Column(sa.UnicodeText, nullable=True)
+    # For an update of a published dataset: the id of the public dataset it will replace.
+    revision_of = sa.Column(sa.UnicodeText, nullable=True, index=True)
+    updated_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=_now)
+
+
+class Transition(Base):
+    """One step of the procedure, as it happened. Append-only (trigger in the migration)."""
+
+    __tablename__ = TRANSITION_TABLE
+
+    id = sa.Column(sa.BigInteger, primary_key=True, autoincrement=True)
+    package_id = sa.Column(sa.UnicodeText, nullable=False, index=True)
+    package_name = sa.Column(sa.UnicodeText, nullable=False)
+    package_title = sa.Column(sa.UnicodeText, nullable=True)
+    organization_id = sa.Column(sa.UnicodeText, nullable=True)
+    organization_name = sa.Column(sa.UnicodeText, nullable=True)
+    transition = sa.Column(sa.UnicodeText, nullable=False)
+    from_state = sa.Column(sa.UnicodeText, nullable=True)
+    to_state = sa.Column(sa.UnicodeText, nullable=False)
+    user_id = sa.Column(sa.UnicodeText, nullable=False)
+    user_name = sa.Column(sa.UnicodeText, nullable=False)
+    role = sa.Column(sa.UnicodeText, nullable=True)
+    as_sysadmin = sa.Column(sa.Boolean, nullable=False, default=False)
+    comment = sa.Column(sa.UnicodeText, nullable=True)
+    oficio_numero = sa.Column(sa.UnicodeText, nullable=True)
+    oficio_fecha = sa.Column(sa.Date, nullable=True)
+    acknowledged_findings = sa.Column(JSONB, nullable=True)
+    created_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=_now)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "package_id": self.package_id,
+            "package_name": self.package_name,
+            "package_title": self.package_title,
+            "organization_id": self.organization_id,
+            "organization_name": self.organization_name,
+            "transition": self.transition,
+            "from_state": self.from_state,
+            "to_state": self.to_state,
+            "user_id": self.user_id,
+            "user_name": self.user_name,
+            "role": self.role,
+            "as_sysadmin": self.as_sysadmin,
+            "comment": self.comment or "",
+            "oficio_numero": self.oficio_numero or "",
+            "oficio_fecha": self.oficio_fecha.isoformat() if self.oficio_fecha else "",
+            "acknowledged_findings": self.acknowledged_findings or [],
+            "created_at": self.created_at.isoformat() if self.created_at else "",
+        }
+
+
+def session() -> Any:
+    """CKAN's scoped session: our writes commit together with the dataset change."""
+    return model.Session
+
+
+def get_state(package_id: str) -> WorkflowState | None:
+    return session().get(WorkflowState, package_id)
+
+
+def history(package_id: str) -> list[Transition]:
+    return session().query(Transition).filter(Transition.package_id == package_id).order_by(Transition.id).all()
+
+
+def active_roles(user_id: str | None = None, organization_id: str | None = None) -> list[RoleAssignment]:
+    query = session().query(RoleAssignment).filter(RoleAssignment.revoked_at.is_(None))
+    if user_id is not None:
+        query = query.filter(RoleAssignment.user_id == user_id)
+    if organization_id is not None:
+        query = query.filter(RoleAssignment.organization_id == organization_id)
+    return query.order_by(RoleAssignment.assigned_at).all()
+
+
+def truncate_all(connection: Any) -> None:
+    """Empty the workflow tables (tests only): TRUNCATE bypasses the append-only trigger."""
+    connection.execute(sa.text(f"TRUNCATE {ROLE_TABLE}, {STATE_TABLE}, {TRANSITION_TABLE}"))

@@ -1,0 +1,236 @@
+"""Apply a workflow transition to a dataset: decide, record, change visibility, notify.
+
+The only writer of the workflow tables besides ``roles``. Everything the transition changes
+(state row, the appended record, ``private``) is committed together; e-mail goes out after
+the commit so a mail failure never loses a recorded step (it is logged instead).
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from typing import Any
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from . import machine, roles
+from . import model as wf_model
+from . import report as wf_report
+from .machine import _
+
+log = logging.getLogger(__name__)
+
+# Context flag our own code sets so the guard (guard.py) lets the workflow change a dataset.
+WORKFLOW_CONTEXT_FLAG = "pueblaabierto_workflow"
+
+
+def current_state(pkg: model.Package) -> str:
+    """The state of ``pkg``; datasets never touched by the workflow derive it from ``private``.
+
+    (Datasets created by trusted in-process code before or outside the workflow exist: a
+    public one is ``publicado``, a private one ``borrador``.)
+    """
+    row = wf_model.get_state(pkg.id)
+    if row is not None:
+        return row.state
+    return machine.BORRADOR if pkg.private else machine.PUBLICADO
+
+
+def get_package(id_or_name: str) -> model.Package:
+    pkg = model.Package.get(id_or_name)
+    if pkg is None or pkg.state == "deleted":
+        raise tk.ObjectNotFound(_("No existe el conjunto de datos {id}.").format(id=id_or_name))
+    return pkg
+
+
+def actor_for(context: dict[str, Any], pkg: model.Package) -> machine.Actor:
+    user = model.User.get(context.get("user") or "")
+    if user is None:
+        raise tk.NotAuthorized(_("Inicie sesión para participar en el flujo de validación."))
+    return machine.Actor(user_id=user.id, roles=roles.roles_for(user.id, pkg.owner_org), sysadmin=bool(user.sysadmin))
+
+
+def _parse_date(value: Any) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value).strip())
+    except ValueError as error:
+        raise tk.ValidationError(
+            {"oficio_fecha": [_("Fecha de oficio inválida; use AAAA-MM-DD.")]}
+        ) from error
+
+
+def transition(
+    context: dict[str, Any],
+    package_id: str,
+    name: str,
+    *,
+    comment: str = "",
+    oficio_numero: str = "",
+    oficio_fecha: Any = None,
+    as_role: str | None = None,
+    acknowledged_findings: list[str] | None = None,
+    validation_report: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Run transition ``name`` on the dataset; return the new workflow summary."""
+    pkg = get_package(package_id)
+    actor = actor_for(context, pkg)
+    row = wf_model.get_state(pkg.id)
+    state = current_state(pkg)
+    approvals = dict(row.approvals or {}) if row is not None else {}
+    stored_report = row.report if row is not None else None
+    fecha = _parse_date(oficio_fecha)
+    try:
+        decision = machine.decide(
+            state,
+            name,
+            actor,
+            approvals=approvals,
+            as_role=as_role or None,
+            comment=comment or "",
+            personal_findings=wf_report.personal_keys(stored_report),
+            acknowledged_findings=acknowledged_findings or [],
+        )
+    except machine.Refused as refused:
+        if refused.kind == "role":
+            raise tk.NotAuthorized(refused.message) from refused
+        raise tk.ValidationError({"transition": [refused.message]}) from refused
+
+    user = model.User.get(actor.user_id)
+    org = model.Group.get(pkg.owner_org) if pkg.owner_org else None
+    session = wf_model.session()
+    if row is None:
+        row = wf_model.WorkflowState(package_id=pkg.id, state=state, approvals={})
+        session.add(row)
+    row.state = decision.to_state
+    row.approvals = dict(decision.approvals)
+    row.updated_at = datetime.datetime.now(datetime.timezone.utc)
+    if name == machine.ENVIAR_REVISION:
+        row.requested_by = actor.user_id
+        # A new submission brings its own report; without one the previous one is kept so
+        # a resubmission after a rejection still shows what was found.
+        if validation_report is not None:
+            row.report = validation_report
+    record = wf_model.Transition(
+        package_id=pkg.id,
+        package_name=pkg.name,
+        package_title=pkg.title,
+        organization_id=org.id if org else None,
+        organization_name=org.name if org else None,
+        transition=name,
+        from_state=decision.from_state,
+        to_state=decision.to_state,
+        user_id=actor.user_id,
+        user_name=user.name,
+        role=decision.role,
+        as_sysadmin=decision.as_sysadmin,
+        comment=(comment or "").strip() or None,
+        oficio_numero=(oficio_numero or "").strip() or None,
+        oficio_fecha=fecha,
+        acknowledged_findings=list(acknowledged_findings or []) or None,
+    )
+    session.add(record)
+    session.commit()
+
+    public_id = pkg.id
+    if decision.to_state == machine.PUBLICADO:
+        public_id = publish(context, pkg, row)
+    else:
+        _reindex(pkg.id)
+
+    try:
+        from . import notify
+
+        notify.after_transition(record, public_id)
+    except Exception:  # noqa: BLE001 - the step is recorded; a mail problem must not undo it
+        log.exception("No se pudo enviar la notificación de la transición %s", record.id)
+    return summary(get_package(public_id) if public_id != pkg.id else pkg, context)
+
+
+def publish(context: dict[str, Any], pkg: model.Package, row: wf_model.WorkflowState) -> str:
+    """Make the dataset public (first publication) or apply an approved update; return public id."""
+    if row.revision_of:
+        from . import updates
+
+        return updates.apply(context, pkg, row)
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    tk.get_action("package_patch")(
+        {"user": site_user["name"], "ignore_auth": True, WORKFLOW_CONTEXT_FLAG: True},
+        {"id": pkg.id, "private": False},
+    )
+    return pkg.id
+
+
+def _reindex(package_id: str) -> None:
+    # Dataset labels depend on the state (labels.py): the index must learn the new ones.
+    from ckan.lib.search import rebuild
+
+    rebuild(package_id)
+
+
+def summary(pkg: model.Package, context: dict[str, Any] | None = None) -> dict[str, Any]:
+    """State, pending approvals and full history (the dataset's and its updates')."""
+    row = wf_model.get_state(pkg.id)
+    state = current_state(pkg)
+    approvals = dict(row.approvals or {}) if row is not None else {}
+    pending = machine.pending_roles(state, approvals)
+    ids = [pkg.id] + [
+        r.package_id
+        for r in wf_model.session().query(wf_model.WorkflowState).filter(wf_model.WorkflowState.revision_of == pkg.id)
+    ]
+    history = (
+        wf_model.session()
+        .query(wf_model.Transition)
+        .filter(wf_model.Transition.package_id.in_(ids))
+        .order_by(wf_model.Transition.id)
+        .all()
+    )
+    result: dict[str, Any] = {
+        "id": pkg.id,
+        "name": pkg.name,
+        "title": pkg.title,
+        "state": state,
+        "state_label": machine.state_label(state),
+        "private": pkg.private,
+        "approvals": [
+            {"role": role, "role_label": machine.role_label(role), "user": _user_name(uid)}
+            for role, uid in approvals.items()
+        ],
+        "pending": [{"role": role, "role_label": machine.role_label(role)} for role in pending],
+        "history": [dict(t.as_dict(), transition_label=machine.transition_label(t.transition),
+                         role_label=machine.role_label(t.role or ""),
+                         to_state_label=machine.state_label(t.to_state)) for t in history],
+        "report": wf_report.ordered(row.report if row is not None else None),
+        "personal_findings": wf_report.personal_keys(row.report if row is not None else None),
+        "revision_of": row.revision_of if row is not None else None,
+        "open_update": _open_update(pkg.id),
+    }
+    if context is not None and context.get("user"):
+        user = model.User.get(context["user"])
+        if user is not None:
+            actor = machine.Actor(user.id, roles.roles_for(user.id, pkg.owner_org), bool(user.sysadmin))
+            result["allowed_transitions"] = machine.allowed_transitions(state, actor, approvals)
+            result["my_roles"] = sorted(actor.roles)
+    return result
+
+
+def _user_name(user_id: str) -> str:
+    user = model.User.get(user_id)
+    return user.name if user else user_id
+
+
+def _open_update(package_id: str) -> str | None:
+    row = (
+        wf_model.session()
+        .query(wf_model.WorkflowState)
+        .filter(wf_model.WorkflowState.revision_of == package_id, wf_model.WorkflowState.state != machine.PUBLICADO)
+        .first()
+    )
+    if row is None:
+        return None
+    pkg = model.Package.get(row.package_id)
+    return pkg.name if pkg is not None and pkg.state == "active" else None

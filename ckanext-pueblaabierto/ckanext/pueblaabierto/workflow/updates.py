@@ -1,0 +1,165 @@
+"""Updates of a published dataset: a private shadow copy under review replaces the public one.
+
+See docs/flujo-de-validacion.md ("Actualizaciones"). The shadow is an ordinary private
+dataset of the same Dependencia, so every read path (search, package_show, downloads,
+DataStore, DCAT, activity) hides it by CKAN's own rules; citizens keep seeing the public
+dataset untouched. On ``publicar`` the shadow's resources are *moved* (same resource ids, so
+their uploaded files and DataStore tables move with them) and its metadata copied.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from . import machine, service
+from . import model as wf_model
+from .machine import _
+from .service import WORKFLOW_CONTEXT_FLAG
+
+START = "iniciar_actualizacion"
+SUFFIX = "-actualizacion"
+
+# Keys CKAN computes or owns; copying them into a create/update would be wrong or refused.
+_DROP_PACKAGE_KEYS = (
+    "id", "name", "revision_id", "metadata_created", "metadata_modified", "creator_user_id",
+    "num_resources", "num_tags", "state", "organization", "relationships_as_object",
+    "relationships_as_subject", "tracking_summary", "private",
+)
+_DROP_RESOURCE_KEYS = (
+    "id", "package_id", "revision_id", "created", "metadata_modified", "datastore_active", "url_type",
+    "last_modified", "tracking_summary", "position",
+)
+
+
+def _site_context(flag: bool = True) -> dict[str, Any]:
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    context: dict[str, Any] = {"user": site_user["name"], "ignore_auth": True}
+    if flag:
+        context[WORKFLOW_CONTEXT_FLAG] = True
+    return context
+
+
+def open_update(package_id: str) -> model.Package | None:
+    for row in wf_model.session().query(wf_model.WorkflowState).filter(
+        wf_model.WorkflowState.revision_of == package_id, wf_model.WorkflowState.state != machine.PUBLICADO
+    ):
+        pkg = model.Package.get(row.package_id)
+        if pkg is not None and pkg.state == "active":
+            return pkg
+    return None
+
+
+def workflow_update_start(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """Start an update of a published dataset: a private copy in ``borrador``.
+
+    :param id: id or name of the published dataset
+    :returns: the shadow dataset (package_show dict); edit it, then ``enviar_revision`` it.
+    """
+    if not data_dict.get("id"):
+        raise tk.ValidationError({"id": [_("Falta el valor.")]})
+    tk.check_access("workflow_update_start", context, data_dict)
+    pkg = service.get_package(data_dict["id"])
+    actor = service.actor_for(context, pkg)
+    if not actor.sysadmin and machine.DATOS not in actor.roles:
+        raise tk.NotAuthorized(
+            _("Solo el Enlace de Datos Abiertos de la dependencia puede proponer una actualización.")
+        )
+    if service.current_state(pkg) != machine.PUBLICADO:
+        raise tk.ValidationError(
+            {"id": [_("Solo un conjunto publicado se actualiza así; este aún sigue su flujo de publicación.")]}
+        )
+    existing = open_update(pkg.id)
+    if existing is not None:
+        raise tk.ValidationError(
+            {"id": [_("Ya hay una actualización abierta de este conjunto: {name}.").format(name=existing.name)]}
+        )
+
+    public = tk.get_action("package_show")(_site_context(flag=False), {"id": pkg.id})
+    shadow = {k: v for k, v in public.items() if k not in _DROP_PACKAGE_KEYS}
+    shadow["name"] = _free_name(pkg.name)
+    shadow["private"] = True
+    shadow["owner_org"] = pkg.owner_org
+    shadow["resources"] = [
+        {k: v for k, v in res.items() if k not in _DROP_RESOURCE_KEYS} for res in public.get("resources", [])
+    ]
+    user = model.User.get(actor.user_id)
+    created = tk.get_action("package_create")(
+        {"user": user.name, "ignore_auth": True, WORKFLOW_CONTEXT_FLAG: True}, shadow
+    )
+    session = wf_model.session()
+    session.add(
+        wf_model.WorkflowState(
+            package_id=created["id"], state=machine.BORRADOR, approvals={}, revision_of=pkg.id, requested_by=user.id
+        )
+    )
+    org = model.Group.get(pkg.owner_org) if pkg.owner_org else None
+    session.add(
+        wf_model.Transition(
+            package_id=created["id"],
+            package_name=created["name"],
+            package_title=created.get("title"),
+            organization_id=org.id if org else None,
+            organization_name=org.name if org else None,
+            transition=START,
+            from_state=machine.PUBLICADO,
+            to_state=machine.BORRADOR,
+            user_id=user.id,
+            user_name=user.name,
+            role=machine.DATOS if machine.DATOS in actor.roles else None,
+            as_sysadmin=machine.DATOS not in actor.roles,
+            comment=(data_dict.get("comment") or "").strip() or _("Actualización de {name}.").format(name=pkg.name),
+        )
+    )
+    session.commit()
+    service._reindex(created["id"])
+    return tk.get_action("package_show")(_site_context(flag=False), {"id": created["id"]})
+
+
+def _free_name(name: str) -> str:
+    base = (name[: 100 - len(SUFFIX)] + SUFFIX)
+    candidate, number = base, 2
+    while model.Package.get(candidate) is not None:
+        tail = f"{SUFFIX}-{number}"
+        candidate, number = name[: 100 - len(tail)] + tail, number + 1
+    return candidate
+
+
+def apply(context: dict[str, Any], shadow: model.Package, row: wf_model.WorkflowState) -> str:
+    """Replace the public dataset by the approved shadow; return the public dataset's id."""
+    public = model.Package.get(row.revision_of or "")
+    if public is None or public.state != "active":
+        raise tk.ObjectNotFound(_("El conjunto publicado que esta actualización reemplaza ya no existe."))
+    site = _site_context()
+    shadow_dict = tk.get_action("package_show")(_site_context(flag=False), {"id": shadow.id})
+
+    # Move the resources (ids unchanged: files and DataStore tables follow them).
+    moved = []
+    for position, resource in enumerate(r for r in shadow.resources_all if r.state == "active"):
+        resource.package_id = public.id
+        resource.position = 1000 + position  # after the old ones until package_update re-numbers
+        moved.append(resource.id)
+    model.Session.commit()
+    model.Session.expire_all()
+
+    by_id = {res["id"]: res for res in shadow_dict.get("resources", [])}
+    new_dict = {k: v for k, v in shadow_dict.items() if k not in _DROP_PACKAGE_KEYS}
+    new_dict.update({"id": public.id, "name": public.name, "private": False, "owner_org": public.owner_org})
+    new_dict["resources"] = [dict(by_id[rid], package_id=public.id) for rid in moved if rid in by_id]
+    tk.get_action("package_update")(site, new_dict)
+    tk.get_action("package_delete")(site, {"id": shadow.id})
+
+    # The public dataset's own state row says when it was last updated.
+    public_row = wf_model.get_state(public.id)
+    if public_row is None:
+        public_row = wf_model.WorkflowState(package_id=public.id, state=machine.PUBLICADO, approvals={})
+        wf_model.session().add(public_row)
+    public_row.state = machine.PUBLICADO
+    public_row.updated_at = datetime.datetime.now(datetime.timezone.utc)
+    wf_model.session().commit()
+    service._reindex(public.id)
+    return public.id
+

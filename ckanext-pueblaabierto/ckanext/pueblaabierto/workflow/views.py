@@ -1,0 +1,110 @@
+"""Web pages of the workflow (IBlueprint): Mis pendientes, a dataset's flujo, the CSV record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from flask import Blueprint, Response
+
+from . import machine
+from .machine import _
+
+blueprint = Blueprint("pueblaabierto_workflow", __name__)
+
+
+def _context() -> dict[str, Any]:
+    return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
+
+
+def pending() -> Any:
+    if not tk.current_user.is_authenticated:
+        return tk.redirect_to("user.login")
+    items = tk.get_action("workflow_pending")(_context(), {})
+    return tk.render("workflow/pending.html", {"items": items})
+
+
+def dataset_flow(id: str) -> Any:
+    context = _context()
+    try:
+        flow = tk.get_action("workflow_show")(context, {"id": id})
+        pkg_dict = tk.get_action("package_show")(context, {"id": id})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return tk.abort(404, _("Conjunto de datos no encontrado"))
+    return tk.render("workflow/dataset_flow.html", {"flow": flow, "pkg_dict": pkg_dict, "pkg": pkg_dict})
+
+
+def dataset_transition(id: str) -> Any:
+    context = _context()
+    form = tk.request.form
+    data = {
+        "id": id,
+        "transition": form.get("transition", ""),
+        "comment": form.get("comment", ""),
+        "oficio_numero": form.get("oficio_numero", ""),
+        "oficio_fecha": form.get("oficio_fecha", ""),
+        "as_role": form.get("as_role", "") or None,
+        "acknowledged_findings": form.getlist("acknowledged_findings"),
+    }
+    try:
+        tk.get_action("workflow_transition")(context, data)
+        label = machine.transition_label(data["transition"])
+        tk.h.flash_success(_("Se registró «{transition}».").format(transition=label))
+    except tk.NotAuthorized as error:
+        tk.h.flash_error(str(error) or _("No tiene permiso para esta transición."))
+    except tk.ValidationError as error:
+        values = error.error_dict.values()
+        messages = [m for v in values for m in (v if isinstance(v, list) else [v])]
+        tk.h.flash_error(" ".join(str(m) for m in messages))
+    except tk.ObjectNotFound:
+        return tk.abort(404, _("Conjunto de datos no encontrado"))
+    # After publishing an update the shadow is gone: go to the public dataset's flujo.
+    try:
+        flow = tk.get_action("workflow_show")(context, {"id": id})
+        return tk.redirect_to("pueblaabierto_workflow.dataset_flow", id=flow["name"])
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return tk.redirect_to("pueblaabierto_workflow.pending")
+
+
+def history_csv() -> Any:
+    data = {key: tk.request.args[key] for key in ("id", "organization") if tk.request.args.get(key)}
+    try:
+        text = tk.get_action("workflow_history_csv")(_context(), data)
+    except tk.NotAuthorized:
+        return tk.abort(403, _("Solo los enlaces de transparencia y técnico exportan el registro."))
+    except tk.ObjectNotFound:
+        return tk.abort(404, _("No encontrado"))
+    return Response(
+        text,
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=registro-flujo-form317.csv"},
+    )
+
+
+blueprint.add_url_rule("/flujo/pendientes", view_func=pending)
+blueprint.add_url_rule("/flujo/registro.csv", view_func=history_csv)
+blueprint.add_url_rule("/dataset/<id>/flujo", view_func=dataset_flow)
+blueprint.add_url_rule("/dataset/<id>/flujo/transicion", view_func=dataset_transition, methods=["POST"])
+
+
+def get_blueprints() -> list[Blueprint]:
+    return [blueprint]
+
+
+# -- Template helpers ----------------------------------------------------------------
+
+
+def workflow_summary(package_id: str) -> dict[str, Any] | None:
+    """The workflow block for a dataset page, or None when the user may not see it."""
+    try:
+        return tk.get_action("workflow_show")(_context(), {"id": package_id})
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return None
+
+
+def get_helpers() -> dict[str, Any]:
+    return {
+        "pueblaabierto_workflow_summary": workflow_summary,
+        "pueblaabierto_workflow_transition_label": machine.transition_label,
+        "pueblaabierto_workflow_role_label": machine.role_label,
+    }
