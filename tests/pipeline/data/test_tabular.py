@@ -1,0 +1,250 @@
+"""Tabular data checks (CSV, XLSX, ODS): encoding, header, dictionary, values, aggregation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+from pueblaabierto.data import build_table_schema, validate_resource_file
+from pueblaabierto.findings import Severity
+
+from .conftest import codes, only, terms_for, write_csv
+
+CLEAN = [
+    ["folio", "fecha", "colonia", "monto_mxn", "estatus"],
+    ["1001", "2024-01-15", "Centro", "1500.50", "cerrada"],
+    ["1002", "2024-02-01", "La Paz", "230", "asignada"],
+    ["1003", "2024-02-03", "San Manuel", "99.9", "verificada"],
+]
+
+
+def test_clean_file_has_no_findings(check_csv):
+    assert check_csv(CLEAN) == []
+
+
+def test_dictionary_terms_compare_folded(check_csv):
+    terms = {"Folio": "", "Fecha": "", "Colonia": "", "Monto MXN": "", "ESTATUS": ""}
+    assert check_csv(CLEAN, terms=terms) == []
+
+
+# --- encoding -------------------------------------------------------------------------
+
+
+def test_latin1_csv_is_reported_with_row_and_fix_and_still_checked(tmp_path):
+    rows = [["colonia", "monto"]] + [["Centro", "1"]] * 5 + [["Jardines de San José", "1,234"]]
+    path = write_csv(tmp_path / "latin.csv", rows, encoding="latin-1")
+    findings = validate_resource_file(path, formato="CSV", terms=terms_for(rows[0]), display_name="latin.csv")
+    enc = only(findings, "codificacion-no-utf8")
+    assert enc.row == 7 and "fila 7" in enc.message
+    assert "Windows-1252" in enc.message
+    assert enc.suggestion == "Guarde el archivo como CSV UTF-8 (en Excel: Guardar como > CSV UTF-8)."
+    # The file was read with the detected encoding: the other checks ran.
+    assert "numero-como-texto" in codes(findings)
+
+
+def test_utf8_with_bom_is_fine(tmp_path):
+    path = write_csv(tmp_path / "bom.csv", CLEAN, encoding="utf-8-sig")
+    assert validate_resource_file(path, formato="CSV", terms=terms_for(CLEAN[0]), display_name="bom.csv") == []
+
+
+# --- header ---------------------------------------------------------------------------
+
+
+def test_blank_and_duplicate_headers(check_csv):
+    rows = [["folio", "folio", "", "monto"], ["1", "2", "x", "3"]]
+    findings = check_csv(rows, terms={"folio": "", "monto": ""})
+    dup = only(findings, "encabezado-duplicado")
+    assert "columna 2" in dup.message and "igual que la columna 1" in dup.message
+    blank = only(findings, "encabezado-vacio")
+    assert "columna 3" in blank.message and blank.row == 1
+
+
+def test_column_without_dictionary_and_term_without_column(check_csv):
+    findings = check_csv(CLEAN, terms={"folio": "", "fecha": "", "colonia": "", "monto_mxn": "", "alcaldia": ""})
+    missing = only(findings, "columna-sin-diccionario")
+    assert missing.column == "estatus" and "columna 5" in missing.message and "Diccionario" in missing.suggestion
+    extra = only(findings, "termino-sin-columna")
+    assert extra.column == "alcaldia" and "alcaldia" in extra.message
+
+
+def test_two_header_rows(check_csv):
+    rows = [
+        ["ubicacion", "", "monto", "obra"],
+        ["latitud", "longitud", "monto_mxn", "nombre"],
+        ["19.04", "-98.2", "100", "Bacheo"],
+        ["19.05", "-98.21", "200", "Poda"],
+        ["19.06", "-98.22", "300", "Alumbrado"],
+    ]
+    findings = check_csv(rows, terms={"latitud": "", "longitud": "", "monto_mxn": "", "nombre": ""})
+    second = only(findings, "varias-filas-encabezado")
+    assert second.row == 2 and "fila 2" in second.message and "una sola fila" in second.suggestion
+    # The second header row is not reported again as bad values.
+    assert "tipo-invalido" not in codes(findings)
+
+
+def test_merged_header_cells_and_extra_sheets_in_xlsx(tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Obras"
+    sheet.append(["Ubicación", None, "monto"])
+    sheet.merge_cells("A1:B1")
+    sheet.append([19.04, -98.2, 100])
+    sheet.append([19.05, -98.21, 200])
+    sheet.merge_cells("C2:C3")
+    book.create_sheet("Notas")
+    path = tmp_path / "obras.xlsx"
+    book.save(path)
+    findings = validate_resource_file(
+        path, formato="XLSX", terms={"ubicacion": "", "monto": ""}, display_name="obras.xlsx"
+    )
+    header = only(findings, "celdas-combinadas-encabezado")
+    assert "A1:B1" in header.message and "Separe" in header.suggestion
+    assert "C2:C3" in only(findings, "celdas-combinadas").message
+    assert only(findings, "varias-hojas").severity is Severity.WARNING
+
+
+def test_clean_xlsx_with_real_dates_and_numbers(tmp_path):
+    import datetime as dt
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["folio", "fecha", "monto"])
+    for i in range(5):
+        sheet.append([i + 1, dt.datetime(2024, 1, i + 1), 10.5 * i])
+    path = tmp_path / "ok.xlsx"
+    book.save(path)
+    terms = {"folio": "", "fecha": "", "monto": ""}
+    assert validate_resource_file(path, formato="XLSX", terms=terms, display_name="ok.xlsx") == []
+
+
+def test_ods_is_read(tmp_path):
+    import pandas as pd
+
+    path = tmp_path / "datos.ods"
+    pd.DataFrame({"colonia": ["Centro", "La Paz"], "monto": ["1,234", "5"]}).to_excel(path, engine="odf", index=False)
+    findings = validate_resource_file(path, formato="ODS", terms={"colonia": "", "monto": ""}, display_name="datos.ods")
+    assert only(findings, "numero-como-texto", "monto").rows == (2,)
+
+
+# --- values ---------------------------------------------------------------------------
+
+
+def test_type_errors_after_the_inference_sample_are_aggregated_per_column(check_csv):
+    # Frictionless infers types from the first rows (1000 here): later rows must match.
+    rows = [["folio", "monto"]] + [[str(i), str(i * 10)] for i in range(1500)]
+    rows[1200][1] = "N/D"
+    rows[1400][1] = "sin dato"
+    findings = check_csv(rows)
+    err = only(findings, "tipo-invalido", "monto")
+    assert err.rows == (1201, 1401) and err.count == 2
+    assert "filas 1201 y 1401" in err.message and "«N/D»" in err.message
+    assert "vacía" in err.suggestion
+
+
+def test_text_in_a_numeric_column_within_the_sample_is_mixed_types(check_csv):
+    rows = [["folio", "monto"]] + [[str(i), str(i * 10)] for i in range(200)]
+    rows[50][1] = "N/D"
+    mixed = only(check_csv(rows), "tipos-mezclados", "monto")
+    assert mixed.rows == (51,) and "«N/D»" in mixed.message
+
+
+def test_totals_row(check_csv):
+    rows = [["colonia", "monto"], ["Centro", "10"], ["La Paz", "20"], ["TOTAL GENERAL", "30"]]
+    total = only(check_csv(rows), "fila-de-totales")
+    assert total.row == 4 and "TOTAL GENERAL" in total.message and "Elimine" in total.suggestion
+
+
+@pytest.mark.parametrize("label", ["Total", "Suma", "Subtotal", "  total de obras"])
+def test_totals_row_variants(check_csv, label):
+    rows = [["concepto", "monto"], ["Obra A", "1"], ["Obra B", "2"], [label, "3"]]
+    assert only(check_csv(rows), "fila-de-totales").row == 4
+
+
+def test_totals_word_inside_text_is_not_a_totals_row(check_csv):
+    rows = [["concepto", "monto"], ["Rehabilitación total de banquetas", "1"], ["Obra B", "2"]]
+    assert "fila-de-totales" not in codes(check_csv(rows))
+
+
+def test_numbers_as_text(check_csv):
+    rows = [["monto", "distancia"], ["1,234,567", "12 km"], ["$ 1,234.50", "3.5 km"], ["1500", "7 km"]]
+    findings = check_csv(rows)
+    monto = only(findings, "numero-como-texto", "monto")
+    assert monto.rows == (2, 3) and "1,234,567" in monto.message
+    assert "nombre de la columna" in monto.suggestion
+    assert only(findings, "numero-como-texto", "distancia").count == 3
+
+
+def test_non_iso_dates(check_csv):
+    rows = [["fecha", "otra"], ["31/01/2024", "2024-01-31"], ["01/02/2024", "2024-02-01"], ["5 de marzo de 2024", "x"]]
+    findings = check_csv(rows)
+    dates = only(findings, "fecha-no-iso", "fecha")
+    assert dates.rows == (2, 3, 4) and "AAAA-MM-DD" in dates.suggestion
+    assert not [f for f in findings if f.code == "fecha-no-iso" and f.column == "otra"]
+
+
+def test_mixed_types_are_reported_when_most_values_are_numbers(check_csv):
+    rows = [["poblacion"]] + [[str(i)] for i in range(8)] + [["no aplica"], ["pendiente"], ["x"]]
+    mixed = only(check_csv(rows), "tipos-mezclados", "poblacion")
+    assert mixed.rows == (10, 11, 12) and mixed.severity is Severity.WARNING
+
+
+def test_text_column_with_some_numbers_is_not_mixed(check_csv):
+    rows = [["calle"]] + [[f"Calle {c}"] for c in "ABCDEFGH"] + [["16"], ["5"]]
+    assert "tipos-mezclados" not in codes(check_csv(rows))
+
+
+def test_blank_and_duplicate_rows_and_ragged_rows(check_csv):
+    rows = [["folio", "colonia"], ["1", "Centro"], ["", ""], ["1", "Centro"], ["2", "La Paz", "extra"], ["3"]]
+    findings = check_csv(rows)
+    assert only(findings, "fila-vacia").rows == (3,)
+    assert only(findings, "fila-duplicada").rows == (4,)
+    assert only(findings, "celda-extra").rows == (5,)
+    assert only(findings, "celda-faltante", "colonia").rows == (6,)
+
+
+def test_aggregation_keeps_one_finding_per_column_for_many_rows(check_csv):
+    rows = [["monto"]] + [[f"{i * 1000:,}"] for i in range(1000, 6000)]
+    findings = check_csv(rows)
+    assert codes(findings) == ["numero-como-texto"]
+    finding = findings[0]
+    assert finding.count == 5000 and len(finding.rows) == 1000 and finding.rows[:3] == (2, 3, 4)
+    assert "y 4,990 más" in finding.message
+
+
+def test_messages_say_where_and_how(check_csv):
+    rows = [["monto"], ["1,234"]]
+    finding = only(check_csv(rows, name="obras.csv"), "numero-como-texto")
+    assert finding.file == "obras.csv" and finding.column == "monto" and finding.row == 2
+    assert finding.location == 'obras.csv, columna "monto", fila 2'
+    assert 'columna "monto"' in finding.message and "fila 2" in finding.message and finding.suggestion
+
+
+def test_progress_reports_rows(check_csv):
+    seen: list[int] = []
+    check_csv([["a"]] + [[str(i)] for i in range(45_000)], progress=seen.append)
+    assert seen and seen[-1] == 45_000 and seen == sorted(seen)
+
+
+def test_unreadable_file(tmp_path):
+    path = tmp_path / "roto.xlsx"
+    path.write_bytes(b"this is not a workbook")
+    findings = validate_resource_file(path, formato="XLSX", terms={}, display_name="roto.xlsx")
+    assert codes(findings) == ["archivo-ilegible"]
+    assert "roto.xlsx" in findings[0].message and findings[0].suggestion
+
+
+def test_build_table_schema_uses_dictionary_titles_and_inferred_types(tmp_path):
+    path = write_csv(tmp_path / "d.csv", CLEAN)
+    schema = build_table_schema(path, {"Folio": "Número de solicitud", "Monto MXN": "Importe en pesos"})
+    by_name = {f.name: f for f in schema.fields}
+    assert by_name["folio"].type == "integer" and by_name["folio"].title == "Folio"
+    assert by_name["folio"].description == "Número de solicitud"
+    assert by_name["fecha"].type == "date"
+    assert by_name["monto_mxn"].type == "number" and by_name["monto_mxn"].description == "Importe en pesos"
+
+
+def test_path_outside_cwd_is_accepted(tmp_path: Path):
+    # Frictionless refuses "unsafe" absolute paths unless read relative to a basepath.
+    path = write_csv(tmp_path / "sub.csv", CLEAN)
+    assert validate_resource_file(path.resolve(), formato="CSV", terms=terms_for(CLEAN[0]), display_name="x") == []
