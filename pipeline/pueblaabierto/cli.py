@@ -60,3 +60,68 @@ def validar(
 
     code = run_validar(formato, datos, as_json=as_json, html_path=html_path, allowed=list(permitir))
     raise SystemExit(code)
+
+
+def _portal_options(command):
+    """--url/--token shared by publicar and lote (the token is never echoed)."""
+    command = click.option(
+        "--token", envvar="CKAN_API_TOKEN", metavar="TOKEN",
+        help="Token de API de una cuenta de enlace técnico (o variable CKAN_API_TOKEN).",
+    )(command)
+    command = click.option(
+        "--url", envvar="CKAN_URL", metavar="URL",
+        help="Dirección del portal, p. ej. https://datos.pueblacapital.gob.mx (o variable CKAN_URL).",
+    )(command)
+    return command
+
+
+def _publish_options(command):
+    command = click.option("--permitir", multiple=True, metavar="VALOR",
+                           help="Valor público que parece dato personal. Repetible.")(command)
+    command = click.option("--json", "as_json", is_flag=True, help="Imprime el resultado como JSON.")(command)
+    command = click.option("--enviar-revision", is_flag=True,
+                           help="Al terminar, envía cada conjunto a revisión (flujo de validación).")(command)
+    command = click.option("--eliminar-recursos", is_flag=True,
+                           help="Borra del portal los recursos que ya no están en el formato.")(command)
+    return command
+
+
+@main.command()
+@click.argument("formato", type=click.Path(path_type=Path))
+@click.option("--datos", type=click.Path(path_type=Path),
+              help="Carpeta con los archivos de datos y el logotipo (por omisión, la del formato).")
+@_publish_options
+@_portal_options
+def publicar(formato: Path, datos: Path | None, url: str | None, token: str | None, eliminar_recursos: bool,
+             enviar_revision: bool, as_json: bool, permitir: tuple[str, ...]) -> None:
+    """Valida FORMATO y lo carga al portal (dependencia, conjuntos, recursos, DataStore, vistas).
+
+    No publica nada si el formato tiene errores. Repetirlo no duplica nada: solo sube lo que
+    cambió. Sale con 0 si todo quedó cargado, 1 si algo no se publicó y 2 si no pudo empezar.
+    """
+    from pueblaabierto.publish.command import run_publicar
+    from pueblaabierto.publish.plan import Options
+
+    options = Options(delete_removed=eliminar_recursos, submit_review=enviar_revision)
+    raise SystemExit(run_publicar(formato, datos, url=url, token=token, options=options, as_json=as_json,
+                                  allowed=list(permitir)))
+
+
+@main.command()
+@click.argument("directorio", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--ejemplos-demo", is_flag=True, hidden=True,
+              help="Para «make portal»: omite la carpeta rotos/ de ejemplos con errores a propósito.")
+@_publish_options
+@_portal_options
+def lote(directorio: Path, url: str | None, token: str | None, eliminar_recursos: bool, enviar_revision: bool,
+         as_json: bool, permitir: tuple[str, ...], ejemplos_demo: bool) -> None:
+    """Publica todos los FORM.317 que encuentre en DIRECTORIO (uno por carpeta o varios juntos).
+
+    Sigue con los demás si uno falla y termina con un resumen. Sale con 1 si alguno falló.
+    """
+    from pueblaabierto.publish.command import run_lote
+    from pueblaabierto.publish.plan import Options
+
+    options = Options(delete_removed=eliminar_recursos, submit_review=enviar_revision)
+    raise SystemExit(run_lote(directorio, url=url, token=token, options=options, as_json=as_json,
+                              allowed=list(permitir), skip_broken=ejemplos_demo))

@@ -1,0 +1,250 @@
+"""Carry out a plan, step by step, keeping each dataset private until all its steps succeeded.
+
+Steps run in the plan's order (dataset, then each resource: file, DataStore, view; removals;
+visibility last). The first failing step stops that dataset: it stays private, the error is
+reported with the dataset and the step, and a second run re-plans from what the portal then
+holds, so it completes exactly what is missing.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pueblaabierto.publish import datastore, geo, mapping, views
+from pueblaabierto.publish.client import Portal, explain
+from pueblaabierto.publish.mapping import OrgSpec, ResourceSpec
+from pueblaabierto.publish.plan import Capabilities, DatasetPlan, Step
+
+# Status of a dataset after a run.
+PUBLISHED, UNCHANGED, FAILED = "publicado", "sin_cambios", "fallido"
+
+RowsProgress = Callable[[str, int, int | None], None]
+
+
+@dataclass
+class DatasetResult:
+    id_dataset: str
+    title: str
+    name: str
+    url: str
+    status: str = UNCHANGED
+    done: list[str] = field(default_factory=list)
+    failed_step: str | None = None
+    error: str | None = None
+    removed: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    private: bool = True
+    workflow_state: str | None = None
+    rows: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id_dataset": self.id_dataset,
+            "titulo": self.title,
+            "nombre": self.name,
+            "url": self.url,
+            "estado": self.status,
+            "pasos": self.done,
+            "paso_fallido": self.failed_step,
+            "error": self.error,
+            "recursos_fuera_del_formato": self.removed,
+            "recursos_eliminados": self.deleted,
+            "avisos": self.warnings,
+            "privado": self.private,
+            "estado_flujo": self.workflow_state,
+            "filas_datastore": self.rows,
+        }
+
+
+class StepFailed(Exception):
+    def __init__(self, step: str, message: str) -> None:
+        super().__init__(f"{step}: {message}")
+        self.step = step
+        self.message = message
+
+
+def apply_org(portal: Portal, spec: OrgSpec, current: dict[str, Any] | None, steps: list[Step],
+              caps: Capabilities, name: str) -> dict[str, Any]:
+    org = current
+    for step in steps:
+        try:
+            data = spec.to_ckan(caps.layout)
+            if step.kind == "org-create":
+                org = _with_logo(portal, "organization_create", spec, name=name, **data)
+            elif step.kind == "org-update":
+                org = portal.call("organization_patch", id=org["id"], **data)
+            elif step.kind == "org-logo":
+                org = _with_logo(portal, "organization_patch", spec, id=org["id"])
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a reported step
+            raise StepFailed(step.label, explain(exc)) from exc
+    assert org is not None
+    return org
+
+
+def _with_logo(portal: Portal, action: str, spec: OrgSpec, **data: Any) -> dict[str, Any]:
+    if spec.logo is None:
+        return portal.call(action, **data)
+    with spec.logo.open("rb") as stream:
+        upload = _Named(stream, spec.logo_upload_name or spec.logo.name)
+        return portal.call(action, files={"image_upload": upload}, **data)
+
+
+class _Named:
+    """A file object whose ``name`` is what CKAN will store (requests uses it as filename)."""
+
+    def __init__(self, stream: Any, name: str) -> None:
+        self._stream = stream
+        self.name = name
+
+    def read(self, *args: Any) -> bytes:
+        return self._stream.read(*args)
+
+    def seek(self, *args: Any) -> int:
+        return self._stream.seek(*args)
+
+    def tell(self) -> int:
+        return self._stream.tell()
+
+
+@dataclass
+class Context:
+    portal: Portal
+    caps: Capabilities
+    org: dict[str, Any]
+    validation_report: dict[str, Any] | None = None
+    progress: RowsProgress | None = None
+
+
+def apply_dataset(ctx: Context, plan: DatasetPlan) -> DatasetResult:
+    spec = plan.spec
+    result = DatasetResult(
+        id_dataset=spec.id_dataset,
+        title=spec.title,
+        name=plan.name,
+        url=f"{ctx.portal.url}/dataset/{plan.name}",
+        removed=list(plan.removed),
+        private=bool(plan.current.get("private", True)) if plan.current else True,
+        workflow_state=plan.workflow_state,
+    )
+    if plan.blocked:
+        result.status, result.failed_step, result.error = FAILED, "Flujo de validación", plan.blocked
+        return result
+    if not plan.steps:
+        return result
+    pkg = plan.current
+    ids = {r["name"]: r["id"] for r in (pkg or {}).get("resources", [])}
+    with tempfile.TemporaryDirectory(prefix="pueblaabierto-") as tmp:
+        for step in plan.steps:
+            try:
+                pkg = _run(ctx, plan, step, pkg, ids, Path(tmp), result)
+            except Exception as exc:  # noqa: BLE001 - reported with its step; the dataset stays private
+                result.status, result.failed_step, result.error = FAILED, step.label, explain(exc)
+                return result
+            result.done.append(step.label)
+    result.status = PUBLISHED
+    return result
+
+
+def _run(ctx: Context, plan: DatasetPlan, step: Step, pkg: dict[str, Any] | None, ids: dict[str, str],
+         tmp: Path, result: DatasetResult) -> dict[str, Any] | None:
+    portal, spec = ctx.portal, plan.spec
+    if step.kind == "dataset-create":
+        data = spec.to_ckan(ctx.caps.layout, ctx.org["id"])
+        return portal.call("package_create", name=plan.name, private=True, **data)
+    assert pkg is not None
+    if step.kind == "dataset-update":
+        data = spec.to_ckan(ctx.caps.layout, ctx.org["id"])
+        extra = {} if ctx.caps.workflow else {"private": True}
+        return portal.call("package_patch", id=pkg["id"], state="active", **extra, **data)
+    if step.kind == "hide":
+        result.private = True
+        return portal.call("package_patch", id=pkg["id"], private=True)
+    if step.kind in ("resource-create", "resource-upload", "resource-update"):
+        resource = _write_resource(portal, step, pkg["id"], tmp, plan)
+        ids[resource["name"]] = resource["id"]
+    elif step.kind == "datastore":
+        assert step.resource is not None and step.resource.path is not None
+        resource_id = ids[step.resource.name]
+        label = step.resource.fields.get("nombre_archivo") or step.resource.name
+        total = datastore.count_rows(step.resource.path)
+
+        def rows_done(count: int, _seen: list[int] = [0]) -> None:  # noqa: B006 - per-call accumulator
+            _seen[0] += count
+            if ctx.progress:
+                ctx.progress(label, _seen[0], total)
+
+        result.rows += datastore.load(portal, resource_id, step.resource.path, spec.terms, progress=rows_done)
+        key = datastore.table_key(step.resource.sha256 or "", spec.terms)
+        # datastore_active is repeated because resource_patch may start from a package_show
+        # served before datastore_create flipped the flag, and would write it back as false.
+        portal.call("resource_patch", id=resource_id, datastore_active=True, **{mapping.DATASTORE_HASH_KEY: key})
+    elif step.kind == "view":
+        assert step.resource is not None
+        _ensure_view(ctx, step.resource, ids[step.resource.name], result)
+    elif step.kind == "resource-delete":
+        assert step.current is not None
+        portal.call("resource_delete", id=step.current["id"])
+        result.deleted.append(step.current["name"])
+    elif step.kind == "make-public":
+        result.private = False
+        return portal.call("package_patch", id=pkg["id"], private=False)
+    elif step.kind == "submit-review":
+        data: dict[str, Any] = {"id": pkg["id"], "transition": "enviar_revision"}
+        if ctx.validation_report is not None:
+            data["validation_report"] = ctx.validation_report
+        outcome = portal.call("workflow_transition", **data)
+        result.workflow_state = (outcome or {}).get("state", "en_revision")
+        return pkg
+    return pkg
+
+
+def _write_resource(portal: Portal, step: Step, package_id: str, tmp: Path, plan: DatasetPlan) -> dict[str, Any]:
+    spec = step.resource
+    assert spec is not None
+    fields = mapping.resource_fields(spec)
+    if step.current is not None:
+        # Keys we own that the workbook no longer fills are cleared, never left stale.
+        for key in mapping.resource_state(step.current):
+            fields.setdefault(key, "")
+    if spec.url is None:
+        fields.pop("url", None)
+    if step.kind == "resource-update" or spec.url:
+        if step.current is None:
+            return portal.call("resource_create", package_id=package_id, **fields)
+        return portal.call("resource_patch", id=step.current["id"], **fields)
+    path = spec.path or _derived_file(spec, plan, tmp)
+    action, key = ("resource_create", {"package_id": package_id}) if step.current is None else (
+        "resource_patch", {"id": step.current["id"]})
+    with path.open("rb") as stream:
+        return portal.call(action, files={"upload": _Named(stream, spec.upload_name)}, **key, **fields)
+
+
+def _derived_file(spec: ResourceSpec, plan: DatasetPlan, tmp: Path) -> Path:
+    source = next(r for r in plan.spec.resources if r.name == spec.derived_from)
+    assert source.path is not None
+    return geo.to_geojson(source.path, tmp, spec.upload_name)
+
+
+def _ensure_view(ctx: Context, spec: ResourceSpec, resource_id: str, result: DatasetResult) -> None:
+    choice = views.choose(
+        spec.fields.get("tipo_visualizacion", ""),
+        extensions=ctx.caps.extensions,
+        tabular=spec.tabular and spec.path is not None,
+        geojson=spec.fields.get("format") == "GEOJSON",
+    )
+    if choice is None:
+        return
+    present = [v.get("view_type") for v in ctx.portal.call("resource_view_list", id=resource_id)]
+    if choice.view_type in present:
+        return  # CKAN's default views may already have made it
+    ctx.portal.call("resource_view_create", resource_id=resource_id, view_type=choice.view_type, title=choice.title)
+    if choice.fallback:
+        result.warnings.append(
+            f"El portal no tiene la vista de «{spec.fields.get('tipo_visualizacion')}» para «{spec.name}»; "
+            f"se creó la vista «{choice.title}»."
+        )

@@ -1,0 +1,206 @@
+"""The portal as the pipeline sees it: ckanapi over HTTP, with retries and write counting.
+
+Why a wrapper and not RemoteCKAN directly: ckanapi turns a 502 from a restarting CKAN into
+an opaque ``CKANAPIError(repr([...]))`` and a closed port into a raw ``requests`` error.
+Here transient failures (connection refused/reset, timeouts, 502/503/504) are retried with
+exponential back-off, and what remains becomes a ``PortalError`` with a Spanish message.
+Every call that may change the portal is counted, so tests (and the report) can prove an
+identical re-publish wrote nothing. The API token is only ever put in the request header:
+it never appears in messages, logs or reports.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable
+from typing import IO, Any
+
+import ckanapi
+import requests
+from ckanapi.common import prepare_action, reverse_apicontroller_action
+
+log = logging.getLogger(__name__)
+
+TRANSIENT_STATUS = {502, 503, 504}
+# Read-only actions; anything else counts as a write.
+_READ_SUFFIXES = ("_show", "_list", "_search", "_autocomplete", "_info")
+_READ_ACTIONS = {"status_show", "datastore_search", "datastore_info", "workflow_show"}
+# Seconds; tests shorten the wait through the environment.
+DEFAULT_ATTEMPTS = int(os.environ.get("PUEBLAABIERTO_REINTENTOS", "5"))
+DEFAULT_BACKOFF = float(os.environ.get("PUEBLAABIERTO_ESPERA", "1.0"))
+REQUEST_TIMEOUT = 300
+# With CKAN importable, ckanapi re-uses ckan.logic's NotFound/ValidationError/NotAuthorized,
+# which do not derive from CKANAPIError: catch them all explicitly.
+API_ERRORS: tuple[type[Exception], ...] = (
+    ckanapi.CKANAPIError, ckanapi.NotFound, ckanapi.NotAuthorized, ckanapi.ValidationError,
+)
+
+
+class PortalError(Exception):
+    """A permanent problem talking to the portal, explained in Spanish for the liaison."""
+
+    def __init__(self, message: str, *, code: str = "error-portal", fatal: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        # fatal: nothing else can work either (portal down, token refused) -> stop the batch.
+        self.fatal = fatal
+
+
+class Portal:
+    """A CKAN 2.11 reached at ``url`` with ``token``."""
+
+    def __init__(
+        self,
+        url: str,
+        token: str,
+        *,
+        attempts: int = DEFAULT_ATTEMPTS,
+        backoff: float = DEFAULT_BACKOFF,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.url = url.rstrip("/")
+        self._token = token
+        self._api = ckanapi.RemoteCKAN(self.url, apikey=token, user_agent="pueblaabierto-publicar/0.1")
+        self._api.session = requests.Session()
+        self.attempts = max(1, attempts)
+        self.backoff = backoff
+        self._sleep = sleep
+        self.writes = 0
+        self.write_log: list[str] = []
+        self._extensions: list[str] | None = None
+
+    def __repr__(self) -> str:  # never show the token
+        return f"Portal({self.url!r})"
+
+    # -- calls ------------------------------------------------------------------------
+    def call(self, action: str, files: dict[str, IO[bytes]] | None = None, **data: Any) -> Any:
+        """Call ``action``; retry transient failures; raise ckanapi errors or PortalError."""
+        if is_write(action):
+            self.writes += 1
+            self.write_log.append(action)
+        delay = self.backoff
+        for attempt in range(1, self.attempts + 1):
+            for stream in (files or {}).values():
+                stream.seek(0)
+            try:
+                return self._post(action, data, files)
+            except _Transient as exc:
+                if attempt == self.attempts:
+                    raise self._unreachable(exc.reason) from None
+                log.info("Reintento %s de %s (%s): %s", attempt, action, exc.reason, delay)
+                self._sleep(delay)
+                delay *= 2
+        raise AssertionError("unreachable")
+
+    def _post(self, action: str, data: dict[str, Any], files: dict[str, IO[bytes]] | None) -> Any:
+        url, body, headers = prepare_action(action, data, self._token, files)
+        headers["User-Agent"] = self._api.user_agent
+        try:
+            response = self._api.session.post(
+                f"{self.url}/{url}", data=body, headers=headers, files=files,
+                allow_redirects=False, timeout=REQUEST_TIMEOUT,
+            )
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            raise _Transient(type(exc).__name__) from None
+        if response.status_code in TRANSIENT_STATUS:
+            raise _Transient(f"HTTP {response.status_code}")
+        try:
+            return reverse_apicontroller_action(url, response.status_code, response.text)
+        except (ckanapi.NotAuthorized, ckanapi.ValidationError, ckanapi.NotFound, ckanapi.SearchError):
+            raise
+        except ckanapi.CKANAPIError:
+            raise PortalError(_describe(action, response)) from None
+
+    def _unreachable(self, reason: str) -> PortalError:
+        return PortalError(
+            f"No se pudo conectar con el portal en {self.url} ({reason}) después de {self.attempts} intentos. "
+            "Revise que la dirección sea correcta, que CKAN esté en marcha y que haya red; "
+            "después vuelva a ejecutar el comando: lo ya cargado se conserva y se completa lo que falte.",
+            code="portal-inaccesible",
+            fatal=True,
+        )
+
+    # -- what the portal offers ---------------------------------------------------------
+    def check(self) -> dict[str, Any]:
+        """Fail early, in Spanish, if the portal is not reachable or the token cannot write."""
+        status = self.call("status_show")
+        self._extensions = list(status.get("extensions") or [])
+        if not self._token:
+            raise token_refused(self.url)
+        try:
+            # Needs a logged-in user: anonymous (which is what CKAN makes of an unknown
+            # token) is refused, any valid token is accepted.
+            self.call("dashboard_new_activities_count")
+        except ckanapi.NotAuthorized:
+            raise token_refused(self.url) from None
+        except (*API_ERRORS, PortalError):
+            pass  # portal without the activity plugin: the first write will tell
+        return status
+
+    @property
+    def extensions(self) -> list[str]:
+        if self._extensions is None:
+            self.check()
+        return self._extensions or []
+
+    def has_action(self, action: str, **probe: Any) -> bool:
+        """Whether the portal knows ``action`` (CKAN answers 400 for unknown actions)."""
+        try:
+            self.call(action, **probe)
+        except PortalError as exc:
+            return "not known" not in exc.message and "desconocida" not in exc.message
+        except API_ERRORS:
+            return True
+        return True
+
+
+class _Transient(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def is_write(action: str) -> bool:
+    return action not in _READ_ACTIONS and not action.endswith(_READ_SUFFIXES)
+
+
+def token_refused(url: str) -> PortalError:
+    return PortalError(
+        f"El token de API no es válido o no tiene permisos para publicar en {url}. "
+        "Genere un token nuevo en el portal (Perfil → Tokens de API) con una cuenta de enlace técnico "
+        "y páselo con --token o en la variable CKAN_API_TOKEN.",
+        code="token-invalido",
+        fatal=True,
+    )
+
+
+def _describe(action: str, response: requests.Response) -> str:
+    try:
+        error = response.json().get("error", {})
+        message = error.get("message") or str(error)
+    except ValueError:
+        message = f"respuesta HTTP {response.status_code} no reconocida"
+    if "not known" in str(message):
+        return f"El portal no conoce la acción «{action}» ({message})."
+    return f"El portal rechazó «{action}» (HTTP {response.status_code}): {message}"
+
+
+def explain(exc: BaseException) -> str:
+    """A Spanish sentence for any error a portal call may raise."""
+    if isinstance(exc, PortalError):
+        return exc.message
+    if isinstance(exc, ckanapi.NotAuthorized):
+        return "El portal negó el permiso para esta operación: la cuenta del token no puede modificar este elemento."
+    if isinstance(exc, ckanapi.ValidationError):
+        detail = exc.error_dict if isinstance(exc.error_dict, dict) else exc.args
+        if isinstance(detail, dict):
+            detail = {k: v for k, v in detail.items() if k != "__type"}
+        return f"El portal rechazó los datos: {detail}"
+    if isinstance(exc, ckanapi.NotFound):
+        return f"El portal no encontró el elemento: {exc}"
+    if isinstance(exc, OSError):
+        return f"No se pudo leer un archivo: {exc.strerror or exc}"
+    return f"{type(exc).__name__}: {exc}"

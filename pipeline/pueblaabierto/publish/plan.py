@@ -1,0 +1,250 @@
+"""Compare what the submission wants with what the portal holds, and list the writes needed.
+
+Only reads happen here. Identity follows the FORM.317 keys, never titles or positions:
+the Dependencia by ``id_dependencia``, a dataset by its organization + ``id_dataset``, a
+resource by its name inside the dataset. A file is "unchanged" when its SHA-256 equals the
+one stored on the resource; metadata is "unchanged" when the normalized fields are equal
+(mapping.py), so an identical submission produces an empty plan and no write at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import ckanapi
+
+from pueblaabierto.publish import datastore, mapping, views
+from pueblaabierto.publish.client import Portal, PortalError
+from pueblaabierto.publish.mapping import DatasetSpec, Layout, OrgSpec, ResourceSpec
+
+BORRADOR = "borrador"
+
+
+@dataclass
+class Options:
+    delete_removed: bool = False  # delete portal resources no longer in the workbook
+    submit_review: bool = False  # --enviar-revision: borrador -> en_revision when complete
+
+
+@dataclass
+class Step:
+    kind: str
+    label: str  # Spanish, as the report shows it
+    resource: ResourceSpec | None = None
+    current: dict[str, Any] | None = None
+
+
+@dataclass
+class DatasetPlan:
+    spec: DatasetSpec
+    current: dict[str, Any] | None
+    name: str
+    steps: list[Step] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)  # resource names in the portal, not in the workbook
+    workflow_state: str | None = None
+    blocked: str | None = None  # why the dataset cannot be changed now
+
+    @property
+    def changes(self) -> bool:
+        return bool(self.steps)
+
+
+@dataclass
+class Capabilities:
+    layout: Layout
+    workflow: bool
+    extensions: list[str]
+
+
+def capabilities(portal: Portal) -> Capabilities:
+    """What this portal runs: scheming fields, the FORM.317 workflow, view plugins."""
+    extensions = portal.extensions
+    return Capabilities(
+        layout=Layout(
+            dataset_fields=_schema_fields(portal, "scheming_dataset_schema_show", "dataset", "dataset_fields"),
+            org_fields=_schema_fields(portal, "scheming_organization_schema_show", "organization", "fields"),
+        ),
+        workflow=portal.has_action("workflow_show", id="__sonda__"),
+        extensions=extensions,
+    )
+
+
+def _schema_fields(portal: Portal, action: str, kind: str, key: str) -> frozenset[str]:
+    try:
+        schema = portal.call(action, type=kind)
+    except PortalError:
+        raise
+    except Exception:  # noqa: BLE001 - no scheming: everything custom is an extra
+        return frozenset()
+    return frozenset(f["field_name"] for f in schema.get(key, []))
+
+
+# -- organization ------------------------------------------------------------------------
+def find_org(portal: Portal, spec: OrgSpec) -> dict[str, Any] | None:
+    for candidate in (spec.slug, f"dependencia-{spec.id_dependencia}"):
+        try:
+            org = portal.call("organization_show", id=candidate, include_datasets=False)
+        except ckanapi.NotFound:
+            continue
+        if mapping.org_state(org).get("id_dependencia") == spec.id_dependencia:
+            return org
+    # Renamed organizations: look the identifier up among all of them.
+    for org in portal.call("organization_list", all_fields=True, include_extras=True, limit=1000):
+        if mapping.org_state(org).get("id_dependencia") == spec.id_dependencia:
+            return portal.call("organization_show", id=org["id"], include_datasets=False)
+    return None
+
+
+def org_name(portal: Portal, spec: OrgSpec) -> str:
+    """A free name for a new organization: the official name's slug, else dependencia-<id>."""
+    try:
+        portal.call("organization_show", id=spec.slug, include_datasets=False)
+    except ckanapi.NotFound:
+        return spec.slug
+    return f"dependencia-{spec.id_dependencia}"
+
+
+def plan_org(current: dict[str, Any] | None, spec: OrgSpec) -> list[Step]:
+    if current is None:
+        return [Step("org-create", f"Crear la dependencia «{spec.title}»")]
+    steps = []
+    if mapping.org_state(current) != mapping.org_desired_state(spec):
+        steps.append(Step("org-update", f"Actualizar los datos de la dependencia «{spec.title}»"))
+    if spec.logo_upload_name and spec.logo_upload_name not in (current.get("image_url") or ""):
+        steps.append(Step("org-logo", f"Subir el logotipo de «{spec.title}»"))
+    return steps
+
+
+# -- dataset -----------------------------------------------------------------------------
+def find_dataset(portal: Portal, spec: DatasetSpec, org_id: str) -> dict[str, Any] | None:
+    try:
+        found = portal.call(
+            "package_search", fq=f'owner_org:"{org_id}"', include_private=True, include_drafts=True, rows=1000
+        )
+        results = found.get("results", [])
+    except PortalError:
+        raise
+    except Exception:  # noqa: BLE001 - a broken index must not create duplicates
+        results = []
+    for pkg in results:
+        if str(mapping.flatten(pkg).get("id_dataset") or "") == spec.id_dataset and pkg.get("owner_org") == org_id:
+            return portal.call("package_show", id=pkg["id"])
+    # The search index may lag or be off: the names we would have given it are the fallback.
+    for candidate in (spec.slug, spec.fallback_slug()):
+        pkg = _show(portal, candidate)
+        if pkg and pkg.get("owner_org") == org_id and str(mapping.flatten(pkg).get("id_dataset")) == spec.id_dataset:
+            return pkg
+    return None
+
+
+def _show(portal: Portal, name: str) -> dict[str, Any] | None:
+    try:
+        return portal.call("package_show", id=name)
+    except (ckanapi.NotFound, ckanapi.NotAuthorized):
+        return None
+
+
+def dataset_name(portal: Portal, spec: DatasetSpec) -> str:
+    return spec.slug if _show(portal, spec.slug) is None else spec.fallback_slug()
+
+
+def plan_dataset(
+    portal: Portal,
+    spec: DatasetSpec,
+    current: dict[str, Any] | None,
+    caps: Capabilities,
+    options: Options,
+) -> DatasetPlan:
+    name = current["name"] if current else dataset_name(portal, spec)
+    plan = DatasetPlan(spec=spec, current=current, name=name)
+    if current is None:
+        plan.steps.append(Step("dataset-create", "Crear el conjunto de datos (privado)"))
+    elif (
+        mapping.dataset_state(current) != mapping.dataset_desired_state(spec)
+        or current.get("state") != "active"
+    ):
+        plan.steps.append(Step("dataset-update", "Actualizar los metadatos del conjunto de datos"))
+
+    existing = {r.get("name"): r for r in (current or {}).get("resources", [])}
+    for resource in spec.resources:
+        plan.steps.extend(_resource_steps(portal, resource, existing.get(resource.name), spec, caps))
+    wanted = {r.name for r in spec.resources}
+    for resource_name, resource in existing.items():
+        if resource_name not in wanted:
+            plan.removed.append(resource_name)
+            if options.delete_removed:
+                plan.steps.append(Step("resource-delete", f"Eliminar el recurso «{resource_name}»", current=resource))
+
+    if caps.workflow and current is not None:
+        plan.workflow_state = _workflow_state(portal, current["id"])
+    if caps.workflow:
+        state = plan.workflow_state or BORRADOR
+        if plan.steps and state != BORRADOR:
+            plan.blocked = (
+                f"El conjunto de datos está en el flujo de validación (estado «{state}») y no se puede "
+                "modificar ahora. Pida que se rechace con observaciones para corregirlo, o cree una actualización."
+            )
+        if options.submit_review and state == BORRADOR:
+            plan.steps.append(Step("submit-review", "Enviar a revisión (flujo de validación)"))
+    else:
+        public = current is not None and not current.get("private")
+        if plan.steps and public:
+            plan.steps.insert(0, Step("hide", "Ocultar mientras se actualiza (privado)"))
+        if plan.steps or not public:
+            plan.steps.append(Step("make-public", "Hacer público (todos los pasos terminaron)"))
+    return plan
+
+
+def _workflow_state(portal: Portal, dataset_id: str) -> str | None:
+    try:
+        return portal.call("workflow_show", id=dataset_id).get("state")
+    except PortalError:
+        raise
+    except Exception:  # noqa: BLE001 - no state means never touched: borrador
+        return None
+
+
+def _resource_steps(
+    portal: Portal,
+    spec: ResourceSpec,
+    current: dict[str, Any] | None,
+    dataset: DatasetSpec,
+    caps: Capabilities,
+) -> list[Step]:
+    steps: list[Step] = []
+    label = f"«{spec.name}»"
+    file_changed = False
+    if current is None:
+        steps.append(Step("resource-create", f"Subir el recurso {label}", spec))
+        file_changed = True
+    else:
+        have = mapping.resource_state(current)
+        want = mapping.resource_desired_state(spec)
+        file_changed = bool(spec.sha256) and have.get(mapping.HASH_KEY) != spec.sha256
+        if file_changed and (spec.path is not None or spec.derived_from):
+            steps.append(Step("resource-upload", f"Subir el archivo nuevo de {label}", spec, current))
+        elif have != want:
+            steps.append(Step("resource-update", f"Actualizar los datos del recurso {label}", spec, current))
+    if spec.tabular and spec.path is not None:
+        key = datastore.table_key(spec.sha256 or "", dataset.terms)
+        loaded = (
+            current is not None
+            and current.get("datastore_active")
+            and current.get(mapping.DATASTORE_HASH_KEY) == key
+        )
+        if file_changed or not loaded:
+            steps.append(Step("datastore", f"Cargar {label} al DataStore", spec, current))
+    choice = views.choose(
+        spec.fields.get("tipo_visualizacion", ""),
+        extensions=caps.extensions,
+        tabular=spec.tabular and spec.path is not None,
+        geojson=spec.fields.get("format") == "GEOJSON",
+    )
+    if choice is not None:
+        present = []
+        if current is not None:
+            present = [v.get("view_type") for v in portal.call("resource_view_list", id=current["id"])]
+        if choice.view_type not in present:
+            steps.append(Step("view", f"Crear la vista «{choice.title}» de {label}", spec, current))
+    return steps
