@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from openpyxl import load_workbook
 from PIL import Image, ImageDraw
 from pueblaabierto.workbook import spec
 from pueblaabierto.workbook.template import build_template
@@ -54,6 +55,8 @@ class Example:
     form_name: str = FORM_NAME
 
     def write(self, folder: Path) -> None:
+        previous = folder / self.form_name
+        kept = previous.read_bytes() if previous.exists() else None
         if folder.exists():
             shutil.rmtree(folder)
         folder.mkdir(parents=True)
@@ -72,8 +75,31 @@ class Example:
         for old, new in self.sheet_renames.items():
             workbook[old].title = new
         workbook.save(folder / self.form_name)
+        if kept is not None:
+            _keep_if_unchanged(folder / self.form_name, kept)
         for name, content in self.files.items():
             (folder / name).write_bytes(content)
+
+
+def _keep_if_unchanged(path: Path, previous: bytes) -> None:
+    """Put the previous bytes back when only the save time changed, so regenerating
+    does not rewrite every committed workbook."""
+    old_path = path.with_suffix(".anterior.xlsx")
+    old_path.write_bytes(previous)
+    try:
+        if _content(old_path) == _content(path):
+            path.write_bytes(previous)
+    finally:
+        old_path.unlink()
+
+
+def _content(path: Path) -> list[object]:
+    workbook = load_workbook(path)
+    return [
+        (ws.title, [list(row) for row in ws.iter_rows(values_only=True)],
+         sorted((str(dv.sqref), dv.type, dv.formula1, dv.prompt) for dv in ws.data_validations.dataValidation))
+        for ws in workbook.worksheets
+    ]
 
 
 def logo(text: str, color: str = "#7A1F3D") -> bytes:
@@ -410,6 +436,16 @@ def broken() -> dict[str, Example]:
     e = base()
     e.files["logo.png"] = "Aquí va el logo de la Secretaría\n".encode()
     examples["logo-no-imagen"] = e
+
+    # Warnings only: the submission can be published, but the enlace should fix them.
+    e = base()
+    e.datasets[0][8] = "pedro.juarez.soto@gmail.com"
+    examples["correo-personal"] = e
+
+    e = base()
+    e.datasets[0][1] = ("Relación de los mercados municipales de la ciudad de Puebla con su colonia y el número "
+                        "de locales comerciales")
+    examples["titulo-largo"] = e
 
     return examples
 
