@@ -25,6 +25,11 @@ from pueblaabierto.findings import Finding, Severity
 # Municipality of Puebla, generous bounding box (lon/lat, EPSG:4326).
 PUEBLA_BBOX = (-98.35, 18.80, -98.00, 19.25)
 
+# Fields GDAL's LIBKML driver adds to every placemark: KML structure, not data columns.
+_KML_STRUCTURE = frozenset(
+    "id timestamp begin end altitudeMode tessellate extrude visibility drawOrder icon snippet".split()
+)
+
 INVALID_GEOMETRY = Rule(
     "geometria-invalida",
     lambda c, r, n, s: f"{n:,} geometría(s) no son válidas ({r.replace('fila', 'elemento')}): {s}.",
@@ -86,7 +91,12 @@ def validate_geo(
 
     findings += _check_crs_and_extent(frame, missing, collector, display_name)
 
-    attributes = [c for c in frame.columns if c != frame.geometry.name and not _all_empty(frame[c])]
+    kml = path.suffix.lower() in (".kml", ".kmz") or formato.strip().upper() == "KML"
+    attributes = [
+        c
+        for c in frame.columns
+        if c != frame.geometry.name and not _all_empty(frame[c]) and not (kml and str(c) in _KML_STRUCTURE)
+    ]
     findings += check_dictionary(attributes, terms, display_name)
     rows = list(range(1, len(frame) + 1))
     for column in attributes:

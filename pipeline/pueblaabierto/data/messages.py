@@ -215,12 +215,21 @@ FILE_TEXTS: dict[str, Text] = {
 }
 
 
+EMPTY_SOURCE = Text(
+    "archivo-vacio",
+    "«{file}» está vacío: no tiene encabezado ni datos.",
+    "Verifique que envió el archivo correcto y que los datos están en la primera hoja.",
+)
+
+
 def translate(error: ferrors.Error, file: str) -> Finding:
     """A Spanish finding for one Frictionless error that is not aggregated per column."""
     column = getattr(error, "label", None) or getattr(error, "field_name", None)
     position = getattr(error, "field_number", None)
     row = getattr(error, "row_number", None)
     text = FILE_TEXTS.get(error.type)
+    if error.type == "source-error" and "empty" in (error.note or ""):
+        text = EMPTY_SOURCE
     if text is None:
         where = ", ".join(
             p for p in (f"«{file}»", f'columna "{column}"' if column else "", rows_text([row], 1) if row else "") if p
