@@ -36,6 +36,8 @@ def test_developer_creates_and_finds_a_dataset_with_ckanapi(live_ckan):
         responsable_nombre="Laura Pérez Gómez",
         responsable_correo="laura.perez@pueblacapital.gob.mx",
     )
+    # Nothing reaches citizens before the FORM.317 review (issue 7): walk it as the demo does.
+    api.action.workflow_demo_publish(id=dataset["id"])
 
     anonymous = live_ckan.api(token="")
     found = anonymous.action.package_search(q="presupuesto")
