@@ -24,7 +24,7 @@ _NOT_ACCEPTED = {
     ".csv": "es un archivo CSV, que solo tiene una hoja",
 }
 SAVE_AS = (
-    "Ábralo en Excel o LibreOffice y use «Guardar como» → «Libro de Excel (.xlsx)», "
+    "Ábralo en Excel o LibreOffice, quite la contraseña si tiene, y use «Guardar como» → «Libro de Excel (.xlsx)», "
     "o descargue una plantilla nueva con: pueblaabierto plantilla FORMATO.xlsx"
 )
 
@@ -53,7 +53,10 @@ def load_grids(path: Path) -> dict[str, Grid]:
     except OSError as exc:
         raise _unreadable(path, exc) from exc
     if suffix in _NOT_ACCEPTED or (suffix == ".xlsx" and head == _OLE_MAGIC):
-        what = _NOT_ACCEPTED.get(suffix, "es en realidad un libro de Excel 97-2003 renombrado a .xlsx")
+        # Excel also wraps password-protected .xlsx files in this old container.
+        what = _NOT_ACCEPTED.get(
+            suffix, "es en realidad un libro de Excel 97-2003 renombrado a .xlsx, o está protegido con contraseña"
+        )
         raise UnusableInput(
             "formato-no-admitido",
             f"El formulario «{name}» {what}; solo se aceptan libros .xlsx u .ods.",
