@@ -44,7 +44,10 @@ EMPTY_GEOMETRY = Rule(
 )
 OUTSIDE = Rule(
     "fuera-de-puebla",
-    lambda c, r, n, s: f"{n:,} elemento(s) están fuera del municipio de Puebla ({r.replace('fila', 'elemento')}). {s}",
+    lambda c, r, n, s: (
+        f"{n:,} elemento(s) están fuera del municipio de Puebla ({r.replace('fila', 'elemento')}). "
+        + s.replace("«", "").replace("»", "")
+    ).strip(),
     "Verifique las coordenadas: deben estar en grados decimales WGS84 (EPSG:4326), longitud cerca de -98.2 y "
     "latitud cerca de 19.0. Si la capa cubre a propósito otra zona, ignore este aviso.",
     Severity.WARNING,
