@@ -14,16 +14,18 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-import geopandas as gpd
 import generar_ejemplos as forms
+import geopandas as gpd
 from openpyxl import Workbook
 from shapely.geometry import Point
 
+FIXED_TIME = (2024, 1, 1, 0, 0, 0)
 HEADER = ["mercado", "colonia", "locales"]
 ROWS: list[list[object]] = [
     ["Mercado 5 de Mayo", "Centro Histórico", 412],
@@ -86,7 +88,7 @@ def xlsx_merged_header() -> forms.Example:
         sheet.append(row)
     buffer = io.BytesIO()
     book.save(buffer)
-    return with_file("mercados.xlsx", buffer.getvalue(), formato="XLSX")
+    return with_file("mercados.xlsx", reproducible_zip(buffer.getvalue()), formato="XLSX")
 
 
 def geojson(coords: list[tuple[float, float]], bowtie_at: int | None = None) -> bytes:
@@ -109,13 +111,29 @@ def shapefile_without_prj() -> bytes:
     )
     with tempfile.TemporaryDirectory() as tmp:
         frame.to_file(Path(tmp) / "mercados.shp", engine="pyogrio", encoding="utf-8")
+        dbf = bytearray((Path(tmp) / "mercados.dbf").read_bytes())
+        dbf[1:4] = bytes([124, 1, 1])  # the DBF header stores "last update" (YY-1900, MM, DD): fix it
+        (Path(tmp) / "mercados.dbf").write_bytes(dbf)
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for ext in ("shp", "shx", "dbf", "cpg"):  # no .prj: the CRS is lost
                 part = Path(tmp) / f"mercados.{ext}"
                 if part.exists():
-                    archive.write(part, part.name)
+                    archive.writestr(zipfile.ZipInfo(part.name, FIXED_TIME), part.read_bytes(), zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
+
+
+def reproducible_zip(data: bytes) -> bytes:
+    """The same zip (xlsx) with fixed member times and document dates, so regenerating
+    the examples does not change committed binaries."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>2024-01-01T00:00:00Z", content)
+            target.writestr(zipfile.ZipInfo(info.filename, FIXED_TIME), content, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
 
 
 def type_error_after_sample() -> forms.Example:
