@@ -7,6 +7,7 @@ port, so tests talk to it exactly as developers and the pipeline do: through cka
 
 from __future__ import annotations
 
+import os
 import socket
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,9 @@ import pytest
 from ckanext.pueblaabierto.embedded import settings
 from ckanext.pueblaabierto.embedded.environment import DatabasePair, Embedded
 
-E2E_DATABASES = DatabasePair(main="ckan_e2e", datastore="datastore_e2e")
+# PUEBLAABIERTO_E2E_SUFFIX gives concurrent test runs in one checkout their own databases.
+E2E_SUFFIX = os.environ.get("PUEBLAABIERTO_E2E_SUFFIX", "")
+E2E_DATABASES = DatabasePair(main=f"ckan_e2e{E2E_SUFFIX}", datastore=f"datastore_e2e{E2E_SUFFIX}")
 
 
 def free_port() -> int:
@@ -50,7 +53,7 @@ def live_ckan(tmp_path_factory) -> LiveCKAN:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     config = env.write_ini(
-        env.paths.var / "e2e.ini",
+        env.paths.var / f"e2e{E2E_SUFFIX}.ini",
         E2E_DATABASES,
         site_url=url,
         plugins=settings.PLUGINS,
@@ -58,7 +61,7 @@ def live_ckan(tmp_path_factory) -> LiveCKAN:
     )
     env.init_ckan_database(config)
     account = env.ensure_sysadmin(config, password="e2e-Contrasena-1")
-    log_file = env.paths.logs / "e2e-ckan.log"
+    log_file = env.paths.logs / f"e2e{E2E_SUFFIX}-ckan.log"
     server = env.serve(config, port, log_file=log_file)
     try:
         env.wait_until_up(url, server)
