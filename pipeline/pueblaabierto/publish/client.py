@@ -27,9 +27,9 @@ TRANSIENT_STATUS = {502, 503, 504}
 # Read-only actions; anything else counts as a write.
 _READ_SUFFIXES = ("_show", "_list", "_search", "_autocomplete", "_info")
 _READ_ACTIONS = {"status_show", "datastore_search", "datastore_info", "workflow_show"}
-# Seconds; tests shorten the wait through the environment.
-DEFAULT_ATTEMPTS = int(os.environ.get("PUEBLAABIERTO_REINTENTOS", "5"))
-DEFAULT_BACKOFF = float(os.environ.get("PUEBLAABIERTO_ESPERA", "1.0"))
+# Attempts and first wait in seconds (doubling); the environment can change them
+# (tests shorten them, a flaky link may want more).
+ATTEMPTS_VARIABLE, BACKOFF_VARIABLE = "PUEBLAABIERTO_REINTENTOS", "PUEBLAABIERTO_ESPERA"
 REQUEST_TIMEOUT = 300
 # With CKAN importable, ckanapi re-uses ckan.logic's NotFound/ValidationError/NotAuthorized,
 # which do not derive from CKANAPIError: catch them all explicitly.
@@ -57,16 +57,16 @@ class Portal:
         url: str,
         token: str,
         *,
-        attempts: int = DEFAULT_ATTEMPTS,
-        backoff: float = DEFAULT_BACKOFF,
+        attempts: int | None = None,
+        backoff: float | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.url = url.rstrip("/")
         self._token = token
         self._api = ckanapi.RemoteCKAN(self.url, apikey=token, user_agent="pueblaabierto-publicar/0.1")
         self._api.session = requests.Session()
-        self.attempts = max(1, attempts)
-        self.backoff = backoff
+        self.attempts = max(1, attempts if attempts is not None else int(os.environ.get(ATTEMPTS_VARIABLE, "5")))
+        self.backoff = backoff if backoff is not None else float(os.environ.get(BACKOFF_VARIABLE, "1.0"))
         self._sleep = sleep
         self.writes = 0
         self.write_log: list[str] = []

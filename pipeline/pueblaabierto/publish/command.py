@@ -25,7 +25,10 @@ from pueblaabierto.publish.plan import Capabilities, Options, capabilities
 from pueblaabierto.publish.run import INVALID, UNUSABLE, SubmissionResult, publish_validated, validate
 from pueblaabierto.report.terminal import render
 
-EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+INTERRUPTED = ("Interrumpido. Lo que se alcanzó a cargar quedó privado; vuelva a ejecutar el mismo comando "
+               "para completarlo (no se duplica nada).")
 
 STATUS_LABELS = {
     PUBLISHED: "[green]Publicado[/green]",
@@ -103,8 +106,12 @@ def run_publicar(workbook: Path, data_dir: Path | None, *, url: str | None, toke
                                   error=exc.message)
         _show_one(session, result)
         return EXIT_FAILED
-    with session.progress():
-        result = _publish_one(session, workbook, data_dir, options, allowed)
+    try:
+        with session.progress():
+            result = _publish_one(session, workbook, data_dir, options, allowed)
+    except KeyboardInterrupt:
+        session.err.print(f"[bold yellow]{INTERRUPTED}[/bold yellow]")
+        return EXIT_INTERRUPTED
     _show_one(session, result)
     if result.status == UNUSABLE:
         return EXIT_UNUSABLE
@@ -152,7 +159,11 @@ def run_lote(folder: Path, *, url: str | None, token: str | None, options: Optio
             if session.bar is not None and overall is not None:
                 session.bar.advance(overall)
 
-        results = batch.run_batch(submissions, publish, done)
+        try:
+            results = batch.run_batch(submissions, publish, done)
+        except KeyboardInterrupt:
+            session.err.print(f"[bold yellow]{INTERRUPTED}[/bold yellow]")
+            return EXIT_INTERRUPTED
     _show_batch(session, folder, results)
     return EXIT_FAILED if any(r.status in (FAILED, INVALID, UNUSABLE) for r in results) else EXIT_OK
 
@@ -184,7 +195,7 @@ def _show_one(session: Session, result: SubmissionResult) -> None:
     if result.error:
         out.print(f"[bold red]Falló «{result.failed_step}»:[/bold red] {result.error}")
     _links(session, [result])
-    if result.status == FAILED:
+    if any(d.status == FAILED for d in result.datasets):
         out.print("[yellow]Lo que falló quedó privado. Corrija la causa y vuelva a ejecutar el mismo comando: "
                   "se completa lo que falta sin duplicar nada.[/yellow]")
 
