@@ -202,7 +202,8 @@ def references(submission: Submission) -> Iterator[Finding]:
                     _choices("Use uno de los ID de la pestaña Dependencia", dependencias),
                 )
     if have_datasets:
-        for record in (*submission.recursos, *submission.diccionario):
+        referring: list[Recurso | DictionaryEntry] = [*submission.recursos, *submission.diccionario]
+        for record in referring:
             if record.id_dataset and record.id_dataset not in datasets:
                 yield at(
                     record,
