@@ -7,6 +7,8 @@
   update (updates.py) that follows the same review.
 - ``bulk_update_public`` (the organization's "Hacer público" button): refused for anything
   the workflow has not published.
+- ``datastore_create/upsert/delete`` (when the DataStore is loaded): DataStore tables are data
+  too, so the same rule as ``package_update`` applies to the resource's dataset.
 
 Scope: requests from the web and the API (any user, sysadmins included: they act through the
 workflow, in role). In-process code that sets ``ignore_auth`` (CKAN's own internals, test
@@ -91,9 +93,29 @@ def bulk_update_public(up_func: Any, context: dict[str, Any], data_dict: dict[st
     return up_func(context, data_dict)
 
 
+def _datastore_guard(name: str) -> Any:
+    @tk.chained_action
+    def guarded(up_func: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> Any:
+        if not _trusted(context):
+            resource = model.Resource.get(data_dict.get("resource_id") or "")
+            pkg = model.Package.get(resource.package_id) if resource is not None else None
+            if pkg is not None:
+                check_editable(pkg)
+        return up_func(context, data_dict)
+
+    guarded.__name__ = name
+    return guarded
+
+
 def get_actions() -> dict[str, Any]:
-    return {
+    import ckan.plugins as p
+
+    actions = {
         "package_create": package_create,
         "package_update": package_update,
         "bulk_update_public": bulk_update_public,
     }
+    if p.plugin_loaded("datastore"):
+        for name in ("datastore_create", "datastore_upsert", "datastore_delete"):
+            actions[name] = _datastore_guard(name)
+    return actions

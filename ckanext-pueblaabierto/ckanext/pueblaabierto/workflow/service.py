@@ -157,9 +157,10 @@ def publish(context: dict[str, Any], pkg: model.Package, row: wf_model.WorkflowS
         from . import updates
 
         return updates.apply(context, pkg, row)
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    # As the acting liaison, not the site user: CKAN hides the site user's activity, and the
+    # publication must appear in the public activity stream under who published it.
     tk.get_action("package_patch")(
-        {"user": site_user["name"], "ignore_auth": True, WORKFLOW_CONTEXT_FLAG: True},
+        {"user": context["user"], "ignore_auth": True, WORKFLOW_CONTEXT_FLAG: True},
         {"id": pkg.id, "private": False},
     )
     return pkg.id

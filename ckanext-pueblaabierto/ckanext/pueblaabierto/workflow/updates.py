@@ -133,7 +133,8 @@ def apply(context: dict[str, Any], shadow: model.Package, row: wf_model.Workflow
     public = model.Package.get(row.revision_of or "")
     if public is None or public.state != "active":
         raise tk.ObjectNotFound(_("El conjunto publicado que esta actualización reemplaza ya no existe."))
-    site = _site_context()
+    # As the acting liaison (see service.publish): the update shows in the public stream.
+    site = {"user": context["user"], "ignore_auth": True, WORKFLOW_CONTEXT_FLAG: True}
     shadow_dict = tk.get_action("package_show")(_site_context(flag=False), {"id": shadow.id})
 
     # Move the resources (ids unchanged: files and DataStore tables follow them).

@@ -1,0 +1,133 @@
+"""Who sees an unpublished dataset, over every read path of issue 7 item 4.
+
+Matrix: viewers (anonymous, another dependency's editor, each liaison) x states (borrador,
+en_revision, publicado) x read paths (package_show, package_search and its facet counts,
+resource page and download, datastore_search and SQL, DCAT, activity streams, dashboard).
+"""
+
+from __future__ import annotations
+
+import ckan.plugins.toolkit as tk
+import pytest
+from ckan.tests import factories
+
+from .conftest import act, new_dataset, publish_path
+
+PLUGINS_VIS = "pueblaabierto activity datastore dcat dcat_json_interface"
+
+pytestmark = [
+    pytest.mark.ckan_config("ckan.plugins", PLUGINS_VIS),
+    pytest.mark.ckan_config("ckanext.dcat.rdf.profiles", "euro_dcat_ap_3"),
+    pytest.mark.usefixtures("with_plugins"),
+]
+
+VIEWERS = ["anonymous", "outsider", "datos", "seguridad", "transparencia", "tecnico"]
+EXPECTED = {
+    "borrador": {"datos", "seguridad"},
+    "en_revision": {"datos", "seguridad", "transparencia", "tecnico"},
+    "publicado": set(VIEWERS),
+}
+
+
+@pytest.fixture
+def world(people):
+    """Three datasets of the same dependency, one per state, each with DataStore data."""
+    datasets = {}
+    for state in ("borrador", "en_revision", "publicado"):
+        dataset = new_dataset(people, name=f"conjunto-{state.replace('_', '-')}", title=f"Secreto {state}",
+                              tags=[{"name": f"etiqueta-{state.replace('_', '-')}"}])
+        resource = dataset["resources"][0]
+        act(people.datos, "datastore_create", resource_id=resource["id"], force=True,
+            fields=[{"id": "folio", "type": "text"}], records=[{"folio": f"valor-{state}"}])
+        if state == "en_revision":
+            act(people.datos, "workflow_transition", id=dataset["id"], transition="enviar_revision")
+        if state == "publicado":
+            publish_path(people, dataset["id"])
+        datasets[state] = act(people.sysadmin, "package_show", id=dataset["id"])
+    users = {name: getattr(people, name) for name in VIEWERS if name != "anonymous"}
+    users["anonymous"] = None
+    tokens = {
+        name: (factories.APIToken(user=user["name"])["token"] if user else None) for name, user in users.items()
+    }
+    return datasets, users, tokens
+
+
+def _can(func) -> bool:
+    try:
+        func()
+        return True
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return False
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_package_show_resource_show_and_datastore(world, viewer):
+    datasets, users, _tokens = world
+    who = users[viewer]
+    for state, dataset in datasets.items():
+        expected = viewer in EXPECTED[state]
+        rid = dataset["resources"][0]["id"]
+        assert _can(lambda d=dataset: act(who, "package_show", id=d["id"])) is expected, (state, "package_show")
+        assert _can(lambda r=rid: act(who, "resource_show", id=r)) is expected, (state, "resource_show")
+        assert _can(lambda r=rid: act(who, "datastore_search", resource_id=r)) is expected, (state, "datastore")
+        sql = f'SELECT folio FROM "{rid}"'
+        assert _can(lambda s=sql: act(who, "datastore_search_sql", sql=s)) is expected, (state, "datastore_sql")
+        assert _can(lambda d=dataset: act(who, "package_activity_list", id=d["id"])) is expected, (state, "activity")
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_search_and_facet_counts(world, viewer):
+    datasets, users, _tokens = world
+    result = act(users[viewer], "package_search", q="Secreto", include_private=True,
+                 **{"facet.field": '["tags", "organization"]'})
+    names = {d["name"] for d in result["results"]}
+    expected = {d["name"] for state, d in datasets.items() if viewer in EXPECTED[state]}
+    assert names == expected
+    assert result["count"] == len(expected)
+    tags = {item["name"] for item in result["search_facets"]["tags"]["items"]}
+    assert tags == {f"etiqueta-{s.replace('_', '-')}" for s in datasets if viewer in EXPECTED[s]}
+    org_counts = {item["name"]: item["count"] for item in result["search_facets"]["organization"]["items"]}
+    assert org_counts.get("movilidad", 0) == len(expected)
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_web_pages_downloads_and_dcat(app, world, viewer):
+    datasets, _users, tokens = world
+    headers = {"Authorization": tokens[viewer]} if tokens[viewer] else {}
+    for state, dataset in datasets.items():
+        expected = viewer in EXPECTED[state]
+        rid = dataset["resources"][0]["id"]
+        page = app.get(f"/dataset/{dataset['name']}", headers=headers)
+        assert (page.status_code == 200) is expected, (state, "page")
+        resource_page = app.get(f"/dataset/{dataset['name']}/resource/{rid}", headers=headers)
+        assert (resource_page.status_code == 200) is expected, (state, "resource page")
+        download = app.get(f"/dataset/{dataset['id']}/resource/{rid}/download", headers=headers,
+                           follow_redirects=False)
+        assert (download.status_code in (200, 302)) is expected, (state, "download", download.status_code)
+        rdf = app.get(f"/dataset/{dataset['name']}.rdf", headers=headers)
+        assert (rdf.status_code == 200) is expected, (state, "dcat rdf", rdf.status_code)
+    catalog = app.get("/catalog.ttl", headers=headers).get_data(as_text=True)
+    catalog_json = app.get("/dcat.json", headers=headers).get_data(as_text=True)
+    for state, dataset in datasets.items():
+        if state != "publicado":
+            # The public catalogue never lists unpublished datasets, whoever asks.
+            assert dataset["id"] not in catalog and dataset["title"] not in catalog, state
+            assert dataset["title"] not in catalog_json, state
+    assert datasets["publicado"]["id"] in catalog and "Secreto publicado" in catalog_json
+
+
+@pytest.mark.parametrize("viewer", ["anonymous", "outsider"])
+def test_activity_streams_and_dashboard_show_nothing_unpublished(world, viewer):
+    datasets, users, _tokens = world
+    who = users[viewer]
+    streams = [
+        act(who, "recently_changed_packages_activity_list"),
+        act(who, "organization_activity_list", id="movilidad"),
+    ]
+    if who is not None:
+        streams.append(act(who, "dashboard_activity_list"))
+    text = repr(streams)
+    for state in ("borrador", "en_revision"):
+        assert datasets[state]["id"] not in text, state
+        assert f"Secreto {state}" not in text, state
+    assert "Secreto publicado" in repr(streams[0])
