@@ -13,6 +13,7 @@ from typing import Any
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from ckan.lib.plugins import DefaultTranslation
 
 from . import cli, datastore_info, helpers
 from .schema import validators as form317_validators
@@ -21,14 +22,15 @@ from .search import facets as search_facets
 from .workflow import hooks as workflow
 
 
-class PueblaAbiertoPlugin(p.SingletonPlugin):
+# DefaultTranslation: i18n/<locale>/LC_MESSAGES/ckanext-pueblaabierto.mo (strings CKAN's "es" lacks).
+class PueblaAbiertoPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.IConfigDeclaration, inherit=True)
     p.implements(p.IClick)
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IValidators)
     p.implements(p.ITemplateHelpers)
-    p.implements(p.ITranslation, inherit=True)
+    p.implements(p.ITranslation)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IActions)
     p.implements(p.IAuthFunctions)
