@@ -7,6 +7,7 @@ can fix ends with a Spanish message saying what to do, never with a traceback.
 from __future__ import annotations
 
 import shutil
+import signal
 import subprocess
 import sys
 from functools import wraps
@@ -78,6 +79,10 @@ def _load_examples(site_url: str, token: str) -> None:
         )
 
 
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def env_root():
     from .paths import project_root
 
@@ -112,6 +117,8 @@ def portal(sin_ejemplos: bool) -> None:
         credentials.write(env.paths.credentials, known)
     _step(f"Iniciando CKAN en {site_url}")
     server = env.serve(env.paths.ckan_ini, settings.CKAN_PORT)
+    # `kill` (SIGTERM) must stop CKAN as Ctrl-C does, not leave it orphaned on the port.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         env.wait_until_up(site_url, server)
         if not sin_ejemplos:
