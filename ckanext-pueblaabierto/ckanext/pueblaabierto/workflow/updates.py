@@ -33,6 +33,11 @@ _DROP_RESOURCE_KEYS = (
     "id", "package_id", "revision_id", "created", "metadata_modified", "datastore_active", "url_type",
     "last_modified", "tracking_summary", "position",
 )
+# Technical keys of a resource that stay those of the public original when its data is unchanged.
+_KEEP_FROM_ORIGINAL = (
+    "id", "package_id", "url", "url_type", "datastore_active", "size", "hash", "mimetype", "created",
+    "last_modified", "metadata_modified", "position", "revision_id",
+)
 
 
 def _site_context(flag: bool = True) -> dict[str, Any]:
@@ -136,20 +141,33 @@ def apply(context: dict[str, Any], shadow: model.Package, row: wf_model.Workflow
     # As the acting liaison (see service.publish): the update shows in the public stream.
     site = {"user": context["user"], "ignore_auth": True, WORKFLOW_CONTEXT_FLAG: True}
     shadow_dict = tk.get_action("package_show")(_site_context(flag=False), {"id": shadow.id})
+    public_dict = tk.get_action("package_show")(_site_context(flag=False), {"id": public.id})
 
-    # Move the resources (ids unchanged: files and DataStore tables follow them).
-    moved = []
-    for position, resource in enumerate(r for r in shadow.resources_all if r.state == "active"):
-        resource.package_id = public.id
-        resource.position = 1000 + position  # after the old ones until package_update re-numbers
-        moved.append(resource.id)
+    # A shadow resource still pointing where its public original does (same URL, no DataStore
+    # table of its own) is unchanged data: keep the public resource (its upload and DataStore
+    # table) with the reviewed metadata. Anything else is new data: move it, ids unchanged.
+    originals: dict[str, list[dict[str, Any]]] = {}
+    for res in public_dict.get("resources", []):
+        originals.setdefault(res.get("url") or "", []).append(res)
+    resources, moved = [], []
+    for res in shadow_dict.get("resources", []):
+        same = originals.get(res.get("url") or "")
+        if same and not res.get("datastore_active"):
+            original = same.pop(0)
+            metadata = {k: v for k, v in res.items() if k not in _KEEP_FROM_ORIGINAL}
+            resources.append({**original, **metadata})
+        else:
+            moved.append(res["id"])
+            resources.append(dict(res, package_id=public.id))
+    for resource in shadow.resources_all:
+        if resource.id in moved:
+            resource.package_id = public.id
     model.Session.commit()
     model.Session.expire_all()
 
-    by_id = {res["id"]: res for res in shadow_dict.get("resources", [])}
     new_dict = {k: v for k, v in shadow_dict.items() if k not in _DROP_PACKAGE_KEYS}
     new_dict.update({"id": public.id, "name": public.name, "private": False, "owner_org": public.owner_org})
-    new_dict["resources"] = [dict(by_id[rid], package_id=public.id) for rid in moved if rid in by_id]
+    new_dict["resources"] = resources
     tk.get_action("package_update")(site, new_dict)
     tk.get_action("package_delete")(site, {"id": shadow.id})
 

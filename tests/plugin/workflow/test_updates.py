@@ -1,0 +1,97 @@
+"""An update of a published dataset stays invisible until approved (issue 7 item 3)."""
+
+from __future__ import annotations
+
+import ckan.plugins.toolkit as tk
+import pytest
+
+from .conftest import PLUGINS, act, new_dataset, publish_path
+
+pytestmark = [
+    pytest.mark.ckan_config("ckan.plugins", PLUGINS),
+    pytest.mark.usefixtures("with_plugins"),
+]
+
+
+def _records(who, resource_id):
+    return [r["folio"] for r in act(who, "datastore_search", resource_id=resource_id)["records"]]
+
+
+def test_update_is_reviewed_in_a_private_copy_and_replaces_the_public_one(people):
+    dataset = new_dataset(people)
+    kept_id = dataset["resources"][0]["id"]
+    act(people.datos, "datastore_create", resource_id=kept_id, force=True,
+        fields=[{"id": "folio", "type": "text"}], records=[{"folio": "aprobado-1"}])
+    publish_path(people, dataset["id"])
+    assert _records(None, kept_id) == ["aprobado-1"]
+
+    shadow = act(people.datos, "workflow_update_start", id=dataset["id"])
+    assert shadow["private"] is True and shadow["name"] == "obras-publicas-actualizacion"
+    with pytest.raises(tk.ValidationError, match="Ya hay una actualización abierta"):
+        act(people.datos, "workflow_update_start", id=dataset["id"])
+
+    # New metadata and a new resource with new (unreviewed) data, in the copy.
+    act(people.datos, "package_patch", id=shadow["id"], notes="Incluye 2025.")
+    new_res = act(people.datos, "resource_create", package_id=shadow["id"], name="Obras 2025",
+                  url="http://example.com/obras-2025.csv", format="CSV")
+    act(people.datos, "datastore_create", resource_id=new_res["id"], force=True,
+        fields=[{"id": "folio", "type": "text"}], records=[{"folio": "sin-revisar-2025"}])
+
+    def citizens_see_only_the_approved_version():
+        public = act(None, "package_show", id=dataset["id"])
+        assert public["notes"] == "Obras con ubicación y presupuesto."
+        assert [r["id"] for r in public["resources"]] == [kept_id]
+        for who in (None, people.outsider):
+            with pytest.raises(tk.NotAuthorized):
+                act(who, "package_show", id=shadow["id"])
+            with pytest.raises(tk.NotAuthorized):
+                act(who, "datastore_search", resource_id=new_res["id"])
+            with pytest.raises(tk.NotAuthorized):
+                act(who, "datastore_search_sql", sql=f'SELECT * FROM "{new_res["id"]}"')
+            found = act(who, "package_search", q="obras", include_private=True)
+            assert [d["name"] for d in found["results"]] == ["obras-publicas"]
+            assert "Incluye 2025" not in repr(act(who, "recently_changed_packages_activity_list"))
+        assert _records(None, kept_id) == ["aprobado-1"]
+
+    citizens_see_only_the_approved_version()
+    # Reviewers do see the update.
+    assert act(people.seguridad, "package_show", id=shadow["id"])["notes"] == "Incluye 2025."
+
+    act(people.datos, "workflow_transition", id=shadow["id"], transition="enviar_revision")
+    assert act(people.transparencia, "package_show", id=shadow["id"])["notes"] == "Incluye 2025."
+    act(people.seguridad, "workflow_transition", id=shadow["id"], transition="aprobar")
+    act(people.transparencia, "workflow_transition", id=shadow["id"], transition="aprobar")
+    act(people.datos, "workflow_transition", id=shadow["id"], transition="solicitar_publicacion")
+    citizens_see_only_the_approved_version()
+    pending = act(people.tecnico, "workflow_pending")
+    assert [(p["name"], p["is_update"]) for p in pending] == [("obras-publicas-actualizacion", True)]
+
+    result = act(people.tecnico, "workflow_transition", id=shadow["id"], transition="publicar")
+    assert result["id"] == dataset["id"] and result["name"] == "obras-publicas"
+
+    public = act(None, "package_show", id=dataset["id"])
+    assert public["notes"] == "Incluye 2025."
+    # The unchanged resource keeps its id and data; the new one arrives with its DataStore table.
+    assert [r["id"] for r in public["resources"]] == [kept_id, new_res["id"]]
+    assert _records(None, kept_id) == ["aprobado-1"]
+    assert _records(None, new_res["id"]) == ["sin-revisar-2025"]
+    with pytest.raises((tk.NotAuthorized, tk.ObjectNotFound)):
+        act(people.outsider, "package_show", id=shadow["id"])
+    history = act(people.tecnico, "workflow_show", id=dataset["id"])["history"]
+    assert [h["transition"] for h in history] == [
+        "enviar_revision", "aprobar", "aprobar", "solicitar_publicacion", "publicar",
+        "iniciar_actualizacion", "enviar_revision", "aprobar", "aprobar", "solicitar_publicacion", "publicar",
+    ]
+    # A second update can start now.
+    assert act(people.datos, "workflow_update_start", id=dataset["id"])["private"] is True
+
+
+def test_only_the_dependency_open_data_liaison_starts_an_update(people):
+    dataset = new_dataset(people)
+    act(people.sysadmin, "workflow_demo_publish", id=dataset["id"])
+    for who in (people.seguridad, people.tecnico, people.outsider):
+        with pytest.raises(tk.NotAuthorized):
+            act(who, "workflow_update_start", id=dataset["id"])
+    draft = new_dataset(people, name="aun-borrador")
+    with pytest.raises(tk.ValidationError, match="Solo un conjunto publicado"):
+        act(people.datos, "workflow_update_start", id=draft["id"])
