@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable
 from typing import IO, Any
@@ -64,7 +65,9 @@ class Portal:
         self.url = url.rstrip("/")
         self._token = token
         self._api = ckanapi.RemoteCKAN(self.url, apikey=token, user_agent="pueblaabierto-publicar/0.1")
-        self._api.session = requests.Session()
+        # One HTTP session per thread: DataStore chunks are sent in parallel.
+        self._local = threading.local()
+        self._lock = threading.Lock()
         self.attempts = max(1, attempts if attempts is not None else int(os.environ.get(ATTEMPTS_VARIABLE, "5")))
         self.backoff = backoff if backoff is not None else float(os.environ.get(BACKOFF_VARIABLE, "1.0"))
         self._sleep = sleep
@@ -79,8 +82,9 @@ class Portal:
     def call(self, action: str, files: dict[str, IO[bytes]] | None = None, **data: Any) -> Any:
         """Call ``action``; retry transient failures; raise ckanapi errors or PortalError."""
         if is_write(action):
-            self.writes += 1
-            self.write_log.append(action)
+            with self._lock:
+                self.writes += 1
+                self.write_log.append(action)
         delay = self.backoff
         for attempt in range(1, self.attempts + 1):
             for stream in (files or {}).values():
@@ -99,7 +103,10 @@ class Portal:
         url, body, headers = prepare_action(action, data, self._token, files)
         headers["User-Agent"] = self._api.user_agent
         try:
-            response = self._api.session.post(
+            session = getattr(self._local, "session", None)
+            if session is None:
+                session = self._local.session = requests.Session()
+            response = session.post(
                 f"{self.url}/{url}", data=body, headers=headers, files=files,
                 allow_redirects=False, timeout=REQUEST_TIMEOUT,
             )
