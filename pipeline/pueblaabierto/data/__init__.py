@@ -41,7 +41,9 @@ def validate_resource_file(
     if kind == "geo":
         from pueblaabierto.data.geo import validate_geo
 
-        return validate_geo(path, formato=formato, terms=terms, display_name=display_name, allow=allow)
+        return validate_geo(
+            path, formato=formato, terms=terms, display_name=display_name, allow=allow, progress=progress
+        )
     from pueblaabierto.data.wellformed import check_wellformed
 
     return check_wellformed(path, formato=formato, display_name=display_name)

@@ -9,6 +9,7 @@ Features are numbered from 1 in file order ("elemento N"), as GIS tools show the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
@@ -55,7 +56,13 @@ OUTSIDE = Rule(
 
 
 def validate_geo(
-    path: Path, *, formato: str, terms: dict[str, str], display_name: str, allow: AllowList
+    path: Path,
+    *,
+    formato: str,
+    terms: dict[str, str],
+    display_name: str,
+    allow: AllowList,
+    progress: Callable[[int], None] | None = None,
 ) -> list[Finding]:
     try:
         frame = gpd.read_file(_source(path), engine="pyogrio")
@@ -106,6 +113,8 @@ def validate_geo(
         text = join_lines([to_text(v) if v is not None and v == v else "" for v in frame[column].tolist()])
         for hit in scan_text(text, ColumnPolicy.for_column(str(column)), allow):
             collector.add(PERSONAL_RULES[hit.kind], str(column), rows[hit.line], mask(hit.kind, hit.value))
+    if progress:
+        progress(len(frame))  # the layer is read at once: report it done
     return findings + collector.findings()
 
 

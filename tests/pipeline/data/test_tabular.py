@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import openpyxl
@@ -248,3 +249,53 @@ def test_path_outside_cwd_is_accepted(tmp_path: Path):
     # Frictionless refuses "unsafe" absolute paths unless read relative to a basepath.
     path = write_csv(tmp_path / "sub.csv", CLEAN)
     assert validate_resource_file(path.resolve(), formato="CSV", terms=terms_for(CLEAN[0]), display_name="x") == []
+
+
+def test_xls_is_read(tmp_path):
+    xlwt = pytest.importorskip("xlwt")
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Datos")
+    for r, row in enumerate([["colonia", "monto"], ["Centro", "1,234"], ["La Paz", 12]]):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    path = tmp_path / "datos.xls"
+    book.save(str(path))
+    findings = validate_resource_file(path, formato="XLS", terms={"colonia": "", "monto": ""}, display_name="datos.xls")
+    assert codes(findings) == ["numero-como-texto"] and findings[0].row == 2
+
+
+def test_semicolon_csv_as_excel_writes_it_in_spanish(check_csv, tmp_path):
+    path = tmp_path / "pc.csv"
+    path.write_text("colonia;monto\nCentro;100\nLa Paz;12\n", encoding="utf-8")
+    assert validate_resource_file(path, formato="CSV", terms={"colonia": "", "monto": ""}, display_name="pc.csv") == []
+
+
+def test_merged_ranges_match_openpyxl(tmp_path):
+    from pueblaabierto.data.headers import check_xlsx_layout
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in range(1, 30):
+        sheet.append([f"v{row}", row, row * 2])
+    for ref in ("A1:C1", "A5:A9", "B20:C21"):
+        sheet.merge_cells(ref)
+    path = tmp_path / "m.xlsx"
+    book.save(path)
+    expected = {str(r) for r in openpyxl.load_workbook(path).active.merged_cells.ranges}
+    findings = check_xlsx_layout(path, "m.xlsx")
+    found = {ref for finding in findings for ref in re.findall(r"\b[A-Z]+\d+:[A-Z]+\d+\b", finding.message)}
+    assert found == expected
+
+
+def test_personal_data_in_typed_spreadsheet_cells(tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["nombre", "telefono", "nss"])
+    sheet.append(["Ana", 2221234567, 12345678903])
+    sheet.append(["Luis", 2227654321, None])
+    path = tmp_path / "p.xlsx"
+    book.save(path)
+    terms = {"nombre": "", "telefono": "", "nss": ""}
+    findings = validate_resource_file(path, formato="XLSX", terms=terms, display_name="p.xlsx")
+    assert only(findings, "datos-personales-telefono", "telefono").rows == (2, 3)
+    assert only(findings, "datos-personales-nss", "nss").rows == (2,)
