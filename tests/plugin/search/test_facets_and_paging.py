@@ -129,7 +129,7 @@ def test_paging_and_count():
 
 @pytest.mark.ckan_config("ckan.search.rows_max", "3")
 def test_rows_max(catalog):
-    for i in range(3):
+    for _ in range(3):
         factories.Dataset(owner_org=catalog.org_b["id"])
     result = search(rows=50)
     assert result["count"] == 7
