@@ -25,6 +25,12 @@ SOLR = "solr"
 # CKAN's own classes, to restore them when a later config selects Solr (tests).
 _SOLR_INDEX = ckan_search.index.PackageSearchIndex
 _SOLR_QUERY = ckan_search.query.PackageSearchQuery
+_SOLR_SCHEMA_CHECK = ckan_search.check_solr_schema_version
+
+
+def _no_solr_to_check(schema_file: str | None = None) -> bool:
+    """Without Solr there is no schema to check; CKAN's check would log a connection traceback."""
+    return True
 
 
 def backend_name(config: Any) -> str:
@@ -45,4 +51,8 @@ def configure(config: Any) -> None:
     ckan_search._QUERIES["package"] = query_cls
     ckan_search.PackageSearchIndex = index_cls  # type: ignore[misc]
     ckan_search.PackageSearchQuery = query_cls  # type: ignore[misc]
+    # CKAN calls this right after IConfigurer.update_config, so swapping it here is in time.
+    ckan_search.check_solr_schema_version = (  # type: ignore[assignment]
+        _no_solr_to_check if is_postgres(config) else _SOLR_SCHEMA_CHECK
+    )
     log.debug("Dataset search backend: %s", backend_name(config))
