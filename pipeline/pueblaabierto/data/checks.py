@@ -16,6 +16,7 @@ errors (blank/duplicate labels...) itself.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -180,7 +181,7 @@ class DataChecks(Check):
             return
         if self._first_chunk:
             self._first_chunk = False
-            self._detect_second_header(rows[0], numbers[0])
+            self._detect_second_header(rows, numbers)
         raw = self._raw
         fields = self.columns.fields
         columns = list(zip(*rows, strict=True))  # rows were padded to the header width
@@ -198,24 +199,34 @@ class DataChecks(Check):
         if self.progress:
             self.progress(self._done)
 
-    def _detect_second_header(self, cells: list[str], number: int) -> None:
-        """Row 2 that names columns (dictionary terms, or text under numeric/date
-        columns while the header has gaps) is a second header row, not data."""
-        if number != 2:
+    def _detect_second_header(self, rows: list[list[str]], numbers: list[int]) -> None:
+        """Row 2 that names columns is a second header row, not data: it holds dictionary
+        terms, or text above columns whose values (rows 3+) are numbers or dates while
+        the header has gaps (a grouped header). Frictionless cannot tell: the text in
+        row 2 even makes it infer those columns as text."""
+        if not numbers or numbers[0] != 2 or len(rows) < 2:
             return
-        fields = self.columns.fields
-        texts = [str(c).strip() for c in cells]
+        texts = [str(c).strip() for c in rows[0]]
         nonempty = [t for t in texts if t]
-        if len(nonempty) < 2 or any(t.replace(".", "").replace(",", "").isdigit() for t in nonempty):
+        if len(nonempty) < 2 or any(_NUMERIC_OR_DATE.fullmatch(t) for t in nonempty):
             return
         named = sum(1 for t in nonempty if fold(t) in self.terms)
-        typed = [i for i, f in enumerate(fields) if f.type not in ("string", "any")]
-        texts_in_typed = sum(1 for i in typed if i < len(texts) and texts[i])
+        below = rows[1:201]
+        numeric_columns = []
+        for index in range(len(texts)):
+            values = [str(r[index]).strip() for r in below if str(r[index]).strip()]
+            if values and sum(1 for v in values if _NUMERIC_OR_DATE.fullmatch(v)) >= 0.8 * len(values):
+                numeric_columns.append(index)
+        text_over_numbers = sum(1 for i in numeric_columns if texts[i])
         labels = self.resource.labels or []
         header_gaps = sum(1 for label in labels if not str(label).strip())
-        if named >= 2 or (typed and texts_in_typed * 2 >= len(typed) and (header_gaps or named)):
-            self.columns.skip_rows.add(number)
-            self.collector.add(SECOND_HEADER, None, number, " | ".join(nonempty[:6]))
+        grouped = bool(numeric_columns) and text_over_numbers * 2 >= len(numeric_columns)
+        if named >= 2 or (grouped and (header_gaps or text_over_numbers >= 2)):
+            self.columns.skip_rows.add(numbers[0])
+            self.collector.add(SECOND_HEADER, None, numbers[0], " | ".join(nonempty[:6]))
+
+
+_NUMERIC_OR_DATE = re.compile(r"[-+$]?\s*[\d.,]+\s*%?|\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:[ T][\d:.]+)?")
 
 
 SECOND_HEADER = Rule(

@@ -130,8 +130,8 @@ def mask(kind: str, value: str) -> str:
 
 # --- column-name hints ------------------------------------------------------------------
 
-_PHONE_HINT = re.compile(r"\b(tel|telefono|telefonos|cel|celular|movil|whatsapp|whats|contacto|fax)\b")
-_NSS_HINT = re.compile(r"\b(nss|imss|seguro social|afiliacion)\b")
+_PHONE_HINT = re.compile(r"\b(tel\w*|cel|celular(es)?|movil(es)?|whats\w*|contacto\w*|fax)\b")
+_NSS_HINT = re.compile(r"\b(nss|imss|seguridad social|seguro social|afiliacion)\b")
 _CLABE_HINT = re.compile(r"\b(clabe|cuenta bancaria|interbancaria)\b")
 _RECORD_ID_HINT = re.compile(
     r"\b(folio|folios|id|clave|cve|expediente|cuenta|contrato|registro|codigo|num|numero|no|"

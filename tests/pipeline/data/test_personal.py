@@ -145,3 +145,18 @@ def test_allow_list_is_respected_by_validate_resource_file(check_csv):
     rows = [["dependencia", "telefono_oficina"], ["Tesorería", "222 309 4300"]]
     assert "datos-personales-telefono" in codes(check_csv(rows))
     assert "datos-personales-telefono" not in codes(check_csv(rows, allow=AllowList(["2223094300"])))
+
+
+@pytest.mark.parametrize(
+    ("column", "phone10", "nss"),
+    [
+        ("Número telefónico", True, False),
+        ("Celular", True, True),
+        ("Número de Seguridad Social", False, True),
+        ("folio", False, False),
+        ("observaciones", False, True),
+    ],
+)
+def test_column_policies(column, phone10, nss):
+    policy = ColumnPolicy.for_column(column)
+    assert (policy.phone10, policy.nss) == (phone10, nss)

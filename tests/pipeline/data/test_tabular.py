@@ -299,3 +299,18 @@ def test_personal_data_in_typed_spreadsheet_cells(tmp_path):
     findings = validate_resource_file(path, formato="XLSX", terms=terms, display_name="p.xlsx")
     assert only(findings, "datos-personales-telefono", "telefono").rows == (2, 3)
     assert only(findings, "datos-personales-nss", "nss").rows == (2,)
+
+
+def test_grouped_two_row_header_without_dictionary_names(check_csv):
+    rows = [
+        ["Ubicación", "", "Importe"],
+        ["lat", "lon", "mxn"],
+        *[[f"19.0{i}", f"-98.2{i}", str(100 * i)] for i in range(1, 9)],
+    ]
+    second = only(check_csv(rows, terms={"ubicacion": "", "importe": ""}), "varias-filas-encabezado")
+    assert second.row == 2 and "lat | lon | mxn" in second.message
+
+
+def test_text_first_data_row_is_not_a_second_header(check_csv):
+    rows = [["colonia", "servicio", "monto"], ["Centro", "Bacheo", "100"], ["La Paz", "Poda", "200"]]
+    assert check_csv(rows) == []
