@@ -10,9 +10,17 @@ The source folders follow the design card (``ckanext-pueblaabierto/``, ``pipelin
 
 from pathlib import Path
 
-from setuptools import setup
+from setuptools import find_packages, setup
 
 HERE = Path(__file__).parent
+
+
+SOURCE_ROOTS = {"ckanext": "ckanext-pueblaabierto/ckanext", "pueblaabierto": "pipeline/pueblaabierto"}
+
+
+def packages_in(root: str, name: str) -> list[str]:
+    """``name`` and every subpackage under its source folder (a wheel must carry them all)."""
+    return [name] + [f"{name}.{sub}" for sub in find_packages(HERE / root)]
 
 
 def read_requirements(name: str) -> list[str]:
@@ -29,19 +37,19 @@ setup(
     license="AGPL-3.0-or-later",
     python_requires=">=3.10",
     package_dir={
-        "ckanext": "ckanext-pueblaabierto/ckanext",
-        "pueblaabierto": "pipeline/pueblaabierto",
+        **SOURCE_ROOTS,
         "pueblaabierto.schemas": "schemas",
     },
     packages=[
-        "ckanext",
-        "ckanext.pueblaabierto",
-        "pueblaabierto",
+        *packages_in(SOURCE_ROOTS["ckanext"], "ckanext"),
+        *packages_in(SOURCE_ROOTS["pueblaabierto"], "pueblaabierto"),
         "pueblaabierto.schemas",
     ],
     include_package_data=True,
     package_data={
-        "ckanext.pueblaabierto": ["templates/**/*", "public/**/*", "i18n/**/*", "migration/**/*", "config_declaration.yaml"],
+        "ckanext.pueblaabierto": [
+            "templates/**/*", "public/**/*", "i18n/**/*", "migration/**/*", "config_declaration.yaml",
+        ],
         "pueblaabierto.schemas": ["*.yaml", "*.json", "table_schemas/*.json"],
     },
     # The ckan wheel declares no dependencies, so its pins are part of ours.
