@@ -6,7 +6,6 @@ can fix ends with a Spanish message saying what to do, never with a traceback.
 
 from __future__ import annotations
 
-import shutil
 import signal
 import subprocess
 import sys
@@ -68,7 +67,7 @@ def _load_examples(site_url: str, token: str) -> None:
         return
     folder = env_root() / "dataset_forms" / "ejemplos"
     result = subprocess.run(
-        [str(shutil.which("pueblaabierto") or sys.executable), "lote", str(folder), "--ejemplos-demo"],
+        [sys.executable, "-m", "pueblaabierto", "lote", str(folder), "--ejemplos-demo"],
         env={**__import__("os").environ, "CKAN_URL": site_url, "CKAN_API_TOKEN": token},
     )
     if result.returncode != 0:
