@@ -50,17 +50,29 @@ def merged_fields(fields: list[dict[str, Any]], entries: list[dict[str, str]]) -
     return merged, changed
 
 
+def in_datastore(resource_id: str) -> bool:
+    """Whether the resource has a DataStore table.
+
+    Asks the DataStore itself, not the resource's ``datastore_active`` flag: the flag is set
+    behind package_update's back and a package_show served from the search index can still
+    carry the old value.
+    """
+    if not p.plugin_loaded("datastore"):
+        return False
+    from ckanext.datastore.backend import DatastoreBackend
+
+    return bool(DatastoreBackend.get_active_backend().resource_exists(resource_id))
+
+
 def write_dictionary(resource_id: str) -> bool:
     """Write the dataset's dictionary terms as DataStore field info of one resource.
 
     Returns True if the DataStore was updated; False if the resource is not in the DataStore,
     the DataStore plugin is off, or nothing changed.
     """
-    if not p.plugin_loaded("datastore"):
+    if not in_datastore(resource_id):
         return False
     resource = tk.get_action("resource_show")(_context(), {"id": resource_id})
-    if not resource.get("datastore_active"):
-        return False
     pkg = tk.get_action("package_show")(_context(), {"id": resource["package_id"]})
     entries = pa_diccionario(pkg, resource)
     if not entries:
@@ -86,7 +98,7 @@ def after_dataset_update(pkg_dict: dict[str, Any]) -> None:
     if package is None:
         return
     for resource in package.resources:
-        if not (resource.extras or {}).get("datastore_active"):
+        if resource.state != "active":
             continue
         try:
             write_dictionary(resource.id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from ckan.tests.helpers import call_action
 from ckanext.pueblaabierto import datastore_info
@@ -19,6 +21,10 @@ def load_into_datastore(resource_id: str) -> None:
                 fields=[{"id": "colonia", "type": "text"}, {"id": "latitud", "type": "numeric"},
                         {"id": "sin_describir", "type": "text"}],
                 records=[{"colonia": "Centro", "latitud": 19.04, "sin_describir": "x"}])
+
+
+def ckan_dictionary_shows(html: str, notes: str) -> bool:
+    return re.search(r'<dd class="col-sm-9">\s*<p>' + re.escape(notes) + "</p>", html) is not None
 
 
 def info_by_field(resource_id: str) -> dict:
@@ -49,10 +55,11 @@ def test_dictionary_round_trip_to_datastore_info_and_pages(app, sysadmin, org):
     call_action("package_patch", id=pkg["id"], diccionario=diccionario)
     assert info_by_field(resource_id)["sin_describir"]["notes"] == "Ahora descrita."
 
-    # CKAN's own data-dictionary table on the resource page shows the notes.
+    # CKAN's own data-dictionary display on the resource page (datastore/snippets/dictionary_view.html)
+    # renders the notes as Markdown in a <dd>; our FORM.317 table renders them in a <td>.
     html = app.get(f"/dataset/{pkg['name']}/resource/{resource_id}").body
-    assert "Ahora descrita." in html
-    assert "Colonia donde está el punto de acceso." in html
+    assert ckan_dictionary_shows(html, "Ahora descrita.")
+    assert ckan_dictionary_shows(html, "Colonia donde está el punto de acceso.")
 
 
 def test_resource_not_in_datastore_is_left_alone(sysadmin, org):

@@ -10,6 +10,7 @@ profile adds what Mexico's national inventory asks for (mexico-open-data.md):
 * periodo_*       -> dct:temporal (dct:PeriodOfTime with dcat:startDate/dcat:endDate)
 * dependencia     -> dct:publisher gets dct:identifier = id_dependencia
 * fecha_inicio/fin-> the distribution's dct:temporal
+* license_id      -> dct:license on the dataset too (datos.gob.mx reads it there; Libre Uso MX)
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class Form317Profile(RDFProfile):
         self._contact(dataset_dict, dataset_ref)
         self._period(dataset_ref, dataset_dict.get("periodo_inicio"), dataset_dict.get("periodo_fin"))
         self._publisher_identifier(dataset_dict, dataset_ref)
+        self._license(dataset_dict, dataset_ref)
         for resource in dataset_dict.get("resources") or []:
             distribution = URIRef(resource_uri(resource))
             self._period(distribution, resource.get("fecha_inicio"), resource.get("fecha_fin"))
@@ -77,6 +79,16 @@ class Form317Profile(RDFProfile):
             self.g.add((period, DCAT.startDate, Literal(start_date.isoformat(), datatype=XSD.date)))
         if end_date is not None:
             self.g.add((period, DCAT.endDate, Literal(end_date.isoformat(), datatype=XSD.date)))
+
+    def _license(self, dataset_dict: dict[str, Any], dataset_ref: Any) -> None:
+        url = dataset_dict.get("license_url")
+        if not url:
+            return
+        license_ref = URIRef(url)
+        self.g.add((dataset_ref, DCT.license, license_ref))
+        self.g.add((license_ref, RDF.type, DCT.LicenseDocument))
+        if dataset_dict.get("license_title"):
+            self.g.add((license_ref, DCT.title, Literal(dataset_dict["license_title"], lang="es")))
 
     def _publisher_identifier(self, dataset_dict: dict[str, Any], dataset_ref: Any) -> None:
         org = dataset_dict.get("organization") or {}

@@ -60,4 +60,5 @@ COMMON_OPTIONS = {
     "scheming.dataset_fallback": "false",
     "licenses_group_url": "file://" + str(Path(schemas.__file__).parent / "licencias.json"),
     "ckanext.dcat.rdf.profiles": "euro_dcat_ap_3 pueblaabierto_form317",
+    "ckanext.dcat.resource.inherit.license": "true",
 }
