@@ -138,14 +138,16 @@ class DataChecks(Check):
         except AttributeError:
             cells, number = row.cells, row.row_number
         width = len(self._names)
+        raw = None
         if self.typed_cells:
-            blank = all(c is None or c == "" for c in cells)
-        else:
-            blank = not any(cells)
-        if blank:
+            raw, cells = cells, [to_text(c) for c in cells]
+        # One string per row gives both the blank test and the duplicate key in C
+        # (a row of n empty cells joins to n-1 separators; str caches its hash).
+        line = "\x1f".join(cells)
+        if len(line) == len(cells) - 1:
             self.collector.add(messages.BLANK_ROW, None, number)
             return []
-        key = hash(tuple(cells))
+        key = hash(line)
         if key in self._seen:
             self.collector.add(messages.DUPLICATE_ROW, None, number)
         else:
@@ -157,11 +159,11 @@ class DataChecks(Check):
             else:
                 for name in self._names[len(cells) :]:
                     self.collector.add(messages.MISSING_CELL, name, number)
-            pad = None if self.typed_cells else ""
-            cells = (list(cells) + [pad] * width)[:width]
-        if self.typed_cells:
-            self._raw.append(cells)
-            cells = [to_text(c) for c in cells]
+            cells = (list(cells) + [""] * width)[:width]
+            if raw is not None:
+                raw = (list(raw) + [None] * width)[:width]
+        if raw is not None:
+            self._raw.append(raw)
         self._rows.append(cells)
         self._numbers.append(number)
         if len(self._rows) >= CHUNK_ROWS:
