@@ -74,17 +74,3 @@ def org(sysadmin):
 
     return call_action("organization_create", {"user": sysadmin["name"]}, **organization_dict())
 
-
-@pytest.fixture
-def clean_db(reset_db, migrate_db_for, with_plugins):
-    """TEMPORARY (dev only): the shared clean_db re-runs an in-progress workflow migration that is not idempotent."""
-    import ckan.plugins as p
-    from ckan import model
-
-    reset_db()
-    model.Session.execute(__import__("sqlalchemy").text(
-        "DROP FUNCTION IF EXISTS pueblaabierto_workflow_transition_append_only() CASCADE"))
-    model.Session.commit()
-    for plugin in ("activity", "pueblaabierto"):
-        if p.plugin_loaded(plugin):
-            migrate_db_for(plugin)
