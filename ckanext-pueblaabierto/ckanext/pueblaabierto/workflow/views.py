@@ -66,6 +66,22 @@ def dataset_transition(id: str) -> Any:
         return tk.redirect_to("pueblaabierto_workflow.pending")
 
 
+def dataset_update_start(id: str) -> Any:
+    try:
+        shadow = tk.get_action("workflow_update_start")(_context(), {"id": id})
+    except tk.NotAuthorized as error:
+        tk.h.flash_error(str(error))
+        return tk.redirect_to("pueblaabierto_workflow.dataset_flow", id=id)
+    except tk.ValidationError as error:
+        values = error.error_dict.values()
+        tk.h.flash_error(" ".join(str(m) for v in values for m in (v if isinstance(v, list) else [v])))
+        return tk.redirect_to("pueblaabierto_workflow.dataset_flow", id=id)
+    except tk.ObjectNotFound:
+        return tk.abort(404, _("Conjunto de datos no encontrado"))
+    tk.h.flash_success(_("Se creó la actualización. Edítela y envíela a revisión; la versión publicada no cambia."))
+    return tk.redirect_to("pueblaabierto_workflow.dataset_flow", id=shadow["name"])
+
+
 def history_csv() -> Any:
     data = {key: tk.request.args[key] for key in ("id", "organization") if tk.request.args.get(key)}
     try:
@@ -85,6 +101,7 @@ blueprint.add_url_rule("/flujo/pendientes", view_func=pending)
 blueprint.add_url_rule("/flujo/registro.csv", view_func=history_csv)
 blueprint.add_url_rule("/dataset/<id>/flujo", view_func=dataset_flow)
 blueprint.add_url_rule("/dataset/<id>/flujo/transicion", view_func=dataset_transition, methods=["POST"])
+blueprint.add_url_rule("/dataset/<id>/flujo/actualizar", view_func=dataset_update_start, methods=["POST"])
 
 
 def get_blueprints() -> list[Blueprint]:

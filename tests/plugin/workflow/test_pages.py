@@ -1,0 +1,88 @@
+"""The web faces: Mis pendientes, the dataset's Flujo page and state block, forms, CSV export."""
+
+from __future__ import annotations
+
+import ckan.model as model
+import pytest
+from ckan.tests import factories
+
+from .conftest import PERSONAL_KEY, PLUGINS, REPORT, act, new_dataset, publish_path
+
+pytestmark = [
+    pytest.mark.ckan_config("ckan.plugins", PLUGINS),
+    pytest.mark.ckan_config("WTF_CSRF_ENABLED", False),
+    pytest.mark.usefixtures("with_plugins"),
+]
+
+
+def _headers(user):
+    return {"Authorization": factories.APIToken(user=user["name"])["token"]}
+
+
+def test_mis_pendientes_lists_what_awaits_each_liaison(app, people):
+    dataset = new_dataset(people)
+    act(people.datos, "workflow_transition", id=dataset["id"], transition="enviar_revision")
+    for user, expected in ((people.seguridad, True), (people.transparencia, True), (people.tecnico, False),
+                           (people.datos, False), (people.outsider, False)):
+        page = app.get("/flujo/pendientes", headers=_headers(user))
+        assert page.status_code == 200
+        text = page.get_data(as_text=True)
+        assert "Mis pendientes" in text
+        assert ("Obras públicas 2024" in text) is expected, user["name"]
+        if not expected:
+            assert "No tiene conjuntos de datos esperando su acción." in text
+    assert "Enlace de Seguridad" in app.get("/flujo/pendientes", headers=_headers(people.seguridad)).get_data(
+        as_text=True)
+    # Anonymous visitors are sent to log in.
+    assert app.get("/flujo/pendientes", follow_redirects=False).status_code == 302
+
+
+def test_dataset_page_shows_state_and_history_only_to_those_allowed(app, people):
+    dataset = new_dataset(people)
+    publish_path(people, dataset["id"])
+    allowed = app.get(f"/dataset/{dataset['name']}", headers=_headers(people.seguridad)).get_data(as_text=True)
+    assert "Flujo de validación" in allowed and 'data-state="publicado"' in allowed
+    flow = app.get(f"/dataset/{dataset['name']}/flujo", headers=_headers(people.seguridad)).get_data(as_text=True)
+    assert "SMI/DA/0123/2024" in flow and "rnunez" in flow and "Publicar" in flow
+    # Citizens see the published dataset, not the officials' record.
+    public = app.get(f"/dataset/{dataset['name']}").get_data(as_text=True)
+    assert "Obras públicas 2024" in public and "Flujo de validación" not in public
+    assert app.get(f"/dataset/{dataset['name']}/flujo").status_code == 404
+    assert app.get(f"/dataset/{dataset['name']}/flujo", headers=_headers(people.outsider)).status_code == 404
+
+
+def test_transitions_from_the_web_form_including_acknowledgement(app, people):
+    dataset = new_dataset(people)
+    act(people.datos, "workflow_transition", id=dataset["id"], transition="enviar_revision",
+        validation_report=REPORT)
+    page = app.get(f"/dataset/{dataset['name']}/flujo", headers=_headers(people.seguridad)).get_data(as_text=True)
+    # Personal-data findings first, with a checkbox each for the enlace de seguridad.
+    assert page.index("La columna parece contener CURP") < page.index("Falta la frecuencia")
+    assert 'name="acknowledged_findings"' in page
+    url = f"/dataset/{dataset['name']}/flujo/transicion"
+    refused = app.post(url, headers=_headers(people.seguridad), data={"transition": "aprobar"})
+    assert "reconocer cada hallazgo" in refused.get_data(as_text=True)
+    app.post(url, headers=_headers(people.seguridad),
+             data={"transition": "aprobar", "acknowledged_findings": PERSONAL_KEY, "oficio_numero": "CT/77/2024"})
+    flow = act(people.seguridad, "workflow_show", id=dataset["id"])
+    assert flow["approvals"][0]["role"] == "enlace_seguridad"
+    assert flow["history"][-1]["oficio_numero"] == "CT/77/2024"
+
+
+def test_csv_export_page_for_auditors(app, people):
+    dataset = new_dataset(people)
+    publish_path(people, dataset["id"])
+    response = app.get("/flujo/registro.csv", headers=_headers(people.tecnico))
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.get_data(as_text=True).count("obras-publicas") == 5
+    assert app.get("/flujo/registro.csv", headers=_headers(people.datos)).status_code == 403
+
+
+def test_propose_update_from_the_portal(app, people):
+    dataset = new_dataset(people)
+    publish_path(people, dataset["id"])
+    page = app.get(f"/dataset/{dataset['name']}/flujo", headers=_headers(people.datos)).get_data(as_text=True)
+    assert "Proponer actualización" in page
+    app.post(f"/dataset/{dataset['name']}/flujo/actualizar", headers=_headers(people.datos))
+    shadow = model.Package.get("obras-publicas-actualizacion")
+    assert shadow is not None and shadow.private is True
