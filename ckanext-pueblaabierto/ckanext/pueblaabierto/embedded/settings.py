@@ -34,6 +34,9 @@ PLUGINS = [
     "dcat",
     "dcat_json_interface",
     "structured_data",
+    # Views for the form's "Tipo de Visualización" (issue 6): mapa -> GeoJSON map, gráfico -> chart.
+    "geojson_view",
+    "charts_view",
 ]
 
 SYSADMIN_NAME = "admin"
