@@ -242,7 +242,14 @@ def _ensure_view(ctx: Context, spec: ResourceSpec, resource_id: str, result: Dat
     present = [v.get("view_type") for v in ctx.portal.call("resource_view_list", id=resource_id)]
     if choice.view_type in present:
         return  # CKAN's default views may already have made it
-    ctx.portal.call("resource_view_create", resource_id=resource_id, view_type=choice.view_type, title=choice.title)
+    settings = views.chart_settings(ctx.portal, resource_id) if choice.view_type == "charts_view" else {}
+    if settings is None:  # no column pair to plot: a table shows the same data
+        choice = views.ViewChoice("datatables_view", views.TITLES["datatables_view"], fallback=True)
+        settings = {}
+        if choice.view_type in present:
+            return
+    ctx.portal.call("resource_view_create", resource_id=resource_id, view_type=choice.view_type,
+                    title=choice.title, **settings)
     if choice.fallback:
         result.warnings.append(
             f"El portal no tiene la vista de «{spec.fields.get('tipo_visualizacion')}» para «{spec.name}»; "

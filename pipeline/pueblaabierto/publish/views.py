@@ -8,7 +8,12 @@ so a missing extension never blocks publication.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Any
+
+_CODE = re.compile(r"(^id|_id$|clave|capitulo|folio|codigo|^cp$|anio|año|numero)")
+NUMERIC = {"int", "int4", "int8", "numeric", "float8", "float4", "bigint", "integer"}
 
 # tipo_visualizacion -> (view_type, plugin that provides it), in order of preference.
 PREFERRED: dict[str, list[tuple[str, str]]] = {
@@ -41,3 +46,22 @@ def choose(tipo: str, *, extensions: list[str], tabular: bool, geojson: bool) ->
             continue
         return ViewChoice(view_type, TITLES[view_type], fallback=index > 0)
     return None
+
+
+def chart_settings(portal: Any, resource_id: str) -> dict[str, Any] | None:
+    """A bar chart of the first numeric column by the first text column (ckanext-charts, Plotly).
+
+    The liaison can refine it in the portal; a first chart that works beats an empty view.
+    """
+    fields = portal.call("datastore_search", resource_id=resource_id, limit=0)["fields"]
+    fields = [f for f in fields if f["id"] != "_id"]
+    labels = [f["id"] for f in fields if f["type"] not in NUMERIC]
+    # Amounts (decimals) before counts, and codes/ids last: "aprobado", not "capitulo".
+    values = sorted(
+        (f for f in fields if f["type"] in NUMERIC),
+        key=lambda f: (f["type"] != "numeric", bool(_CODE.search(f["id"].lower()))),
+    )
+    values = [f["id"] for f in values]
+    if not labels or not values:
+        return None
+    return {"engine": "plotly", "type": "Bar", "x": labels[0], "y": values[0], "limit": 1000}

@@ -33,11 +33,19 @@ def test_examples_publish_in_one_call_and_a_rerun_changes_nothing(cli, live_ckan
     assert first.code == 0, first.output
     assert first.data["fallidos"] == 0 and first.data["total"] >= 5
     api = live_ckan.api()
+    views_by_tipo: dict[str, set[str]] = {}
     for submission in first.data["solicitudes"]:
         for dataset in submission["datasets"]:
             pkg = api.action.package_show(id=dataset["nombre"])
             assert pkg["resources"], dataset["nombre"]
             assert pkg["diccionario"], dataset["nombre"]
+            for resource in pkg["resources"]:
+                found = {v["view_type"] for v in api.action.resource_view_list(id=resource["id"])}
+                views_by_tipo.setdefault(resource["tipo_visualizacion"], set()).update(found)
+    # Tipo de Visualización -> the view the portal shows (geoview and charts are installed).
+    assert "datatables_view" in views_by_tipo["tabla"]
+    assert "geojson_view" in views_by_tipo["mapa"]
+    assert "charts_view" in views_by_tipo["grafico"]
 
     again = cli("lote", str(EJEMPLOS), "--ejemplos-demo", "--json")
     assert again.code == 0, again.output
