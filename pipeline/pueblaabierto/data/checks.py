@@ -170,6 +170,11 @@ class DataChecks(Check):
             self._flush()
         return []
 
+    @property
+    def rows_read(self) -> int:
+        """Non-blank data rows seen so far."""
+        return self._done + len(self._rows or [])
+
     def validate_end(self) -> Iterable[Error]:
         self._flush()
         self.columns.finish()

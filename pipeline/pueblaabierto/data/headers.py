@@ -20,6 +20,10 @@ from pueblaabierto.schemas.vocabularies import fold
 
 def check_dictionary(labels: Sequence[str], terms: dict[str, str], display_name: str) -> list[Finding]:
     findings: list[Finding] = []
+    if not terms:
+        # A dataset without any dictionary rows is reported once by the metadata checks
+        # (dataset-sin-diccionario); one finding per column here would only repeat it.
+        return findings
     folded_terms = {fold(term): term for term in terms}
     folded_labels = {fold(label): label for label in labels if str(label).strip()}
     for position, label in enumerate(labels, start=1):

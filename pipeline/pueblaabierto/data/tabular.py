@@ -148,6 +148,16 @@ def validate_table(
         for error in task.errors:
             findings.append(messages.translate(error, display_name))
     findings += collector.findings()
+    if check.rows_read == 0 and not any(f.code == "archivo-vacio" for f in findings):
+        findings.append(
+            Finding(
+                code="archivo-sin-filas",
+                message=f"«{display_name}» solo tiene encabezado: no tiene filas de datos.",
+                suggestion="Verifique que envió el archivo completo; un recurso publicado debe tener datos.",
+                file=display_name,
+                row=2,
+            )
+        )
     return findings
 
 

@@ -314,3 +314,11 @@ def test_grouped_two_row_header_without_dictionary_names(check_csv):
 def test_text_first_data_row_is_not_a_second_header(check_csv):
     rows = [["colonia", "servicio", "monto"], ["Centro", "Bacheo", "100"], ["La Paz", "Poda", "200"]]
     assert check_csv(rows) == []
+
+
+def test_header_only_file(check_csv):
+    assert codes(check_csv([["colonia", "monto"]])) == ["archivo-sin-filas"]
+
+
+def test_no_dictionary_at_all_is_left_to_the_metadata_checks(check_csv):
+    assert check_csv(CLEAN, terms={}) == []
