@@ -79,6 +79,8 @@ class DataChecks(Check):
     type = "pueblaabierto-data"
     Errors = [ferrors.SourceError, ferrors.BlankHeaderError, ferrors.LabelError]
 
+    # Runtime collaborators, not descriptor properties: typed Any because Frictionless'
+    # Metadata machinery introspects attrs fields; set through create().
     columns: Any = None  # ColumnChecks
     collector: Any = None  # FindingCollector
     allow: Any = None  # AllowList
