@@ -178,7 +178,8 @@ def _run(ctx: Context, plan: DatasetPlan, step: Step, pkg: dict[str, Any] | None
             if ctx.progress:
                 ctx.progress(label, _seen[0], total)
 
-        result.rows += datastore.load(portal, resource_id, step.resource.path, spec.terms, progress=rows_done)
+        result.rows += datastore.load(portal, resource_id, step.resource.path, spec.terms, progress=rows_done,
+                                      formato=step.resource.fields.get("format", ""))
         key = datastore.table_key(step.resource.sha256 or "", spec.terms)
         # datastore_active is repeated because resource_patch may start from a package_show
         # served before datastore_create flipped the flag, and would write it back as false.

@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 TRANSIENT_STATUS = {502, 503, 504}
 # Read-only actions; anything else counts as a write.
 _READ_SUFFIXES = ("_show", "_list", "_search", "_autocomplete", "_info")
-_READ_ACTIONS = {"status_show", "datastore_search", "datastore_info", "workflow_show"}
+_READ_ACTIONS = {"status_show", "datastore_search", "datastore_info", "workflow_show", "dashboard_new_activities_count"}
 # Attempts and first wait in seconds (doubling); the environment can change them
 # (tests shorten them, a flaky link may want more).
 ATTEMPTS_VARIABLE, BACKOFF_VARIABLE = "PUEBLAABIERTO_REINTENTOS", "PUEBLAABIERTO_ESPERA"

@@ -10,6 +10,7 @@ dropped and recreated: a reload after an interrupted one never leaves duplicated
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -29,7 +30,7 @@ CHUNK_ROWS = 2_000
 # database idle between round trips; a few chunks in flight load several times faster.
 PARALLEL_CHUNKS = 8
 # Bumped when the way a table is loaded changes, so existing tables are reloaded once.
-LOADER_VERSION = "1"
+LOADER_VERSION = "2"
 
 # Table Schema type -> DataStore (PostgreSQL) type.
 TYPE_MAP = {
@@ -53,41 +54,58 @@ def table_key(file_sha256: str, terms: dict[str, str]) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def table_schema(path: Path, terms: dict[str, str]) -> dict[str, dict[str, Any]]:
-    """Column name -> Table Schema field descriptor (type, format, trueValues...)."""
-    schema = None
+def table_schema(path: Path, terms: dict[str, str], formato: str = "") -> list[dict[str, Any]]:
+    """The Table Schema field descriptors of ``path``, in column order."""
     try:
-        from pueblaabierto.data import build_table_schema  # the validator's, when it exists
+        from pueblaabierto.data import build_table_schema  # the validator's own inference
 
-        schema = build_table_schema(path, terms)
-    except (ImportError, AttributeError):
-        schema = None
-    except Exception:  # noqa: BLE001 - fall back to inference; the load itself reports real problems
-        schema = None
-    if schema is None:
+        schema = build_table_schema(path, terms, formato=formato)
+    except ImportError:
         from frictionless import Resource
 
-        resource = Resource(str(path))
-        resource.infer(stats=False)
+        resource = Resource(path.name, basepath=str(path.parent))
+        resource.infer()
         schema = resource.schema
-    descriptor = schema.to_descriptor() if hasattr(schema, "to_descriptor") else dict(schema)
-    return {f["name"]: f for f in descriptor.get("fields", [])}
+    return list(schema.to_descriptor().get("fields", []))
 
 
-def datastore_fields(headers: list[str], schema: dict[str, dict[str, Any]], terms: dict[str, str],
+def datastore_fields(headers: list[str], schema: list[dict[str, Any]], terms: dict[str, str],
                      *, as_text: bool = False) -> list[dict[str, Any]]:
     fields = []
-    for name in headers:
-        kind = "text" if as_text else TYPE_MAP.get(schema.get(name, {}).get("type", "string"), "text")
-        info = {"label": name, "notes": terms.get(name, "")}
+    for name, descriptor in zip(headers, _aligned(headers, schema), strict=True):
+        kind = "text" if as_text else TYPE_MAP.get(descriptor.get("type", "string"), "text")
+        # The validator matched the dictionary to the columns (accent- and case-insensitively).
+        info = {"label": descriptor.get("title") or name,
+                "notes": descriptor.get("description") or terms.get(name, "")}
         fields.append({"id": name, "type": kind, "info": info})
     return fields
+
+
+def _aligned(headers: list[str], schema: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One descriptor per header: by position when the counts agree, else by name."""
+    if len(schema) == len(headers):
+        return schema
+    by_name = {f.get("name"): f for f in schema}
+    return [by_name.get(name, {}) for name in headers]
+
+
+def _encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM) when the whole file decodes so, else Windows-1252."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb") as stream:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8-sig"
 
 
 def read_rows(path: Path) -> tuple[list[str], Iterator[list[str]]]:
     """Header and an iterator of rows (lists of strings) of a CSV or spreadsheet."""
     if path.suffix.lower() in (".csv", ".txt", ".tsv"):
-        stream = path.open("r", encoding="utf-8-sig", newline="")
+        stream = path.open("r", encoding=_encoding(path), newline="")
         sample = stream.read(65536)
         stream.seek(0)
         try:
@@ -164,12 +182,13 @@ def load(
     *,
     progress: Progress | None = None,
     as_text: bool = False,
+    formato: str = "",
 ) -> int:
     """(Re)load ``path`` into the DataStore table of ``resource_id``; return the row count."""
-    schema = {} if as_text else table_schema(path, terms)
+    schema = [] if as_text else table_schema(path, terms, formato)
     header, rows = read_rows(path)
     fields = datastore_fields(header, schema, terms, as_text=as_text)
-    converters = [_converter(schema.get(name, {}), as_text) for name in header]
+    converters = [_converter(descriptor, as_text) for descriptor in _aligned(header, schema)]
     try:
         portal.call("datastore_delete", resource_id=resource_id, force=True)
     except ckanapi.NotFound:

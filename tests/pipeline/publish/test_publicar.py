@@ -212,3 +212,32 @@ def test_enviar_revision_moves_complete_datasets_to_review(cli, form, live_ckan)
     assert pkg["private"] is True
     again = cli("publicar", str(form.path), "--enviar-revision", "--json")
     assert again.code == 0 and again.data["escrituras"] == 0
+
+
+KML = b"""<?xml version="1.0" encoding="UTF-8"?>
+<kml xmlns="http://www.opengis.net/kml/2.2"><Document>
+<Placemark><name>Mercado 5 de Mayo</name><Point><coordinates>-98.1990,19.0470</coordinates></Point></Placemark>
+<Placemark><name>Mercado Zaragoza</name><Point><coordinates>-98.2100,19.0600</coordinates></Point></Placemark>
+</Document></kml>
+"""
+
+
+def test_kml_is_offered_as_geojson_next_to_the_original_with_a_map(cli, form, live_ckan):
+    form.resources = [Resource("mercados.kml", "Ubicación de mercados", KML, tipo="Mapa", formato="KML")]
+    form.terms = [("Name", "Nombre del mercado.")]
+    form.write()
+    run = cli("publicar", str(form.path), "--json")
+    assert run.code == 0, run.output
+    api = live_ckan.api()
+    resources = {r["name"]: r for r in only_dataset(api, run)["resources"]}
+    assert set(resources) == {"Ubicación de mercados", "Ubicación de mercados (GeoJSON)"}
+    geojson = resources["Ubicación de mercados (GeoJSON)"]
+    assert geojson["format"].upper() == "GEOJSON"
+    assert geojson["url"].endswith("mercados.geojson")
+    import requests
+
+    features = requests.get(geojson["url"], headers={"Authorization": live_ckan.token}, timeout=30).json()
+    assert len(features["features"]) == 2
+    views = {v["view_type"] for v in api.action.resource_view_list(id=geojson["id"])}
+    assert "geojson_view" in views
+    assert cli("publicar", str(form.path), "--json").data["escrituras"] == 0
