@@ -37,3 +37,24 @@ def test_dataset_form_is_spanish_including_scheming_strings(app):
                   "Correo institucional del funcionario.", "Término", "Recurso (opcional)"):
         assert label in html
     assert "Infraestructura y Servicios Públicos" in html and "Irregularmente" in html
+
+
+@pytest.mark.ckan_config("ckan.plugins", PLUGINS)
+@pytest.mark.usefixtures("with_plugins", "clean_db")
+def test_resource_and_dependencia_forms_are_the_form317_sheets(app):
+    user = factories.SysadminWithToken()
+    headers = {"Authorization": user["token"]}
+    org = call_action("organization_create", {"user": user["name"]}, **organization_dict())
+    call_action("package_create", {"user": user["name"]}, **dataset_dict(org["id"], private=True))
+    html = app.get("/dataset/puntos-wifi/resource/new", headers=headers).body
+    for text in ("Nombre del archivo", "Tipo de Visualización", "Nombre del Recurso",
+                 "Fecha inicial del periodo que cubre", "Fecha final del periodo que cubre o fecha de corte",
+                 "Formato", "Gráfico", "GEOJSON", "XLSX",
+                 "Nombre del archivo que se cargará a la plataforma con la información a publicar."):
+        assert text in html, text
+
+    html = app.get("/organization/new", headers=headers).body
+    # The upload input itself needs ckan.storage_path (set for the live CKAN: test_live_http.py).
+    for text in ("ID de Dependencia", "Nombre de la Dependencia", "Logotipo de la Dependencia",
+                 "Breve descripción de las funciones y atribuciones de la Dependencia"):
+        assert text in html, text

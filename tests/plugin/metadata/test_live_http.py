@@ -140,3 +140,23 @@ def test_dcat_maps_form317_fields(live_ckan, published, path, fmt):
     assert str(g.value(licence, DCT.title)) == "Libre Uso MX"
     distribution = g.value(dataset, DCAT.distribution)
     assert g.value(g.value(distribution, DCT.temporal), DCAT.endDate) is not None
+
+
+def test_dependencia_logo_can_be_uploaded(live_ckan, published, tmp_path):
+    html = requests.get(f"{live_ckan.url}/organization/new", headers={"Authorization": live_ckan.token},
+                        timeout=60).text
+    assert 'name="image_upload"' in html and "Logotipo de la Dependencia" in html
+    logo = tmp_path / "logo.png"
+    # 1x1 transparent PNG
+    logo.write_bytes(bytes.fromhex(
+        "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+        "0000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"))
+    with logo.open("rb") as image:
+        org = live_ckan.api().call_action(
+            "organization_create",
+            {"name": "logo-live", "title": "Dirección con Logo", "id_dependencia": "78",
+             "description": "Prueba del logotipo."},
+            files={"image_upload": image})
+    assert org["image_url"].endswith("logo.png")
+    shown = requests.get(org["image_display_url"], timeout=60)
+    assert shown.status_code == 200 and shown.content.startswith(b"\x89PNG")

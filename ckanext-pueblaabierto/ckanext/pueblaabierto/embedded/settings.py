@@ -64,4 +64,7 @@ COMMON_OPTIONS = {
     "licenses_group_url": "file://" + str(Path(schemas.__file__).parent / "licencias.json"),
     "ckanext.dcat.rdf.profiles": "euro_dcat_ap_3 pueblaabierto_form317",
     "ckanext.dcat.resource.inherit.license": "true",
+    # FORM.317 asks for the dependencia's logo and the resource files as uploads, not only URLs;
+    # CKAN 2.11 hides the upload inputs unless this is on (storage_path alone is not enough).
+    "ckan.uploads_enabled": "true",
 }
