@@ -128,3 +128,58 @@ def test_organization_form_is_the_dependencia_sheet(app):
                   "Breve descripción de las funciones y atribuciones de la Dependencia",
                   "Número asignado por la Coordinación General de Transparencia."):
         assert label in html
+
+
+def test_dataset_created_through_the_portal_form_shows_its_fields(app, org):
+    """The enlace's path: stage 1 (dataset) then stage 2 (resource), all FORM.317 fields."""
+    user = factories.SysadminWithToken()
+    headers = {"Authorization": user["token"]}
+    form = app.get("/dataset/new", headers=headers).body
+    token = re.search(r'name="_csrf_token" value="([^"]+)"', form).group(1)
+    stage1 = {
+        "_csrf_token": token, "_ckan_phase": "dataset_new_1", "save": "continue",
+        "name": "obra-publica", "title": "Obra pública 2024", "notes": "Obras con ubicación y presupuesto.",
+        "owner_org": org["id"], "id_dataset": "8", "tag_string": "obra,presupuesto",
+        "tema": "infraestructura-y-servicios-publicos", "frecuencia": "trimestral",
+        "responsable_nombre": "Jorge Ramírez Soto", "responsable_correo": "jorge.ramirez@pueblacapital.gob.mx",
+        "license_id": "libre-uso-mx",
+        "diccionario-0-termino": "monto", "diccionario-0-descripcion": "Monto contratado en MXN.",
+        "diccionario-0-recurso": "",
+    }
+    response = app.post("/dataset/new", data=stage1, headers=headers, follow_redirects=False)
+    assert response.status_code == 302, text_of(response.body)[:1500]
+    assert "/dataset/obra-publica/resource/new" in response.headers["Location"]
+
+    form = app.get("/dataset/obra-publica/resource/new", headers=headers).body
+    token = re.search(r'name="_csrf_token" value="([^"]+)"', form).group(1)
+    end = (date.today() - timedelta(days=20)).isoformat()
+    stage2 = {
+        "_csrf_token": token, "save": "go-metadata", "id": "",
+        "url": "http://example.com/obras.csv", "nombre_archivo": "obras_2024.csv", "name": "Obras 2024",
+        "tipo_visualizacion": "tabla", "fecha_inicio": "2024-01-01", "fecha_fin": end, "format": "CSV",
+    }
+    response = app.post("/dataset/obra-publica/resource/new", data=stage2, headers=headers, follow_redirects=False)
+    assert response.status_code == 302, text_of(response.body)[:1500]
+
+    pkg = call_action("package_show", id="obra-publica")
+    assert pkg["state"] == "active"
+    assert (pkg["tema"], pkg["frecuencia"], pkg["id_dataset"]) == ("infraestructura-y-servicios-publicos",
+                                                                    "trimestral", "8")
+    assert (pkg["periodo_inicio"], pkg["periodo_fin"]) == ("2024-01-01", end)
+    assert pkg["resources"][0]["nombre_archivo"] == "obras_2024.csv"
+    text = text_of(app.get("/dataset/obra-publica", headers=headers).body)
+    for shown in ("Trimestral", "Jorge Ramírez Soto", "Actualizado", "Monto contratado en MXN."):
+        assert shown in text, shown
+
+
+def test_resource_form_refuses_inverted_dates_in_spanish(app, org):
+    user = factories.SysadminWithToken()
+    headers = {"Authorization": user["token"]}
+    call_action("package_create", {"user": user["name"]}, **dataset_dict(org["id"], private=True))
+    form = app.get("/dataset/puntos-wifi/resource/new", headers=headers).body
+    token = re.search(r'name="_csrf_token" value="([^"]+)"', form).group(1)
+    data = {"_csrf_token": token, "save": "again", "id": "", **resource_dict(
+        name="Otro", fecha_inicio="2024-03-01", fecha_fin="2024-01-31", format="pdf")}
+    text = text_of(app.post("/dataset/puntos-wifi/resource/new", data=data, headers=headers).body)
+    assert "es anterior a la «Fecha inicial del periodo que cubre»" in text
+    assert "«pdf» no es un valor válido para «Formato»" in text
