@@ -69,3 +69,15 @@ def test_flujo_demo_publicar_and_registro(cli, people):
     assert {r["as_sysadmin"] for r in rows} == {"si"}
     refused = run(cli, "flujo", "demo-publicar", dataset["name"], "--usuario", people.datos["name"])
     assert refused.exit_code != 0
+
+
+def test_flujo_demo_publicar_todos_publishes_every_unpublished_dataset(cli, people):
+    first = new_dataset(people, name="uno")
+    second = new_dataset(people, name="dos")
+    act(people.datos, "workflow_transition", id=second["id"], transition="enviar_revision")
+    result = run(cli, "flujo", "demo-publicar", "--todos", "--usuario", people.sysadmin["name"])
+    assert result.exit_code == 0, result.output
+    for dataset in (first, second):
+        assert act(None, "package_show", id=dataset["id"])["private"] is False
+    # Second run: nothing left to publish.
+    assert "Indique uno o más conjuntos" in run(cli, "flujo", "demo-publicar", "--todos").output

@@ -125,17 +125,28 @@ def flujo() -> None:
 
 
 @flujo.command("demo-publicar")
-@click.argument("conjunto")
+@click.argument("conjuntos", nargs=-1)
+@click.option("--todos", is_flag=True, help="Todos los conjuntos activos aún no publicados (portal de demostración).")
 @click.option("--usuario", default="admin", show_default=True, help="Administración que actúa en cada rol.")
-def demo_publicar(conjunto: str, usuario: str) -> None:
-    """Lleva CONJUNTO por todo el flujo, cada paso registrado como la administración en el rol."""
+def demo_publicar(conjuntos: tuple[str, ...], todos: bool, usuario: str) -> None:
+    """Lleva CONJUNTOS por todo el flujo, cada paso registrado como la administración en el rol."""
+    import ckan.model as model
     import ckan.plugins.toolkit as tk
 
-    try:
-        result = tk.get_action("workflow_demo_publish")({"user": usuario}, {"id": conjunto})
-    except (tk.ValidationError, tk.ObjectNotFound, tk.NotAuthorized) as error:
-        _fail(error)
-    click.echo(f"{result['name']}: {result['state']} ({len(result['history'])} pasos en el historial)")
+    names = list(conjuntos)
+    if todos:
+        query = model.Session.query(model.Package.name).filter(
+            model.Package.state == "active", model.Package.private.is_(True)
+        )
+        names += [name for (name,) in query.order_by(model.Package.name) if name not in names]
+    if not names:
+        raise click.ClickException("Indique uno o más conjuntos, o --todos.")
+    for name in names:
+        try:
+            result = tk.get_action("workflow_demo_publish")({"user": usuario}, {"id": name})
+        except (tk.ValidationError, tk.ObjectNotFound, tk.NotAuthorized) as error:
+            _fail(error)
+        click.echo(f"{result['name']}: {result['state']} ({len(result['history'])} pasos en el historial)")
 
 
 @flujo.command("registro")
