@@ -94,6 +94,7 @@ class DataChecks(Check):
     _raw: Any = None
     _numbers: Any = None
     _seen: Any = None
+    second_header: Any = None  # names found in row 2 when it is a second header row
     _done: int = 0
     _first_chunk: bool = True
 
@@ -232,6 +233,7 @@ class DataChecks(Check):
         grouped = bool(numeric_columns) and text_over_numbers * 2 >= len(numeric_columns)
         if named >= 2 or (grouped and (header_gaps or text_over_numbers >= 2)):
             self.columns.skip_rows.add(numbers[0])
+            self.second_header = nonempty
             self.collector.add(SECOND_HEADER, None, numbers[0], " | ".join(nonempty[:6]))
 
 
@@ -240,7 +242,10 @@ _NUMERIC_OR_DATE = re.compile(r"[-+$]?\s*[\d.,]+\s*%?|\d{1,4}[-/.]\d{1,2}[-/.]\d
 
 SECOND_HEADER = Rule(
     "varias-filas-encabezado",
-    lambda c, r, n, s: f"El encabezado ocupa más de una fila: la {r} contiene nombres de columna ({s}), no datos.",
+    lambda c, r, n, s: (
+        f"La {r} contiene nombres de columna ({s}), no datos: el encabezado ocupa más de una fila o no empieza "
+        "en la fila 1."
+    ),
     "Deje una sola fila de encabezado (la fila 1) con un nombre por columna, igual al Término del Diccionario "
     "de Datos; combine los títulos de grupo en el nombre (por ejemplo «ubicacion_latitud») y elimine la otra fila.",
 )

@@ -148,6 +148,7 @@ def validate_table(
         for error in task.errors:
             findings.append(messages.translate(error, display_name))
     findings += collector.findings()
+    findings = _one_header_problem(findings, labels, check.second_header)
     if check.rows_read == 0 and not any(f.code == "archivo-vacio" for f in findings):
         findings.append(
             Finding(
@@ -159,6 +160,41 @@ def validate_table(
             )
         )
     return findings
+
+
+def _one_header_problem(findings: list[Finding], labels: list[str], second_header: list[str] | None) -> list[Finding]:
+    """Report a misplaced or empty header once, not once per column.
+
+    When row 1 is a title or group row over the real names (row 2), or is empty, the
+    per-column consequences (nameless columns, "column not in the dictionary", "term
+    without column" for the names that are in row 2) would bury the one fix needed."""
+    blank_header = bool(labels) and not any(str(label).strip() for label in labels)
+    if not second_header and not blank_header:
+        return findings
+    in_row2 = {fold(name) for name in second_header or []}
+    kept: list[Finding] = []
+    for finding in findings:
+        if finding.code in ("encabezado-vacio", "columna-sin-diccionario") and finding.row == 1:
+            continue
+        if finding.code == "termino-sin-columna" and fold(finding.column or "") in in_row2:
+            continue
+        kept.append(finding)
+    if blank_header and not second_header:
+        display_name = next((f.file for f in findings if f.file), "")
+        kept.insert(
+            0,
+            Finding(
+                code="encabezado-vacio",
+                message=f"La fila 1 de «{display_name}» está vacía: el archivo no tiene encabezado en la fila 1.",
+                suggestion=(
+                    "Escriba en la fila 1 el nombre de cada columna, igual al Término del Diccionario de Datos, "
+                    "y elimine las filas vacías o de título que haya encima."
+                ),
+                file=display_name or None,
+                row=1,
+            ),
+        )
+    return kept
 
 
 def _unreadable(display_name: str, exc: Exception) -> Finding:

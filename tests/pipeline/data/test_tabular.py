@@ -322,3 +322,18 @@ def test_header_only_file(check_csv):
 
 def test_no_dictionary_at_all_is_left_to_the_metadata_checks(check_csv):
     assert check_csv(CLEAN, terms={}) == []
+
+
+@pytest.mark.parametrize("first_row", [["", "", ""], ["Reporte de obras 2024", "", ""]])
+def test_title_or_blank_row_above_the_header_is_one_finding(check_csv, first_row):
+    rows = [first_row, ["colonia", "monto", "fecha"], ["Centro", "1", "2024-01-01"], ["La Paz", "2", "2024-01-02"]]
+    findings = check_csv(rows, terms={"colonia": "", "monto": "", "fecha": ""})
+    assert codes(findings) == ["varias-filas-encabezado"]
+    assert findings[0].row == 2 and "colonia | monto | fecha" in findings[0].message
+
+
+def test_blank_header_row_without_names_below_is_one_finding(check_csv):
+    rows = [["", ""], ["Centro", "1"], ["La Paz", "2"]]
+    findings = check_csv(rows, terms={"colonia": "", "monto": ""})
+    assert [f.code for f in findings if f.code == "encabezado-vacio"] == ["encabezado-vacio"]
+    assert "La fila 1" in only(findings, "encabezado-vacio").message
