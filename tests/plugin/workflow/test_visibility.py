@@ -131,3 +131,29 @@ def test_activity_streams_and_dashboard_show_nothing_unpublished(world, viewer):
         assert datasets[state]["id"] not in text, state
         assert f"Secreto {state}" not in text, state
     assert "Secreto publicado" in repr(streams[0])
+
+
+@pytest.mark.parametrize("viewer", ["anonymous", "outsider"])
+def test_listings_and_organization_page_show_nothing_unpublished(app, world, viewer):
+    datasets, users, tokens = world
+    who = users[viewer]
+    listings = {
+        "package_list": act(who, "package_list"),
+        "current_package_list_with_resources": act(who, "current_package_list_with_resources"),
+        "package_autocomplete": act(who, "package_autocomplete", q="conjunto"),
+        "organization_show": act(who, "organization_show", id="movilidad", include_datasets=True),
+    }
+    headers = {"Authorization": tokens[viewer]} if tokens[viewer] else {}
+    listings["organization page"] = app.get("/organization/movilidad", headers=headers).get_data(as_text=True)
+    listings["dataset search page"] = app.get("/dataset/?q=Secreto", headers=headers).get_data(as_text=True)
+    for name, listing in listings.items():
+        text = listing if isinstance(listing, str) else repr(listing)
+        for state in ("borrador", "en_revision"):
+            assert datasets[state]["name"] not in text, (name, state)
+        assert datasets["publicado"]["name"] in text, name
+    assert act(who, "organization_show", id="movilidad")["package_count"] == 1
+
+
+def test_liaison_emails_are_only_for_sysadmins(people):
+    assert all("email" not in row for row in act(people.datos, "workflow_role_list"))
+    assert all(row["email"] for row in act(people.sysadmin, "workflow_role_list"))

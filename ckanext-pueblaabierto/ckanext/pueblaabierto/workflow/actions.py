@@ -94,7 +94,13 @@ def workflow_role_revoke(context: dict[str, Any], data_dict: dict[str, Any]) -> 
 def workflow_role_list(context: dict[str, Any], data_dict: dict[str, Any]) -> list[dict[str, Any]]:
     """Active role assignments, optionally of one ``user`` or one ``organization``."""
     tk.check_access("workflow_role_list", context, data_dict)
-    return roles.list_assignments(data_dict.get("user"), data_dict.get("organization"))
+    rows = roles.list_assignments(data_dict.get("user"), data_dict.get("organization"))
+    user = model.User.get(context.get("user") or "")
+    if not context.get("ignore_auth") and not (user is not None and user.sysadmin):
+        # Who the liaisons are is public inside the portal; their e-mail addresses are not.
+        for row in rows:
+            row.pop("email", None)
+    return rows
 
 
 @tk.side_effect_free
