@@ -59,6 +59,9 @@ _DATE_NOT_ISO = (
     rf"|\d{{4}}/\d{{1,2}}/\d{{1,2}}{_TIME_SUFFIX}"
     rf"|\d{{1,2}}[ \t]*(?:de[ \t]+)?(?:{_MONTHS})\.?[ \t]*(?:de[ \t]+|[/-])?\d{{2,4}}"
     rf"|\d{{1,2}}[-/](?:{_MONTHS})[-/]\d{{2,4}}"
+    # "enero 2024", "Enero de 2024", "01/2024": months, ISO 2024-01
+    rf"|(?:{_MONTHS})\.?[ \t]*(?:de[l]?[ \t]+|[-/])?\d{{4}}"
+    r"|(?:0?[1-9]|1[0-2])[/-]\d{4}"
 )
 _DATE_NOT_ISO_LINE = re.compile(rf"^[ \t]*(?:{_DATE_NOT_ISO})[ \t]*$", re.MULTILINE | re.IGNORECASE)
 _PLAIN_NUMBER_LINE = re.compile(r"^[ \t]*-?\d+(?:\.\d+)?[ \t]*$", re.MULTILINE)

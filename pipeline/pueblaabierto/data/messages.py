@@ -81,8 +81,8 @@ NUMBER_AS_TEXT = Rule(
 DATE_NOT_ISO = Rule(
     "fecha-no-iso",
     lambda c, r, n, s: f"{_col(c)} tiene {n:,} fecha(s) que no están en formato ISO 8601 ({r}): {s}.",
-    "Escriba las fechas como AAAA-MM-DD (por ejemplo 2024-01-31); en Excel use el formato de celda "
-    "personalizado «aaaa-mm-dd».",
+    "Escriba las fechas como AAAA-MM-DD (por ejemplo 2024-01-31) y los meses como AAAA-MM (2024-01); en Excel "
+    "use el formato de celda personalizado «aaaa-mm-dd».",
 )
 MIXED_TYPES = Rule(
     "tipos-mezclados",

@@ -184,6 +184,14 @@ def test_non_iso_dates(check_csv):
     assert not [f for f in findings if f.code == "fecha-no-iso" and f.column == "otra"]
 
 
+def test_months_not_iso(check_csv):
+    rows = [["periodo", "ok"], ["Enero de 2024", "2024-01"], ["02/2024", "2024-02"], ["marzo 2024", "2024-03"]]
+    findings = check_csv(rows)
+    assert only(findings, "fecha-no-iso", "periodo").rows == (2, 3, 4)
+    assert "AAAA-MM" in findings[0].suggestion
+    assert [f.column for f in findings] == ["periodo"]
+
+
 def test_mixed_types_are_reported_when_most_values_are_numbers(check_csv):
     rows = [["poblacion"]] + [[str(i)] for i in range(8)] + [["no aplica"], ["pendiente"], ["x"]]
     mixed = only(check_csv(rows), "tipos-mezclados", "poblacion")
