@@ -10,6 +10,8 @@ field's ``read_cell`` so our verdict never differs from what the DataStore load 
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -136,7 +138,7 @@ class ColumnChecks:
     ) -> None:
         if raw is not None:
             candidates = [i for i, value in enumerate(raw) if value is not None and value != ""]
-            candidates = [i for i in candidates if not isinstance(raw[i], str) or not _fast_ok(fld.type, raw[i])]
+            candidates = [i for i in candidates if not _native_ok(fld.type, raw[i])]
             values = [raw[i] for i in candidates]
         else:
             pattern = _BAD_LINE.get(fld.type, _ANY_LINE)
@@ -210,9 +212,24 @@ class ColumnChecks:
             self.collector.add(messages.TOTALS_ROW, column, row, label)
 
 
-def _fast_ok(kind: str, value: str) -> bool:
-    pattern = _FAST.get(kind)
-    return bool(pattern) and re.fullmatch(pattern, value) is not None
+def _native_ok(kind: str, value: Any) -> bool:
+    """A spreadsheet cell that certainly fits the column type (no need to ask Frictionless)."""
+    if isinstance(value, str):
+        pattern = _FAST.get(kind)
+        return bool(pattern) and re.fullmatch(pattern, value) is not None
+    if isinstance(value, bool):  # bool is an int subclass: only a boolean column takes it
+        return kind == "boolean"
+    python_types = _NATIVE.get(kind)
+    return python_types is not None and isinstance(value, python_types)
+
+
+_NATIVE: dict[str, tuple[type, ...]] = {
+    "integer": (int,),
+    "number": (int, float, decimal.Decimal),
+    "year": (int,),
+    "datetime": (dt.datetime,),
+    "time": (dt.time,),
+}
 
 
 def _with_lines(text: str, pattern: re.Pattern[str]) -> list[tuple[re.Match[str], int]]:
