@@ -118,6 +118,12 @@ def plan_org(current: dict[str, Any] | None, spec: OrgSpec) -> list[Step]:
 
 # -- dataset -----------------------------------------------------------------------------
 def find_dataset(portal: Portal, spec: DatasetSpec, org_id: str) -> dict[str, Any] | None:
+    # Most runs re-publish an unchanged title: the name it was created with is one read away.
+    for candidate in (spec.slug, spec.fallback_slug()):
+        pkg = _show(portal, candidate)
+        if pkg and _is(pkg, spec, org_id):
+            return pkg
+    # Renamed title (or a name taken by someone else): search the organization by id_dataset.
     try:
         found = portal.call(
             "package_search", fq=f'owner_org:"{org_id}"', include_private=True, include_drafts=True, rows=1000
@@ -125,17 +131,16 @@ def find_dataset(portal: Portal, spec: DatasetSpec, org_id: str) -> dict[str, An
         results = found.get("results", [])
     except PortalError:
         raise
-    except Exception:  # noqa: BLE001 - a broken index must not create duplicates
+    except Exception:  # noqa: BLE001 - a broken index must not stop us; the names above were tried
         results = []
     for pkg in results:
-        if str(mapping.flatten(pkg).get("id_dataset") or "") == spec.id_dataset and pkg.get("owner_org") == org_id:
+        if _is(pkg, spec, org_id):
             return portal.call("package_show", id=pkg["id"])
-    # The search index may lag or be off: the names we would have given it are the fallback.
-    for candidate in (spec.slug, spec.fallback_slug()):
-        pkg = _show(portal, candidate)
-        if pkg and pkg.get("owner_org") == org_id and str(mapping.flatten(pkg).get("id_dataset")) == spec.id_dataset:
-            return pkg
     return None
+
+
+def _is(pkg: dict[str, Any], spec: DatasetSpec, org_id: str) -> bool:
+    return pkg.get("owner_org") == org_id and str(mapping.flatten(pkg).get("id_dataset") or "") == spec.id_dataset
 
 
 def _show(portal: Portal, name: str) -> dict[str, Any] | None:
@@ -176,7 +181,8 @@ def plan_dataset(
             if options.delete_removed:
                 plan.steps.append(Step("resource-delete", f"Eliminar el recurso «{resource_name}»", current=resource))
 
-    if caps.workflow and current is not None:
+    # The workflow state matters only to change the dataset or to send it to review.
+    if caps.workflow and current is not None and (plan.steps or options.submit_review):
         plan.workflow_state = _workflow_state(portal, current["id"])
     if caps.workflow:
         state = plan.workflow_state or BORRADOR

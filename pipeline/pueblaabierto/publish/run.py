@@ -87,7 +87,7 @@ def publish_validated(
     report: Report,
     *,
     progress: Any = None,
-    seen_orgs: dict[str, tuple[str, Any]] | None = None,
+    seen_orgs: dict[Any, Any] | None = None,
 ) -> SubmissionResult:
     """Publish a submission that ``validate`` accepted.
 
@@ -117,14 +117,15 @@ def publish_validated(
 
 def _publish(workbook: Path, data_dir: Path, portal: Portal, caps: Capabilities, options: Options,
              report: Report, progress: Any, result: SubmissionResult,
-             seen_orgs: dict[str, tuple[str, Any]]) -> None:
+             seen_orgs: dict[Any, Any]) -> None:
     desired = desired_state(read_submission(workbook), data_dir)
     orgs: dict[str, dict[str, Any]] = {}
     for spec in desired.organizations:
-        current = planning.find_org(portal, spec)
-        steps = planning.plan_org(current, spec)
         described = (org_desired_state(spec), spec.logo_sha256)
         first = seen_orgs.setdefault(spec.id_dependencia, (workbook.parent.name + "/" + workbook.name, described))
+        # In a lote the organization a previous submission left is still what the portal holds.
+        current = seen_orgs.get(("org", spec.id_dependencia)) or planning.find_org(portal, spec)
+        steps = planning.plan_org(current, spec)
         if current is not None and first[1] != described:
             steps = []
             result.warnings.append(
@@ -133,6 +134,7 @@ def _publish(workbook: Path, data_dir: Path, portal: Portal, caps: Capabilities,
             )
         name = current["name"] if current else planning.org_name(portal, spec)
         orgs[spec.id_dependencia] = apply_org(portal, spec, current, steps, caps, name)
+        seen_orgs[("org", spec.id_dependencia)] = orgs[spec.id_dependencia]
     for spec in desired.datasets:
         org = orgs.get(spec.id_dependencia) or next(iter(orgs.values()))
         try:
