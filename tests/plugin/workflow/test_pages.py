@@ -86,3 +86,23 @@ def test_propose_update_from_the_portal(app, people):
     app.post(f"/dataset/{dataset['name']}/flujo/actualizar", headers=_headers(people.datos))
     shadow = model.Package.get("obras-publicas-actualizacion")
     assert shadow is not None and shadow.private is True
+
+
+def test_sysadmins_assign_and_revoke_roles_in_the_portal(app, people):
+    admin = _headers(people.sysadmin)
+    page = app.get("/flujo/roles", headers=admin).get_data(as_text=True)
+    assert "Roles del flujo de validación" in page and "jperez" in page and "Enlace Técnico" in page
+    app.post("/flujo/roles", headers=admin,
+             data={"user": "otraeditora", "role": "enlace_seguridad", "organization": "tesoreria"})
+    roles = act(people.sysadmin, "workflow_role_list", user="otraeditora")
+    assert [(r["role"], r["organization"]) for r in roles] == [("enlace_seguridad", "tesoreria")]
+    refused = app.post("/flujo/roles", headers=admin, data={"user": "otraeditora", "role": "enlace_seguridad"})
+    assert "se asigna por dependencia" in refused.get_data(as_text=True)
+    app.post("/flujo/roles", headers=admin, data={"user": "otraeditora", "role": "enlace_seguridad",
+                                                  "organization": "tesoreria", "revocar": "1"})
+    assert act(people.sysadmin, "workflow_role_list", user="otraeditora") == []
+    for user in (people.tecnico, people.datos):
+        assert app.get("/flujo/roles", headers=_headers(user)).status_code == 403
+        assert app.post("/flujo/roles", headers=_headers(user),
+                        data={"user": user["name"], "role": "enlace_tecnico"}).status_code == 403
+    assert act(people.sysadmin, "workflow_role_list", user="jperez")[0]["role"] == "enlace_datos_abiertos"

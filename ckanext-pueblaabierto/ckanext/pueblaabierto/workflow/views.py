@@ -82,6 +82,38 @@ def dataset_update_start(id: str) -> Any:
     return tk.redirect_to("pueblaabierto_workflow.dataset_flow", id=shadow["name"])
 
 
+def _flash_validation(error: tk.ValidationError) -> None:
+    values = error.error_dict.values()
+    tk.h.flash_error(" ".join(str(m) for v in values for m in (v if isinstance(v, list) else [v])))
+
+
+def role_admin() -> Any:
+    """Sysadmins assign and revoke the liaisons' roles in the portal."""
+    if not (tk.current_user.is_authenticated and tk.current_user.sysadmin):
+        return tk.abort(403, _("Solo la administración del portal asigna roles del flujo."))
+    if tk.request.method == "POST":
+        form = tk.request.form
+        action = "workflow_role_revoke" if form.get("revocar") else "workflow_role_assign"
+        data = {"user": form.get("user", "").strip(), "role": form.get("role", ""),
+                "organization": form.get("organization") or None}
+        try:
+            tk.get_action(action)(_context(), data)
+            label = machine.role_label(data["role"])
+            tk.h.flash_success(_("Listo: {user}, {role}.").format(user=data["user"], role=label))
+        except tk.ValidationError as error:
+            _flash_validation(error)
+        except (tk.ObjectNotFound, tk.NotAuthorized) as error:
+            tk.h.flash_error(str(error))
+        return tk.redirect_to("pueblaabierto_workflow.role_admin")
+    assignments = tk.get_action("workflow_role_list")(_context(), {})
+    organizations = tk.get_action("organization_list")(_context(), {"all_fields": True})
+    return tk.render(
+        "workflow/roles.html",
+        {"assignments": assignments, "organizations": organizations,
+         "roles": [(r, machine.role_label(r)) for r in machine.ROLES]},
+    )
+
+
 def history_csv() -> Any:
     data = {key: tk.request.args[key] for key in ("id", "organization") if tk.request.args.get(key)}
     try:
@@ -99,6 +131,7 @@ def history_csv() -> Any:
 
 blueprint.add_url_rule("/flujo/pendientes", view_func=pending)
 blueprint.add_url_rule("/flujo/registro.csv", view_func=history_csv)
+blueprint.add_url_rule("/flujo/roles", view_func=role_admin, methods=["GET", "POST"])
 blueprint.add_url_rule("/dataset/<id>/flujo", view_func=dataset_flow)
 blueprint.add_url_rule("/dataset/<id>/flujo/transicion", view_func=dataset_transition, methods=["POST"])
 blueprint.add_url_rule("/dataset/<id>/flujo/actualizar", view_func=dataset_update_start, methods=["POST"])
