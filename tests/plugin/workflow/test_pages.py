@@ -33,6 +33,9 @@ def test_mis_pendientes_lists_what_awaits_each_liaison(app, people):
             assert "No tiene conjuntos de datos esperando su acción." in text
     assert "Enlace de Seguridad" in app.get("/flujo/pendientes", headers=_headers(people.seguridad)).get_data(
         as_text=True)
+    # Every page of a logged-in user links to it.
+    home = app.get("/dataset/", headers=_headers(people.tecnico)).get_data(as_text=True)
+    assert 'href="/flujo/pendientes"' in home
     # Anonymous visitors are sent to log in.
     assert app.get("/flujo/pendientes", follow_redirects=False).status_code == 302
 
