@@ -91,6 +91,8 @@ def test_dataset_page_in_spanish(live_ckan, published):
                  "Actualizado", "Diccionario de datos", "Latitud en grados decimales"):
         assert text in html, text
     assert "maria.lopez@pueblacapital.gob.mx" not in html
+    script = requests.get(f"{live_ckan.url}/pueblaabierto/pa-correo.js", timeout=60)
+    assert script.status_code == 200 and "data-pa-correo" in script.text  # decodes the address for people
 
 
 def test_dictionary_reaches_datastore_info(live_ckan, published):
