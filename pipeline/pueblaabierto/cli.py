@@ -4,10 +4,13 @@ from pathlib import Path
 
 import click
 
+from pueblaabierto.cli_i18n import SpanishGroup
 
-@click.group()
+
+# SpanishGroup: Click's own messages (usage errors, --help headings) in Spanish, see cli_i18n.
+@click.group(cls=SpanishGroup)
 def main() -> None:
-    """Puebla Abierto."""
+    """Puebla Abierto: plantilla y revisión del FORM.317, y carga al portal de datos abiertos."""
 
 
 @main.command()
@@ -32,6 +35,7 @@ def plantilla(salida: Path) -> None:
 @click.option(
     "--datos",
     type=click.Path(path_type=Path),
+    metavar="CARPETA",
     help="Carpeta con los archivos de datos y el logotipo (por omisión, la del formato).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Imprime el resultado como JSON.")
