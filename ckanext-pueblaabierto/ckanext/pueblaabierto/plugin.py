@@ -16,6 +16,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
 from . import cli, datastore_info, helpers
+from .schema import facet_labels
 from .schema import validators as form317_validators
 from .search import backend as search_backend
 from .search import facets as search_facets
@@ -66,6 +67,9 @@ class PueblaAbiertoPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def after_dataset_update(self, context: Any, pkg_dict: dict[str, Any]) -> None:
         datastore_info.after_dataset_update(pkg_dict)
+
+    def after_dataset_search(self, search_results: dict[str, Any], search_params: dict[str, Any]) -> dict[str, Any]:
+        return facet_labels.label_facets(search_results)
 
     # -- Validation workflow (workflow/: actions, auth, visibility labels, pages) ----------
     def get_actions(self) -> dict[str, Any]:
