@@ -173,6 +173,7 @@ class TestDcat:
             .values(metadata_modified=dt.datetime(1990, 1, 1))
         )
         model.Session.commit()
+        model.Session.expire_all()  # CKAN's session keeps ORM objects across commits
         search_lib.rebuild(catalog.licitaciones["id"])
         titles = ("Población de Puebla 2020", "Licitaciones públicas", "Calidad del agua")
 

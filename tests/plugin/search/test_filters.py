@@ -87,6 +87,7 @@ def test_modified_since_range_excludes_older(catalog):
         .values(metadata_modified=dt.datetime(2020, 1, 1))
     )
     model.Session.commit()
+    model.Session.expire_all()  # CKAN's session keeps ORM objects across commits
     from ckan.lib.search import rebuild
 
     rebuild(catalog.licitaciones["id"])

@@ -51,6 +51,20 @@ _NO_TEXT_KEYS = {"id", "owner_org", "url", "res_url", "site_id", "permission_lab
 _GAP = " y y y y "
 
 
+# Kept out of ``fields`` (filters and facets read it for every matched row, so it
+# must stay small): tokenised text and URLs go to ``text_fields``, as does any
+# value longer than MAX_FIELD_VALUE (nobody filters or facets on a paragraph).
+TEXT_FIELD_KEYS = frozenset({"title", "notes", "res_name", "res_description", "res_url", "url", "author",
+                             "maintainer", "organization_title", "groups_title", "title_string"})
+MAX_FIELD_VALUE = 200
+# Read on every search, so stored as columns rather than in ``fields``.
+COLUMN_KEYS = ("state", "capacity", "dataset_type", "permission_labels")
+
+
+def goes_to_text_fields(key: str, value: str) -> bool:
+    return key in TEXT_FIELD_KEYS or len(value) > MAX_FIELD_VALUE
+
+
 @dataclass
 class SearchDocument:
     package_id: str
@@ -62,6 +76,7 @@ class SearchDocument:
     data_dict: str
     doc: dict[str, Any]
     fields: dict[str, list[str]]
+    text_fields: dict[str, list[str]]
     text: dict[str, str]  # weight letter -> text
 
 
@@ -233,6 +248,12 @@ def build(pkg_dict: dict[str, Any]) -> SearchDocument:
     fields.pop("res_text", None)
     doc.pop("res_text", None)
 
+    short: dict[str, list[str]] = {}
+    long: dict[str, list[str]] = {}
+    for key, values in fields.items():
+        for value in values:
+            (long if goes_to_text_fields(key, value) else short).setdefault(key, []).append(value)
+
     title = doc.get("title") or ""
     return SearchDocument(
         package_id=pkg_dict["id"],
@@ -243,6 +264,7 @@ def build(pkg_dict: dict[str, Any]) -> SearchDocument:
         validated_data_dict=validated_json,
         data_dict=data_json,
         doc=doc,
-        fields=fields,
+        fields=short,
+        text_fields=long,
         text={weight: _GAP + ("\n" + _GAP).join(values) for weight, values in weighted.items()},
     )

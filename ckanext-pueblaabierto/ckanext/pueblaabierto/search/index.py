@@ -32,14 +32,18 @@ _VECTOR_SQL = " || ".join(
 _UPSERT = sa.text(
     f"""
     INSERT INTO {TABLE} (package_id, site_id, name, title_sort, metadata_created,
-        metadata_modified, validated_data_dict, data_dict, doc, fields, search_vector, indexed_at)
+        metadata_modified, state, capacity, dataset_type, permission_labels, validated_data_dict,
+        data_dict, doc, fields, text_fields, search_vector, indexed_at)
     VALUES (:package_id, :site_id, :name, :title_sort, :metadata_created, :metadata_modified,
+        :state, :capacity, :dataset_type, :permission_labels,
         CAST(:validated_data_dict AS jsonb), CAST(:data_dict AS jsonb), CAST(:doc AS jsonb),
-        CAST(:fields AS jsonb), {_VECTOR_SQL}, now() at time zone 'utc')
+        CAST(:fields AS jsonb), CAST(:text_fields AS jsonb), {_VECTOR_SQL}, now() at time zone 'utc')
     ON CONFLICT (package_id) DO UPDATE SET
         site_id = EXCLUDED.site_id, name = EXCLUDED.name, title_sort = EXCLUDED.title_sort,
         metadata_created = EXCLUDED.metadata_created,
-        metadata_modified = EXCLUDED.metadata_modified,
+        metadata_modified = EXCLUDED.metadata_modified, state = EXCLUDED.state,
+        capacity = EXCLUDED.capacity, dataset_type = EXCLUDED.dataset_type,
+        permission_labels = EXCLUDED.permission_labels, text_fields = EXCLUDED.text_fields,
         validated_data_dict = EXCLUDED.validated_data_dict, data_dict = EXCLUDED.data_dict,
         doc = EXCLUDED.doc, fields = EXCLUDED.fields, search_vector = EXCLUDED.search_vector,
         indexed_at = EXCLUDED.indexed_at
@@ -59,6 +63,11 @@ def _row(doc: document.SearchDocument) -> dict[str, Any]:
         "data_dict": doc.data_dict,
         "doc": json.dumps(doc.doc, default=str),
         "fields": json.dumps(doc.fields),
+        "text_fields": json.dumps(doc.text_fields),
+        "state": doc.doc.get("state"),
+        "capacity": doc.doc.get("capacity"),
+        "dataset_type": doc.doc.get("dataset_type"),
+        "permission_labels": list(doc.doc.get("permission_labels") or []),
     }
     for weight in "ABCD":
         row["text_" + weight] = doc.text.get(weight, "")
@@ -94,7 +103,10 @@ class PostgresPackageSearchIndex(SearchIndex):
             model.Session.execute(_UPSERT, rows)
 
     def commit(self) -> None:
-        # Rows are written in the caller's transaction; nothing is buffered.
+        # Rows are written in the caller's transaction; nothing is buffered. After a
+        # rebuild, fresh statistics let the planner pick good plans at once.
+        model.Session.commit()
+        model.Session.execute(sa.text(f"ANALYZE {TABLE}"))
         model.Session.commit()
 
     def delete_package(self, pkg_dict: dict[str, Any]) -> None:

@@ -134,6 +134,9 @@ class PostgresPackageSearchQuery(SearchQuery):
         except UntranslatableQuery as e:
             raise SearchQueryError(f"No se puede traducir la consulta: {e}") from e
 
+        # Short queries: JIT compilation would cost more than it saves (50+ ms).
+        model.Session.execute(sa.text("SET LOCAL jit = off"))
+        translator.resolve_tsqueries(lambda sql, values: model.Session.execute(sa.text(sql), values).fetchall())
         where = " AND ".join(conditions)
         params = translator.params
         fl = _fl_list(query.get("fl"))
@@ -143,8 +146,10 @@ class PostgresPackageSearchQuery(SearchQuery):
         self.results = []
         if rows > 0 and self.count > start:
             rank = "0"
-            if translator.rank_queries:
-                rank = "ts_rank(search_vector, {})".format(" && ".join(translator.rank_queries))
+            rank_tsquery = translator.rank_tsquery()
+            if rank_tsquery:
+                params["_rank"] = rank_tsquery
+                rank = "ts_rank(search_vector, CAST(:_rank AS tsquery))"
             self.results = self._fetch(where, params, order_by, rank, fl, rows, start)
 
         self.facets = {}
@@ -173,8 +178,7 @@ class PostgresPackageSearchQuery(SearchQuery):
             name = bits[0]
             direction = bits[1].upper() if len(bits) == 2 else "ASC"
             if name == "score":
-                if translator.rank_queries:
-                    clauses.append(f"rank {direction}")
+                clauses.append(f"rank {direction}")
                 continue
             column = _SORT_COLUMNS.get(name)
             if column is None:
@@ -188,27 +192,43 @@ class PostgresPackageSearchQuery(SearchQuery):
 
     def _fetch(self, where: str, params: dict[str, Any], order_by: str, rank: str, fl: list[str],
                rows: int, start: int) -> list[Any]:
+        # Order and page on narrow rows; read the big payload for that page only.
+        page = model.Session.execute(
+            sa.text(f"SELECT package_id, {rank} AS rank FROM {TABLE} WHERE {where} "
+                    f"ORDER BY {order_by} LIMIT :_rows OFFSET :_start"),
+            {**params, "_rows": rows, "_start": start},
+        ).fetchall()
+        if not page:
+            return []
         wanted = set(fl)
-        columns = ["package_id", "name", "doc"]
+        columns = ["package_id", "name"]
+        if wanted - _RESULT_COLUMNS - {"id", "name", "score"}:
+            columns.append("doc")
         for column in sorted(_RESULT_COLUMNS & wanted):
             columns.append(f"{column}::text AS {column}")
-        sql = (f"SELECT {', '.join(columns)}, {rank} AS rank FROM {TABLE} WHERE {where} "
-               f"ORDER BY {order_by} LIMIT :_rows OFFSET :_start")
-        result = model.Session.execute(sa.text(sql), {**params, "_rows": rows, "_start": start})
+        payload = {
+            row["package_id"]: row
+            for row in model.Session.execute(
+                sa.text(f"SELECT {', '.join(columns)} FROM {TABLE} WHERE package_id = ANY(:ids)"),
+                {"ids": [r[0] for r in page]},
+            ).mappings()
+        }
+        ranks = {r[0]: r[1] for r in page}
         out: list[Any] = []
-        for row in result.mappings():
+        for package_id, _rank in page:
+            row = payload[package_id]
             if fl in (["id"], ["name"]):
                 out.append(row["package_id"] if fl == ["id"] else row["name"])
                 continue
             item: dict[str, Any] = {}
-            doc = row["doc"] or {}
+            doc = row.get("doc") or {}
             for name in fl:
                 if name in _RESULT_COLUMNS:
                     item[name] = row[name]
                 elif name == "*":
                     item.update(doc)
                 elif name == "score":
-                    item["score"] = float(row["rank"])
+                    item["score"] = float(ranks[package_id])
                 elif name == "id":
                     item["id"] = row["package_id"]
                 elif name in doc:

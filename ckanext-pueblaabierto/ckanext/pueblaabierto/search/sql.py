@@ -19,6 +19,7 @@ from dateutil.parser import parse as parse_date
 from dateutil.relativedelta import relativedelta
 
 from . import parser as p
+from .document import goes_to_text_fields
 
 
 class UntranslatableQuery(ValueError):
@@ -32,6 +33,9 @@ TEXT_FIELDS = {"text", "title", "notes", "res_name", "res_description", "author"
 TEXT_OR_EXACT_PREFIXES = ("extras_", "res_extras_")
 DATE_COLUMNS = {"metadata_modified", "metadata_created"}
 NGRAM_FIELDS = {"name_ngram": "name", "title_ngram": "title"}
+# Fields stored as columns of the index table (every search filters on some of them).
+SCALAR_COLUMNS = {"state": "state", "capacity": "capacity", "dataset_type": "dataset_type",
+                  "site_id": "site_id", "name": "name", "id": "package_id"}
 
 # Words as PostgreSQL's parser sees them: "SB-003" and "covid-19" stay whole, so
 # to_tsquery() splits them exactly like to_tsvector() did at index time.
@@ -56,7 +60,11 @@ class Translator:
         self._ids = itertools.count()
         self._prefix = prefix
         self.params: dict[str, Any] = {}
-        self.rank_queries: list[str] = []  # SQL tsquery expressions of positive text terms
+        self.rank_queries: list[str] = []  # names of tsquery params of positive text terms
+        # tsquery param name -> to_tsquery() input; resolved by the database in one
+        # round trip (resolve_tsqueries) so the final SQL compares with constants and
+        # the GIN index on search_vector can be used.
+        self.tsqueries: dict[str, str] = {}
 
     def param(self, value: Any) -> str:
         name = f"{self._prefix}{next(self._ids)}"
@@ -90,6 +98,10 @@ class Translator:
         if name in DATE_COLUMNS and term.kind in ("term", "phrase"):
             moment = parse_moment(term.value)
             return f"{name} = {self.param(moment)}"
+        if name in SCALAR_COLUMNS:
+            return self._column(SCALAR_COLUMNS[name], term)
+        if name == "permission_labels" and term.kind in ("term", "phrase"):
+            return f"permission_labels && CAST({self.param([term.value])} AS text[])"
         if name == "text":
             return self._text_match(term, weight=None, positive=positive)
         if name == "title":
@@ -97,28 +109,43 @@ class Translator:
         if name in TEXT_FIELDS:
             return self._text_in_values(name, term)
         if name.startswith(TEXT_OR_EXACT_PREFIXES):
-            return "(" + self._exact(name, term) + " OR " + self._text_in_values(name, term) + ")"
+            both = ("fields", "text_fields")
+            return "(" + self._exact(name, term) + " OR " + self._text_in_values(name, term, both) + ")"
         return self._exact(name, term)
 
-    def _exact(self, name: str, term: p.Term) -> str:
+    def _column(self, column: str, term: p.Term) -> str:
         if term.kind == "prefix":
-            return self._any_value(name, "v LIKE " + self.param(_like_escape(term.value) + "%"))
+            return f"{column} LIKE {self.param(_like_escape(term.value) + '%')}"
         if term.kind == "wildcard":
-            pattern = _like_escape(term.value).replace("*", "%").replace("?", "_")
-            return self._any_value(name, "v LIKE " + self.param(pattern))
-        containment = json.dumps({name: [term.value]})
-        return f"fields @> CAST({self.param(containment)} AS jsonb)"
+            return f"{column} LIKE {self.param(_like_escape(term.value).replace('*', '%').replace('?', '_'))}"
+        return f"{column} = {self.param(term.value)}"
 
-    def _any_value(self, name: str, condition: str) -> str:
-        return (f"EXISTS (SELECT 1 FROM jsonb_array_elements_text(fields -> {self.param(name)}) AS v "
+    def _exact(self, name: str, term: p.Term) -> str:
+        if term.kind in ("prefix", "wildcard"):
+            pattern = _like_escape(term.value).replace("*", "%").replace("?", "_")
+            if term.kind == "prefix":
+                pattern += "%"
+            condition = "v LIKE " + self.param(pattern)
+            return f"({self._any_value(name, condition)} OR {self._any_value(name, condition, 'text_fields')})"
+        column = "text_fields" if goes_to_text_fields(name, term.value) else "fields"
+        containment = json.dumps({name: [term.value]})
+        return f"{column} @> CAST({self.param(containment)} AS jsonb)"
+
+    def _any_value(self, name: str, condition: str, column: str = "fields") -> str:
+        return (f"EXISTS (SELECT 1 FROM jsonb_array_elements_text({column} -> {self.param(name)}) AS v "
                 f"WHERE {condition})")
 
     def _exists(self, name: str) -> str:
         if name in DATE_COLUMNS:
             return f"{name} IS NOT NULL"
+        if name in SCALAR_COLUMNS:
+            return f"{SCALAR_COLUMNS[name]} IS NOT NULL"
+        if name == "permission_labels":
+            return "cardinality(permission_labels) > 0"
         if name == "text":
             return "TRUE"
-        return f"jsonb_exists(fields, {self.param(name)})"
+        key = self.param(name)
+        return f"(jsonb_exists(fields, {key}) OR jsonb_exists(text_fields, {key}))"
 
     # -- text -----------------------------------------------------------------------
     def tsquery_source(self, term: p.Term, weight: str | None) -> str | None:
@@ -142,26 +169,54 @@ class Translator:
         return joiner.join(parts)
 
     def tsquery(self, source: str) -> str:
-        param = self.param(source)
-        return f"(to_tsquery('spanish', {param}) || to_tsquery('spanish', unaccent({param})))"
+        """Register a text query; returns its parameter name (``:name``, ``:name_empty``)."""
+        name = f"{self._prefix}{next(self._ids)}"
+        self.tsqueries[name] = source
+        self.params[name] = ""
+        self.params[name + "_empty"] = True
+        return name
+
+    def resolve_tsqueries(self, execute: Any) -> None:
+        """Let PostgreSQL parse the text queries (stemming, unaccent) in one statement.
+
+        ``execute(sql, params)`` runs a statement and returns rows. The final SQL then
+        compares with constants, so the GIN index on search_vector can be used. A
+        query of stop words only ("de") has no lexemes; like Solr, it matches all.
+        """
+        if not self.tsqueries:
+            return
+        names = list(self.tsqueries)
+        rows = execute(
+            "SELECT n, (to_tsquery('spanish', s) || to_tsquery('spanish', unaccent(s)))::text "
+            "FROM unnest(CAST(:names AS text[]), CAST(:sources AS text[])) AS t(n, s)",
+            {"names": names, "sources": [self.tsqueries[n] for n in names]},
+        )
+        for name, tsquery in rows:
+            self.params[name] = tsquery
+            self.params[name + "_empty"] = not tsquery
+
+    def rank_tsquery(self) -> str | None:
+        """All positive text terms as one tsquery (text), for ts_rank()."""
+        parts = [f"({self.params[n]})" for n in self.rank_queries if self.params.get(n)]
+        return " & ".join(parts) or None
 
     def _text_match(self, term: p.Term, weight: str | None, positive: bool) -> str:
         source = self.tsquery_source(term, weight)
         if source is None:
             return "TRUE"  # only punctuation: nothing to match, like Solr's analysers
-        query = self.tsquery(source)
+        name = self.tsquery(source)
         if positive:
-            self.rank_queries.append(query)
-        # A query of stop words only ("de") has no lexemes; Solr drops such terms.
-        return f"(numnode({query}) = 0 OR search_vector @@ {query})"
+            self.rank_queries.append(name)
+        return f"(:{name}_empty OR search_vector @@ CAST(:{name} AS tsquery))"
 
-    def _text_in_values(self, name: str, term: p.Term) -> str:
+    def _text_in_values(self, name: str, term: p.Term, columns: tuple[str, ...] = ("text_fields",)) -> str:
         source = self.tsquery_source(term, None)
         if source is None:
             return "TRUE"
         query = self.tsquery(source)
         vector = "(to_tsvector('spanish', v) || to_tsvector('spanish', unaccent(v)))"
-        return "(numnode({q}) = 0 OR {e})".format(q=query, e=self._any_value(name, f"{vector} @@ {query}"))
+        matches = [self._any_value(name, f"{vector} @@ CAST(:{query} AS tsquery)", column) for column in columns]
+        return f"(:{query}_empty OR " + " OR ".join(matches) + ")"
 
     # -- ranges ---------------------------------------------------------------------
     def _range(self, node: p.Range) -> str:
