@@ -114,7 +114,8 @@ def publicar(formato: Path, datos: Path | None, url: str | None, token: str | No
 @main.command()
 @click.argument("directorio", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--ejemplos-demo", is_flag=True, hidden=True,
-              help="Para «make portal»: omite la carpeta rotos/ de ejemplos con errores a propósito.")
+              help="Para «make portal»: omite rotos/ (ejemplos con errores a propósito) y publica los "
+                   "ejemplos con el flujo completo de demostración.")
 @_publish_options
 @_portal_options
 def lote(directorio: Path, url: str | None, token: str | None, eliminar_recursos: bool, enviar_revision: bool,
@@ -126,6 +127,6 @@ def lote(directorio: Path, url: str | None, token: str | None, eliminar_recursos
     from pueblaabierto.publish.command import run_lote
     from pueblaabierto.publish.plan import Options
 
-    options = Options(delete_removed=eliminar_recursos, submit_review=enviar_revision)
+    options = Options(delete_removed=eliminar_recursos, submit_review=enviar_revision, demo_publish=ejemplos_demo)
     raise SystemExit(run_lote(directorio, url=url, token=token, options=options, as_json=as_json,
                               allowed=list(permitir), skip_broken=ejemplos_demo))

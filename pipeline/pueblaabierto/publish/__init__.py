@@ -17,6 +17,9 @@ rule "all-or-nothing towards the public" is:
    - Portal without the workflow: the last step for a dataset, run only when every previous
      step for it succeeded, sets ``private=False``. A public dataset that needs changes is
      first made private, so the public never sees a half-updated dataset.
+   - ``lote --ejemplos-demo`` (``make portal`` only): after every step of an example dataset
+     succeeded, ``workflow_demo_publish`` walks it through the procedure as the sysadmin in
+     each role, so the demo portal shows the examples. Never used for real submissions.
 4. Any failure (network, CKAN restart, Ctrl-C, a refused step) stops that dataset where it
    is: it remains private. Re-running the same command re-reads the portal and performs only
    what is missing (plan.py), then the final step.

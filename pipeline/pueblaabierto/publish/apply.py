@@ -194,6 +194,11 @@ def _run(ctx: Context, plan: DatasetPlan, step: Step, pkg: dict[str, Any] | None
     elif step.kind == "make-public":
         result.private = False
         return portal.call("package_patch", id=pkg["id"], private=False)
+    elif step.kind == "demo-publish":
+        outcome = portal.call("workflow_demo_publish", id=pkg["id"])
+        result.workflow_state = (outcome or {}).get("state")
+        result.private = bool((outcome or {}).get("private", True))
+        return pkg
     elif step.kind == "submit-review":
         data: dict[str, Any] = {"id": pkg["id"], "transition": "enviar_revision"}
         if ctx.validation_report is not None:

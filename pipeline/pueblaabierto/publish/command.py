@@ -100,21 +100,28 @@ def run_publicar(workbook: Path, data_dir: Path | None, *, url: str | None, toke
     if problem:
         return _unusable(session, workbook, problem)
     try:
-        session.connect()
-    except PortalError as exc:
-        result = SubmissionResult(workbook=workbook, status=FAILED, failed_step="Conexión con el portal",
-                                  error=exc.message)
-        _show_one(session, result)
-        return EXIT_FAILED
-    try:
         with session.progress():
-            result = _publish_one(session, workbook, data_dir, options, allowed)
+            # Validation first, as the procedure says: an invalid submission gets its report
+            # whether or not the portal is reachable.
+            stopped, report = validate(workbook, data_dir, session.checking if session.bar else None, allowed)
+            if stopped is not None:
+                _show_one(session, stopped)
+                return EXIT_UNUSABLE if stopped.status == UNUSABLE else EXIT_FAILED
+            assert report is not None
+            try:
+                session.connect()
+            except PortalError as exc:
+                result = SubmissionResult(workbook=workbook, status=FAILED, failed_step="Conexión con el portal",
+                                          error=exc.message, report=report)
+                _show_one(session, result)
+                return EXIT_FAILED
+            assert session.portal is not None and session.caps is not None
+            result = publish_validated(workbook, data_dir, session.portal, session.caps, options, report,
+                                       progress=session.rows if session.bar else None)
     except KeyboardInterrupt:
         session.err.print(f"[bold yellow]{INTERRUPTED}[/bold yellow]")
         return EXIT_INTERRUPTED
     _show_one(session, result)
-    if result.status == UNUSABLE:
-        return EXIT_UNUSABLE
     return EXIT_FAILED if result.status in (FAILED, INVALID) else EXIT_OK
 
 

@@ -18,13 +18,16 @@ from pueblaabierto.publish import datastore, mapping, views
 from pueblaabierto.publish.client import Portal, PortalError
 from pueblaabierto.publish.mapping import DatasetSpec, Layout, OrgSpec, ResourceSpec
 
-BORRADOR = "borrador"
+BORRADOR, PUBLICADO = "borrador", "publicado"
 
 
 @dataclass
 class Options:
     delete_removed: bool = False  # delete portal resources no longer in the workbook
     submit_review: bool = False  # --enviar-revision: borrador -> en_revision when complete
+    # make portal's examples: walk complete datasets through the workflow (workflow_demo_publish,
+    # sysadmin in each role) so the demo portal shows them; never for real submissions.
+    demo_publish: bool = False
 
 
 @dataclass
@@ -182,7 +185,7 @@ def plan_dataset(
                 plan.steps.append(Step("resource-delete", f"Eliminar el recurso «{resource_name}»", current=resource))
 
     # The workflow state matters only to change the dataset or to send it to review.
-    if caps.workflow and current is not None and (plan.steps or options.submit_review):
+    if caps.workflow and current is not None and (plan.steps or options.submit_review or options.demo_publish):
         plan.workflow_state = _workflow_state(portal, current["id"])
     if caps.workflow:
         state = plan.workflow_state or BORRADOR
@@ -191,7 +194,9 @@ def plan_dataset(
                 f"El conjunto de datos está en el flujo de validación (estado «{state}») y no se puede "
                 "modificar ahora. Pida que se rechace con observaciones para corregirlo, o cree una actualización."
             )
-        if options.submit_review and state == BORRADOR:
+        if options.demo_publish and state != PUBLICADO and not plan.blocked:
+            plan.steps.append(Step("demo-publish", "Publicar (demostración: flujo completo como administración)"))
+        elif options.submit_review and state == BORRADOR:
             plan.steps.append(Step("submit-review", "Enviar a revisión (flujo de validación)"))
     else:
         public = current is not None and not current.get("private")

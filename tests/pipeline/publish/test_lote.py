@@ -42,6 +42,8 @@ def test_examples_publish_in_one_call_and_a_rerun_changes_nothing(cli, live_ckan
             for resource in pkg["resources"]:
                 found = {v["view_type"] for v in api.action.resource_view_list(id=resource["id"])}
                 views_by_tipo.setdefault(resource["tipo_visualizacion"], set()).update(found)
+            # make portal's demo: complete examples go through the workflow to the public.
+            assert live_ckan.api(token="").action.package_show(id=dataset["nombre"])["private"] is False
     # Tipo de Visualización -> the view the portal shows (geoview and charts are installed).
     assert "datatables_view" in views_by_tipo["tabla"]
     assert "geojson_view" in views_by_tipo["mapa"]

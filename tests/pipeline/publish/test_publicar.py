@@ -241,3 +241,11 @@ def test_kml_is_offered_as_geojson_next_to_the_original_with_a_map(cli, form, li
     views = {v["view_type"] for v in api.action.resource_view_list(id=geojson["id"])}
     assert "geojson_view" in views
     assert cli("publicar", str(form.path), "--json").data["escrituras"] == 0
+
+
+def test_unreadable_workbook_cannot_start(cli, tmp_path):
+    broken = tmp_path / "FORM.317.xlsx"
+    broken.write_bytes(b"esto no es un libro de Excel")
+    run = cli("publicar", str(broken))
+    assert run.code == 2
+    assert "Traceback" not in run.output
