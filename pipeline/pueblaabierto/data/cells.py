@@ -21,14 +21,21 @@ from frictionless import Field
 from pueblaabierto.data import messages
 from pueblaabierto.data.aggregate import FindingCollector
 
+# Only days that exist in every year: the month's length is in the pattern (30 days have
+# September, April, June and November; February up to 28), so 2024-02-30 or 2024-04-31
+# are not "certainly valid" and go to Frictionless, which rejects them. February 29 also
+# goes there, to be checked against leap years; it is rare, so the cost stays nil.
+_ISO_DAY = (
+    r"(?!0000)\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)"
+    r"|02-(?:0[1-9]|1\d|2[0-8]))"
+)
 # Values Frictionless certainly accepts for each inferred type (a subset of its parsers):
 # lines NOT matching are re-checked with the field's own reader.
 _FAST = {
     "integer": r"[-+]?\d+",
     "number": r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?",
-    "date": r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])",
-    "datetime": r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])[T ](?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d"
-    r"(?:Z|[+-]\d{2}:\d{2})?",
+    "date": _ISO_DAY,
+    "datetime": rf"{_ISO_DAY}[T ](?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:Z|[+-]\d{{2}}:\d{{2}})?",
     "time": r"(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d",
     "year": r"\d{4}",
     "boolean": r"true|True|TRUE|1|false|False|FALSE|0",
@@ -68,6 +75,12 @@ _DATE_NOT_ISO = (
 _DATE_NOT_ISO_LINE = re.compile(rf"^[ \t]*(?:{_DATE_NOT_ISO})[ \t]*$", re.MULTILINE | re.IGNORECASE)
 _PLAIN_NUMBER_LINE = re.compile(r"^[ \t]*-?\d+(?:\.\d+)?[ \t]*$", re.MULTILINE)
 _ISO_DATE_LINE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$", re.MULTILINE)
+# ISO-shaped dates outside _ISO_DAY (2024-02-30, 2024-13-01, any February 29): in a column
+# Frictionless inferred as text (one such value in its sample is enough), they are only
+# candidates; _impossible_dates confirms them in Python.
+_ISO_DATE_CANDIDATE_LINE = re.compile(
+    rf"^(?!{_ISO_DAY}(?:[T ]|$))\d{{4}}-\d{{2}}-\d{{2}}(?:[T ][\d:.]+(?:Z|[+-]\d{{2}}:?\d{{2}})?)?$", re.MULTILINE
+)
 _TEXT_LINE = re.compile(
     rf"^(?![ \t]*(?:-?\d+(?:\.\d+)?|{_NUMBER_AS_TEXT}|{_DATE_NOT_ISO}|\d{{4}}-\d{{2}}-\d{{2}}[^\n]*)[ \t]*$)[^\n]+$",
     re.MULTILINE | re.IGNORECASE,
@@ -178,6 +191,9 @@ class ColumnChecks:
         for match, line in dates:
             if rows[line] not in self.skip_rows:
                 self.collector.add(messages.DATE_NOT_ISO, name, rows[line], match.group().strip())
+        for match, line in _with_lines(text, _ISO_DATE_CANDIDATE_LINE):
+            if rows[line] not in self.skip_rows and not _real_date(match.group()[:10]):
+                self.collector.add(messages.TYPE_ERROR, name, rows[line], match.group())
         typed = len(formatted) + len(dates) + len(_PLAIN_NUMBER_LINE.findall(text)) + len(_ISO_DATE_LINE.findall(text))
         self._mixed_count(index, name, typed, nonempty - typed, text, rows)
 
@@ -230,6 +246,14 @@ _NATIVE: dict[str, tuple[type, ...]] = {
     "datetime": (dt.datetime,),
     "time": (dt.time,),
 }
+
+
+def _real_date(iso: str) -> bool:
+    try:
+        dt.date.fromisoformat(iso)
+    except ValueError:
+        return False
+    return True
 
 
 def _with_lines(text: str, pattern: re.Pattern[str]) -> list[tuple[re.Match[str], int]]:

@@ -33,7 +33,8 @@ def _where(column: str | None, rows: str) -> str:
 TYPE_ERROR = Rule(
     "tipo-invalido",
     lambda c, r, n, s: f"{_col(c)} tiene {n:,} valor(es) que no son del tipo de la columna ({r}): {s}.",
-    "Corrija esos valores para que todos los de la columna sean del mismo tipo (números, fechas...). "
+    "Corrija esos valores para que todos los de la columna sean del mismo tipo (números, fechas...); una "
+    "fecha debe existir en el calendario (no hay 2024-02-30 ni 2023-02-29). "
     "Si falta el dato, deje la celda vacía en lugar de escribir «N/D» o «-».",
 )
 CONSTRAINT_ERROR = Rule(

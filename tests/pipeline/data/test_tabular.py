@@ -184,6 +184,48 @@ def test_non_iso_dates(check_csv):
     assert not [f for f in findings if f.code == "fecha-no-iso" and f.column == "otra"]
 
 
+def _dates(count: int) -> list[list[str]]:
+    return [["folio", "fecha", "registro"]] + [
+        [str(i), f"2024-01-{i % 28 + 1:02d}", f"2024-01-{i % 28 + 1:02d}T10:30:00"] for i in range(count)
+    ]
+
+
+def test_impossible_dates_after_the_inference_sample_are_type_errors(check_csv):
+    # The fast path used to accept any day 01-31 of any month without asking Frictionless.
+    rows = _dates(1500)
+    rows[1100][1], rows[1200][1], rows[1300][1], rows[1400][1] = "2024-02-30", "2024-04-31", "2023-02-29", "2024-02-29"
+    rows[1450][2] = "2024-06-31T08:00:00"
+    findings = check_csv(rows)
+    fecha = only(findings, "tipo-invalido", "fecha")
+    assert fecha.rows == (1101, 1201, 1301) and "«2024-02-30»" in fecha.message  # 2024 is a leap year
+    assert "2024-02-30" in fecha.suggestion
+    assert only(findings, "tipo-invalido", "registro").rows == (1451,)
+    assert len(findings) == 2
+
+
+def test_impossible_date_inside_the_inference_sample_is_still_reported(check_csv):
+    # One impossible date among the sampled rows makes Frictionless infer the column as text.
+    rows = _dates(300)
+    rows[150][1], rows[151][1], rows[152][1] = "2024-02-30", "2024-13-01", "2024-02-29"
+    findings = check_csv(rows)
+    assert only(findings, "tipo-invalido", "fecha").rows == (151, 152)
+    assert len(findings) == 1
+
+
+def test_impossible_dates_typed_as_text_in_xlsx(tmp_path):
+    # Dates typed as text in the spreadsheet: the column is inferred "date" from the text.
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["folio", "fecha"])
+    for i in range(1200):
+        sheet.append([i + 1, f"2024-03-{i % 28 + 1:02d}"])
+    sheet.append([1201, "2024-11-31"])
+    path = tmp_path / "fechas.xlsx"
+    book.save(path)
+    findings = validate_resource_file(path, formato="XLSX", terms={"folio": "", "fecha": ""}, display_name="f.xlsx")
+    assert only(findings, "tipo-invalido", "fecha").rows == (1202,)
+
+
 def test_months_not_iso(check_csv):
     rows = [["periodo", "ok"], ["Enero de 2024", "2024-01"], ["02/2024", "2024-02"], ["marzo 2024", "2024-03"]]
     findings = check_csv(rows)
