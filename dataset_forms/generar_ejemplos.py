@@ -1,4 +1,6 @@
-"""Regenerate dataset_forms/ejemplos/: valid FORM.317 submissions and broken ones.
+"""Regenerate dataset_forms/: the empty template copy, ejemplos/ (valid FORM.317
+submissions) and the broken ones with metadata mistakes (the broken DATA files are
+generar_ejemplos_datos.py's).
 
 Run from the repository root:  .venv/bin/python dataset_forms/generar_ejemplos.py
 
@@ -21,12 +23,13 @@ from pathlib import Path
 from openpyxl import load_workbook
 from PIL import Image, ImageDraw
 from pueblaabierto.workbook import spec
-from pueblaabierto.workbook.template import build_template
+from pueblaabierto.workbook.template import build_template, write_template
 
 HERE = Path(__file__).resolve().parent
 EJEMPLOS = HERE / "ejemplos"
 ROTOS = EJEMPLOS / "rotos"
 FORM_NAME = "FORM.317.xlsx"
+TEMPLATE_COPY = HERE / "FORM.317-SECATI-012224.xlsx"
 
 COLONIAS = [
     "Centro Histórico", "La Paz", "Huexotitla", "San Manuel", "Jardines de San Manuel",
@@ -459,13 +462,23 @@ def write_xls_example(folder: Path) -> None:
     (folder / "FORM.317.xls").write_bytes(ole_header)
 
 
+def write_template_copy(path: Path) -> None:
+    """The empty template kept in dataset_forms/, as `pueblaabierto plantilla` writes it;
+    left byte-identical when only the save time would change."""
+    kept = path.read_bytes() if path.exists() else None
+    write_template(path)
+    if kept is not None:
+        _keep_if_unchanged(path, kept)
+
+
 def main() -> None:
+    write_template_copy(TEMPLATE_COPY)
     for name, make in VALID.items():
         make().write(EJEMPLOS / name)
     for name, example in broken().items():
         example.write(ROTOS / name)
     write_xls_example(ROTOS / "formato-xls")
-    print(f"Ejemplos escritos en {EJEMPLOS}")
+    print(f"Plantilla y ejemplos escritos en {TEMPLATE_COPY} y {EJEMPLOS}")
 
 
 if __name__ == "__main__":
