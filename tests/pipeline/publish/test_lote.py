@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import requests
+
 from .conftest import Form
 
 REPO = Path(__file__).resolve().parents[3]
@@ -44,6 +46,8 @@ def test_examples_publish_in_one_call_and_a_rerun_changes_nothing(cli, live_ckan
                 views_by_tipo.setdefault(resource["tipo_visualizacion"], set()).update(found)
             # make portal's demo: complete examples go through the workflow to the public.
             assert live_ckan.api(token="").action.package_show(id=dataset["nombre"])["private"] is False
+            page = requests.get(dataset["url"], timeout=60)
+            assert page.status_code == 200 and pkg["title"] in page.text
     # Tipo de Visualización -> the view the portal shows (geoview and charts are installed).
     assert "datatables_view" in views_by_tipo["tabla"]
     assert "geojson_view" in views_by_tipo["mapa"]
