@@ -17,6 +17,7 @@ from ckan.lib.plugins import DefaultTranslation
 
 from . import cli, datastore_info, helpers
 from .schema import facet_labels
+from .schema import licenses as form317_licenses
 from .schema import validators as form317_validators
 from .search import backend as search_backend
 from .search import facets as search_facets
@@ -43,6 +44,7 @@ class PueblaAbiertoPlugin(p.SingletonPlugin, DefaultTranslation):
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         search_backend.configure(config)
+        form317_licenses.configure(config)
 
     # -- IClick ---------------------------------------------------------------------
     def get_commands(self) -> list:

@@ -102,3 +102,12 @@ def test_datastore_fields_get_label_and_notes_from_matching_terms():
 def test_title_warning_only_above_fifteen_words():
     assert helpers.pa_aviso_titulo(" ".join(["x"] * 15)) == ""
     assert "16 palabras" in helpers.pa_aviso_titulo(" ".join(["x"] * 16))
+
+
+def test_licence_list_is_configured_when_the_deployment_did_not():
+    config = {"licenses_group_url": ""}
+    licenses.configure(config)
+    assert config["licenses_group_url"] == licenses.url() and licenses.url().startswith("file:///")
+    config = {"licenses_group_url": "file:///otra/lista.json"}
+    licenses.configure(config)
+    assert config["licenses_group_url"] == "file:///otra/lista.json"

@@ -53,6 +53,12 @@ def url() -> str:
     return "file://" + str(path())
 
 
+def configure(config: Any) -> None:
+    """Point CKAN at our licence list when the deployment did not (e.g. Docker via env vars)."""
+    if not config.get("licenses_group_url"):
+        config["licenses_group_url"] = url()
+
+
 if __name__ == "__main__":
     path().write_text(render(), encoding="utf-8")
     print(path())
