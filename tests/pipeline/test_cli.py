@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -126,3 +127,104 @@ def test_allowed_values_reach_the_personal_data_checks(make_submission, tmp_path
     assert allowed.exit_code == 0, allowed.output
     (tmp_path / "permitidos.txt").write_text("# oficina del mercado\n2223094300\n", encoding="utf-8")
     assert run("validar", str(path), "--json").exit_code == 0
+
+
+# --- gaps found in the audit (pipeline/README.md) ----------------------------------------
+
+
+def write_ods_submission(folder: Path, *, changes: dict[str, object] | None = None) -> Path:
+    """The valid submission of conftest as a LibreOffice workbook, its resource an .ods table too."""
+    import pandas as pd
+    from pueblaabierto.workbook import spec
+
+    from tests.pipeline.conftest import HEADERS_BY_SHEET
+
+    rows = valid_rows()
+    rows[spec.RECURSO.name][0][0], rows[spec.RECURSO.name][0][6] = "mercados.ods", "ODS"
+    for ref, value in (changes or {}).items():
+        sheet, cell = ref.split("!")
+        rows[sheet][int(cell[1:]) - 2][ord(cell[0]) - ord("A")] = value
+    path = folder / "FORM.317.ods"
+    with pd.ExcelWriter(path, engine="odf") as writer:
+        for title, sheet_rows in rows.items():
+            pd.DataFrame([HEADERS_BY_SHEET[title], *sheet_rows]).to_excel(
+                writer, sheet_name=title, header=False, index=False
+            )
+    pd.DataFrame({"mercado": ["Mercado 5 de Mayo", "Mercado Zaragoza"], "locales": [412, 238]}).to_excel(
+        folder / "mercados.ods", engine="odf", index=False
+    )
+    (folder / "logo.png").write_bytes(png_bytes())
+    return path
+
+
+def test_ods_workbook_and_ods_data_end_to_end(tmp_path):
+    result = run("validar", str(write_ods_submission(tmp_path)))
+    assert result.exit_code == 0, result.output
+    assert "El formato es válido." in result.output
+
+
+def test_ods_workbook_findings_point_at_the_cell(tmp_path):
+    path = write_ods_submission(tmp_path, changes={"Recurso!G2": "Excel"})
+    result = run("validar", str(path), "--json")
+    assert result.exit_code == 1, result.output
+    errors = json.loads(result.output)["errors"]
+    assert [(e["code"], e["sheet"], e["row"], e["column"]) for e in errors] == [
+        ("vocabulario-invalido", "Recurso", 2, "G")
+    ]
+
+
+def test_xlsm_is_refused_with_a_spanish_way_out(tmp_path):
+    path = tmp_path / "FORM.317.xlsm"
+    path.write_bytes(b"PK\x03\x04" + b"\0" * 100)
+    result = run("validar", str(path))
+    assert result.exit_code == 2
+    text = " ".join(result.output.split())  # rich wraps lines at the terminal width
+    assert "«FORM.317.xlsm» es un libro de Excel con macros (.xlsm)" in text
+    assert "solo se aceptan libros .xlsx u .ods" in text and "Guardar como" in text
+    assert "Traceback" not in result.output
+    data = json.loads(run("validar", str(path), "--json").output)
+    assert data["valid"] is False and data["errors"][0]["code"] == "formato-no-admitido"
+    assert data["errors"][0]["file"] == "FORM.317.xlsm"
+
+
+def test_html_report_loads_nothing_from_outside(make_submission, tmp_path):
+    out = tmp_path / "reporte.html"
+    run("validar", str(make_submission(changes={"Dataset!B2": None})), "--html", str(out))
+    html = out.read_text(encoding="utf-8")
+    assert not re.search(r"""(src|href)\s*=|url\(|@import|https?://""", html), "the report must open offline"
+
+
+def test_progress_bar_for_a_large_file(make_submission):
+    import io
+
+    from pueblaabierto.report.terminal import progress_bar
+    from pueblaabierto.validation import validate_submission
+    from rich.console import Console
+
+    big = b"mercado,locales\n" + b"".join(b"Mercado %d,%d\n" % (i, i % 500) for i in range(45_000))
+    path = make_submission(files={"logo.png": png_bytes(), "mercados.csv": big})
+    screen = Console(file=io.StringIO(), force_terminal=True, width=100)
+    calls: list[tuple[str, int, int | None]] = []
+    with progress_bar(screen) as progress:
+        assert progress is not None
+
+        def spy(label: str, done: int, total: int | None) -> None:
+            calls.append((label, done, total))
+            progress(label, done, total)
+
+        report = validate_submission(path, progress=spy)
+    assert report.valid, report.findings
+    assert calls[0] == ("mercados.csv", 0, 45_000) and calls[-1] == ("mercados.csv", 45_000, 45_000)
+    assert len(calls) >= 3  # the bar moves while the file is read, not only at the end
+    assert "Revisando mercados.csv" in screen.file.getvalue()
+    with progress_bar(Console(file=io.StringIO())) as progress:  # not a terminal (--json, a pipe): no bar
+        assert progress is None
+
+
+def test_terminal_report_groups_data_findings_by_file_with_counts(make_submission):
+    csv = 'mercado,locales\nMercado 5 de Mayo,"1,412"\nMercado Zaragoza,238\n'.encode()
+    result = run("validar", str(make_submission(files={"logo.png": png_bytes(), "mercados.csv": csv})))
+    assert result.exit_code == 1, result.output
+    assert "Archivo «mercados.csv» — 1 error y 0 advertencias" in result.output
+    assert "columna «locales», filas 2" in result.output
+    assert "1 error y 0 advertencias" in result.output.splitlines()[-1]
