@@ -112,9 +112,8 @@ def pa_id_dataset_unico(field: dict[str, Any], schema: dict[str, Any]) -> Valida
         org = model.Group.get(owner)
         if org is None:
             return  # owner_org_validator reports it
-        own = model.Package.get(data.get(("id",))) if data.get(("id",)) else None
-        if own is None and data.get(("name",)) and context.get("package"):
-            own = context["package"]
+        # On update the dataset itself holds the number: exclude it (by id, or CKAN's context package).
+        own = model.Package.get(data.get(("id",))) if data.get(("id",)) else context.get("package")
         query = (
             model.Session.query(model.Package.name)
             .join(model.PackageExtra, model.PackageExtra.package_id == model.Package.id)
