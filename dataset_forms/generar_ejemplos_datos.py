@@ -144,6 +144,10 @@ def type_error_after_sample() -> forms.Example:
     return csv_example(HEADER, data)
 
 
+# ISO dates, one of which does not exist (April has 30 days).
+IMPOSSIBLE = ["1974-03-10", "1981-04-31", "1990-02-28"]
+
+
 def examples() -> dict[str, Callable[[], forms.Example]]:
     return {
         "datos-latin1": lambda: csv_example(HEADER, rows(), encoding="cp1252"),
@@ -163,6 +167,11 @@ def examples() -> dict[str, Callable[[], forms.Example]]:
         "datos-separador-miles": lambda: csv_example(HEADER, [[m, c, f"{n * 10:,}"] for m, c, n in rows()]),
         "datos-fecha-no-iso": lambda: add_term(
             csv_example([*HEADER, "fecha_apertura"], [[*r, f"{10 + i}/03/19{70 + i}"] for i, r in enumerate(rows())]),
+            "fecha_apertura",
+            "Fecha en que abrió el mercado.",
+        ),
+        "datos-fecha-imposible": lambda: add_term(
+            csv_example([*HEADER, "fecha_apertura"], [[*r, d] for r, d in zip(rows(), IMPOSSIBLE, strict=True)]),
             "fecha_apertura",
             "Fecha en que abrió el mercado.",
         ),
