@@ -169,6 +169,7 @@ def main() -> None:
         f"| Filas por segundo al DataStore (filas / tiempo total) | {loaded / first_s:,.0f} |\n"
         f"| Re-publicación idéntica | {second_s:.1f} s ({ratio:.0%} de la primera; meta ≤ 20 %) |\n"
         f"| Escrituras en la re-publicación | {writes} |\n"
+        f"| Carga media del sistema al terminar (1/5/15 min) | {' / '.join(f'{x:.1f}' for x in os.getloadavg())} |\n"
         f"| Resultado | {verdict} |\n"
     )
     print(record)
