@@ -83,14 +83,19 @@ class Session:
                 self._tasks.clear()
 
     def rows(self, label: str, done: int, total: int | None) -> None:
-        if self.bar is None:
-            return
-        if label not in self._tasks:
-            self._tasks[label] = self.bar.add_task(f"DataStore: {label}", total=total)
-        self.bar.update(self._tasks[label], completed=done, total=total)
+        """Rows of ``label`` sent to the DataStore."""
+        self._task(f"Cargando al DataStore {label}", done, total)
 
     def checking(self, label: str, done: int, total: int | None) -> None:
-        self.rows(f"revisando {label}", done, total)
+        """Progress of the data checks (validation) on ``label``."""
+        self._task(f"Revisando {label}", done, total)
+
+    def _task(self, description: str, done: int, total: int | None) -> None:
+        if self.bar is None:
+            return
+        if description not in self._tasks:
+            self._tasks[description] = self.bar.add_task(description, total=total)
+        self.bar.update(self._tasks[description], completed=done, total=total)
 
 
 def run_publicar(workbook: Path, data_dir: Path | None, *, url: str | None, token: str | None,
