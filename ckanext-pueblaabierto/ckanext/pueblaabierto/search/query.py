@@ -20,7 +20,7 @@ from ckan.lib.search.common import SearchError, SearchQueryError
 from ckan.lib.search.query import VALID_SOLR_PARAMETERS, SearchQuery, solr_literal
 from werkzeug.datastructures import MultiDict
 
-from . import parser
+from . import facets, parser
 from .index import TABLE
 from .sql import Translator, UntranslatableQuery
 
@@ -134,14 +134,21 @@ class PostgresPackageSearchQuery(SearchQuery):
         except UntranslatableQuery as e:
             raise SearchQueryError(f"No se puede traducir la consulta: {e}") from e
 
-        # Short queries: JIT compilation would cost more than it saves (50+ ms).
-        model.Session.execute(sa.text("SET LOCAL jit = off"))
         translator.resolve_tsqueries(lambda sql, values: model.Session.execute(sa.text(sql), values).fetchall())
         where = " AND ".join(conditions)
         params = translator.params
         fl = _fl_list(query.get("fl"))
 
-        self.count = model.Session.execute(sa.text(f"SELECT count(*) FROM {TABLE} WHERE {where}"), params).scalar()
+        facet_fields: list[str] = []
+        if str(query.get("facet", "true")).lower() == "true" and query.get("facet.field"):
+            facet_fields = list(query["facet.field"])
+        self.count, self.facets = facets.count_and_facets(
+            where,
+            params,
+            facet_fields,
+            limit=int(query.get("facet.limit", config.get("search.facets.limit")) or 50),
+            mincount=int(query.get("facet.mincount", 1)),
+        )
 
         self.results = []
         if rows > 0 and self.count > start:
@@ -150,22 +157,14 @@ class PostgresPackageSearchQuery(SearchQuery):
             if rank_tsquery:
                 params["_rank"] = rank_tsquery
                 rank = "ts_rank(search_vector, CAST(:_rank AS tsquery))"
-            self.results = self._fetch(where, params, order_by, rank, fl, rows, start)
-
-        self.facets = {}
-        if str(query.get("facet", "true")).lower() == "true" and query.get("facet.field"):
-            from . import facets
-
-            self.facets = facets.count(
-                where,
-                params,
-                list(query["facet.field"]),
-                limit=int(query.get("facet.limit", config.get("search.facets.limit")) or 50),
-                mincount=int(query.get("facet.mincount", 1)),
+            # Without text to rank by, "score" sorts nothing (Solr gives every match 1.0).
+            order_sql = ", ".join(
+                clause.replace("{rank}", rank) for clause in order_by if rank != "0" or "{rank}" not in clause
             )
+            self.results = self._fetch(where, params, order_sql, rank, fl, rows, start)
         return {"results": self.results, "count": self.count}
 
-    def _order_by(self, sort: str | None, translator: Translator) -> str:
+    def _order_by(self, sort: str | None, translator: Translator) -> list[str]:
         if not sort:
             sort = "score desc, metadata_modified desc"
         clauses = []
@@ -178,7 +177,7 @@ class PostgresPackageSearchQuery(SearchQuery):
             name = bits[0]
             direction = bits[1].upper() if len(bits) == 2 else "ASC"
             if name == "score":
-                clauses.append(f"rank {direction}")
+                clauses.append(f"{{rank}} {direction}")  # filled in once the rank is known
                 continue
             column = _SORT_COLUMNS.get(name)
             if column is None:
@@ -188,35 +187,27 @@ class PostgresPackageSearchQuery(SearchQuery):
             # Solr puts documents without the field last in both directions.
             clauses.append(f"{column} {direction} NULLS LAST")
         clauses.append("package_id ASC")  # stable paging
-        return ", ".join(clauses)
+        return clauses
 
     def _fetch(self, where: str, params: dict[str, Any], order_by: str, rank: str, fl: list[str],
                rows: int, start: int) -> list[Any]:
-        # Order and page on narrow rows; read the big payload for that page only.
-        page = model.Session.execute(
-            sa.text(f"SELECT package_id, {rank} AS rank FROM {TABLE} WHERE {where} "
-                    f"ORDER BY {order_by} LIMIT :_rows OFFSET :_start"),
-            {**params, "_rows": rows, "_start": start},
-        ).fetchall()
-        if not page:
-            return []
         wanted = set(fl)
-        columns = ["package_id", "name"]
+        columns = ["t.package_id", "t.name", "page.rank", "page.position"]
         if wanted - _RESULT_COLUMNS - {"id", "name", "score"}:
-            columns.append("doc")
+            columns.append("t.doc")
         for column in sorted(_RESULT_COLUMNS & wanted):
-            columns.append(f"{column}::text AS {column}")
-        payload = {
-            row["package_id"]: row
-            for row in model.Session.execute(
-                sa.text(f"SELECT {', '.join(columns)} FROM {TABLE} WHERE package_id = ANY(:ids)"),
-                {"ids": [r[0] for r in page]},
-            ).mappings()
-        }
-        ranks = {r[0]: r[1] for r in page}
+            columns.append(f"t.{column}::text AS {column}")
+        # Order and page on narrow rows; read the big payload for that page only.
+        sql = (
+            f"SELECT {', '.join(columns)} FROM ("
+            f"SELECT package_id, {rank} AS rank, row_number() OVER (ORDER BY {order_by}) AS position "
+            f"FROM {TABLE} WHERE {where} ORDER BY {order_by} LIMIT :_rows OFFSET :_start"
+            f") AS page JOIN {TABLE} AS t USING (package_id)"
+        )
+        rows_found = model.Session.execute(sa.text(sql), {**params, "_rows": rows, "_start": start}).mappings()
+        page = sorted(rows_found, key=lambda row: row["position"])
         out: list[Any] = []
-        for package_id, _rank in page:
-            row = payload[package_id]
+        for row in page:
             if fl in (["id"], ["name"]):
                 out.append(row["package_id"] if fl == ["id"] else row["name"])
                 continue
@@ -228,7 +219,7 @@ class PostgresPackageSearchQuery(SearchQuery):
                 elif name == "*":
                     item.update(doc)
                 elif name == "score":
-                    item["score"] = float(ranks[package_id])
+                    item["score"] = float(row["rank"])
                 elif name == "id":
                     item["id"] = row["package_id"]
                 elif name in doc:
