@@ -222,7 +222,7 @@ def test_progress_bar_for_a_large_file(make_submission):
 
 
 def test_terminal_report_groups_data_findings_by_file_with_counts(make_submission):
-    csv = 'mercado,locales\nMercado 5 de Mayo,"1,412"\nMercado Zaragoza,238\n'.encode()
+    csv = b'mercado,locales\nMercado 5 de Mayo,"1,412"\nMercado Zaragoza,238\n'
     result = run("validar", str(make_submission(files={"logo.png": png_bytes(), "mercados.csv": csv})))
     assert result.exit_code == 1, result.output
     assert "Archivo «mercados.csv» — 1 error y 0 advertencias" in result.output
