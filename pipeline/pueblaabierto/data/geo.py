@@ -149,11 +149,15 @@ def _check_crs_and_extent(
         ]
     try:
         wgs84 = frame.to_crs(4326) if frame.crs.to_epsg() != 4326 else frame
-    except Exception as exc:  # noqa: BLE001 - pyproj raises several types
+    except Exception:  # noqa: BLE001 - pyproj raises several types
+        # pyproj's reason is English ("Error creating Transformer from CRS."): name the CRS instead.
         return [
             Finding(
                 code="crs-no-convertible",
-                message=f"El sistema de coordenadas de «{display_name}» no se puede convertir a WGS84 ({exc}).",
+                message=(
+                    f"El sistema de coordenadas de «{display_name}» («{frame.crs.name}») no se puede convertir a "
+                    "WGS84 (EPSG:4326); suele pasar con sistemas locales o de ingeniería, no ligados a la Tierra."
+                ),
                 suggestion="Exporte la capa en WGS84 (EPSG:4326) desde su programa SIG.",
                 file=display_name,
             )

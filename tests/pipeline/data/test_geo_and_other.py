@@ -92,6 +92,21 @@ def test_projected_shapefile_is_converted_to_wgs84(tmp_path):
     assert check(tmp_path / "utm.zip", "SHP") == []
 
 
+def test_local_crs_is_not_convertible_and_said_in_spanish(tmp_path):
+    frame = gpd.GeoDataFrame({"nombre": ["A"], "tipo": ["x"]}, geometry=[Point(1000, 2000)], crs=4326)
+    frame.to_file(tmp_path / "plano.shp", engine="pyogrio")
+    (tmp_path / "plano.prj").write_text(
+        'LOCAL_CS["Plano de obra",LOCAL_DATUM["Local",0],UNIT["metre",1],AXIS["X",EAST],AXIS["Y",NORTH]]'
+    )
+    with zipfile.ZipFile(tmp_path / "plano.zip", "w") as archive:
+        for ext in ("shp", "shx", "dbf", "prj"):
+            archive.write(tmp_path / f"plano.{ext}", f"plano.{ext}")
+    finding = only(check(tmp_path / "plano.zip", "SHP"), "crs-no-convertible")
+    assert "«Plano de obra»" in finding.message and "WGS84" in finding.message
+    assert "Error" not in finding.message and "Transformer" not in finding.message  # pyproj's English
+    assert "EPSG:4326" in finding.suggestion
+
+
 def test_kml_is_read(tmp_path):
     frame = gpd.GeoDataFrame({"Name": ["Zócalo"]}, geometry=[Polygon.from_bounds(-98.2, 19.0, -98.1, 19.1)], crs=4326)
     frame.to_file(tmp_path / "z.kml", driver="KML", engine="pyogrio")
