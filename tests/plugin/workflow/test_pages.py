@@ -20,6 +20,10 @@ def _headers(user):
 
 
 def test_mis_pendientes_lists_what_awaits_each_liaison(app, people):
+    draft = new_dataset(people, name="recien-creado", title="Recién creado")
+    assert [p["name"] for p in act(people.datos, "workflow_pending")] == [draft["name"]]
+    assert act(people.seguridad, "workflow_pending") == []
+    act(people.sysadmin, "package_delete", id=draft["id"])
     dataset = new_dataset(people)
     act(people.datos, "workflow_transition", id=dataset["id"], transition="enviar_revision")
     for user, expected in ((people.seguridad, True), (people.transparencia, True), (people.tecnico, False),

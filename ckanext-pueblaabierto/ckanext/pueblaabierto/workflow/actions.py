@@ -117,12 +117,24 @@ def workflow_pending(context: dict[str, Any], data_dict: dict[str, Any]) -> list
         .filter(wf_model.WorkflowState.state != machine.PUBLICADO)
         .order_by(wf_model.WorkflowState.updated_at)
     )
-    for row in rows:
-        pkg = model.Package.get(row.package_id)
+    items = [(model.Package.get(row.package_id), row.state, row.approvals or {}, row) for row in rows]
+    # Drafts no transition has touched yet have no state row (it is created lazily): they
+    # still await the enlace de datos abiertos of their dependency.
+    datos_orgs = [r.organization_id for r in wf_model.active_roles(user_id=user.id) if r.role == machine.DATOS]
+    if datos_orgs:
+        known = wf_model.session().query(wf_model.WorkflowState.package_id)
+        drafts = model.Session.query(model.Package).filter(
+            model.Package.owner_org.in_(datos_orgs),
+            model.Package.private.is_(True),
+            model.Package.state == "active",
+            model.Package.id.notin_(known),
+        )
+        items += [(pkg, machine.BORRADOR, {}, None) for pkg in drafts.order_by(model.Package.metadata_modified)]
+    for pkg, state, approvals, row in items:
         if pkg is None or pkg.state != "active":
             continue
         held = roles.roles_for(user.id, pkg.owner_org)
-        waiting = [r for r in machine.pending_roles(row.state, row.approvals or {}) if r in held]
+        waiting = [r for r in machine.pending_roles(state, approvals) if r in held]
         if not waiting:
             continue
         org = model.Group.get(pkg.owner_org) if pkg.owner_org else None
@@ -132,12 +144,12 @@ def workflow_pending(context: dict[str, Any], data_dict: dict[str, Any]) -> list
                 "name": pkg.name,
                 "title": pkg.title,
                 "organization": org.title if org else "",
-                "state": row.state,
-                "state_label": machine.state_label(row.state),
+                "state": state,
+                "state_label": machine.state_label(state),
                 "roles": waiting,
                 "role_labels": [machine.role_label(r) for r in waiting],
-                "since": row.updated_at.isoformat() if row.updated_at else "",
-                "is_update": bool(row.revision_of),
+                "since": (row.updated_at if row is not None else pkg.metadata_modified).isoformat(),
+                "is_update": bool(row is not None and row.revision_of),
             }
         )
     return result
