@@ -41,6 +41,7 @@ class DatasetResult:
     private: bool = True
     workflow_state: str | None = None
     rows: int = 0
+    update_url: str | None = None  # the workflow update (private copy) that carries the changes
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -58,6 +59,7 @@ class DatasetResult:
             "privado": self.private,
             "estado_flujo": self.workflow_state,
             "filas_datastore": self.rows,
+            "actualizacion": self.update_url,
         }
 
 
@@ -122,15 +124,21 @@ class Context:
 
 def apply_dataset(ctx: Context, plan: DatasetPlan) -> DatasetResult:
     spec = plan.spec
+    public = plan.update_of or plan.current
     result = DatasetResult(
         id_dataset=spec.id_dataset,
         title=spec.title,
-        name=plan.name,
-        url=f"{ctx.portal.url}/dataset/{plan.name}",
+        name=public["name"] if public else plan.name,
+        url=f"{ctx.portal.url}/dataset/{public['name'] if public else plan.name}",
         removed=list(plan.removed),
-        private=bool(plan.current.get("private", True)) if plan.current else True,
+        private=bool(public.get("private", True)) if public else True,
         workflow_state=plan.workflow_state,
     )
+    if plan.update_of is not None:
+        result.update_url = f"{ctx.portal.url}/dataset/{plan.name}"
+        if plan.update_opened:
+            result.done.append("Abrir una actualización del conjunto publicado (flujo de validación)")
+            result.status = PUBLISHED
     if plan.blocked:
         result.status, result.failed_step, result.error = FAILED, "Flujo de validación", plan.blocked
         return result
@@ -197,7 +205,7 @@ def _run(ctx: Context, plan: DatasetPlan, step: Step, pkg: dict[str, Any] | None
     elif step.kind == "demo-publish":
         outcome = portal.call("workflow_demo_publish", id=pkg["id"])
         result.workflow_state = (outcome or {}).get("state")
-        result.private = bool((outcome or {}).get("private", True))
+        result.private = False if result.workflow_state == "publicado" else result.private
         return pkg
     elif step.kind == "submit-review":
         data: dict[str, Any] = {"id": pkg["id"], "transition": "enviar_revision"}

@@ -233,6 +233,9 @@ def _datasets_table(out: Console, result: SubmissionResult) -> None:
                            + ", ".join(f"«{n}»" for n in dataset.removed))
         if dataset.deleted:
             details.append("Recursos eliminados: " + ", ".join(f"«{n}»" for n in dataset.deleted))
+        if dataset.update_url:
+            details.append(f"Los cambios quedaron en una actualización privada que sigue el flujo de validación: "
+                           f"{dataset.update_url}")
         details.extend(dataset.warnings)
         table.add_row(dataset.id_dataset, dataset.title, STATUS_LABELS.get(dataset.status, dataset.status),
                       "\n".join(details))

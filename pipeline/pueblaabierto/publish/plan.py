@@ -47,6 +47,11 @@ class DatasetPlan:
     removed: list[str] = field(default_factory=list)  # resource names in the portal, not in the workbook
     workflow_state: str | None = None
     blocked: str | None = None  # why the dataset cannot be changed now
+    # Published dataset with changes: they go into the workflow's update (a private copy).
+    update_needed: bool = False
+    open_update: str | None = None  # name of the update already open, if any
+    update_of: dict[str, Any] | None = None  # set on the plan of an update: the public dataset
+    update_opened: bool = False  # this run opened that update
 
     @property
     def changes(self) -> bool:
@@ -186,9 +191,11 @@ def plan_dataset(
 
     # The workflow state matters only to change the dataset or to send it to review.
     if caps.workflow and current is not None and (plan.steps or options.submit_review or options.demo_publish):
-        plan.workflow_state = _workflow_state(portal, current["id"])
+        summary = _workflow(portal, current["id"])
+        plan.workflow_state, plan.open_update = summary.get("state"), summary.get("open_update")
     if caps.workflow:
         state = plan.workflow_state or BORRADOR
+        plan.update_needed = bool(plan.steps) and state == PUBLICADO
         if plan.steps and state != BORRADOR:
             plan.blocked = (
                 f"El conjunto de datos está en el flujo de validación (estado «{state}») y no se puede "
@@ -207,13 +214,31 @@ def plan_dataset(
     return plan
 
 
-def _workflow_state(portal: Portal, dataset_id: str) -> str | None:
+def _workflow(portal: Portal, dataset_id: str) -> dict[str, Any]:
     try:
-        return portal.call("workflow_show", id=dataset_id).get("state")
+        return portal.call("workflow_show", id=dataset_id) or {}
     except PortalError:
         raise
     except Exception:  # noqa: BLE001 - no state means never touched: borrador
-        return None
+        return {}
+
+
+def plan_update(portal: Portal, plan: DatasetPlan, caps: Capabilities, options: Options) -> DatasetPlan:
+    """Re-plan a published dataset's changes against its workflow update (opened if needed).
+
+    The public dataset is never touched: the changes go into the private copy that the
+    workflow reviews and, on ``publicar``, moves into the public one.
+    """
+    assert plan.current is not None
+    if plan.open_update:
+        shadow = portal.call("package_show", id=plan.open_update)
+    else:
+        shadow = portal.call("workflow_update_start", id=plan.current["id"])
+    update = plan_dataset(portal, plan.spec, shadow, caps, options)
+    update.update_of = plan.current
+    update.update_opened = not plan.open_update
+    update.removed = plan.removed
+    return update
 
 
 def _resource_steps(

@@ -137,14 +137,20 @@ def _publish(workbook: Path, data_dir: Path, portal: Portal, caps: Capabilities,
         seen_orgs[("org", spec.id_dependencia)] = orgs[spec.id_dependencia]
     for spec in desired.datasets:
         org = orgs.get(spec.id_dependencia) or next(iter(orgs.values()))
+        step, current = "Lectura del portal", None
         try:
             current = planning.find_dataset(portal, spec, org["id"])
             dataset_plan = planning.plan_dataset(portal, spec, current, caps, options)
+            if dataset_plan.update_needed:
+                step = "Abrir una actualización del conjunto publicado (flujo de validación)"
+                dataset_plan = planning.plan_update(portal, dataset_plan, caps, options)
         except PortalError:
             raise
         except Exception as exc:  # noqa: BLE001 - this dataset fails, the others go on
-            failed = DatasetResult(id_dataset=spec.id_dataset, title=spec.title, name="", url="")
-            failed.status, failed.failed_step, failed.error = FAILED, "Lectura del portal", explain(exc)
+            name = current["name"] if current else ""
+            failed = DatasetResult(id_dataset=spec.id_dataset, title=spec.title, name=name,
+                                   url=f"{portal.url}/dataset/{name}" if name else "")
+            failed.status, failed.failed_step, failed.error = FAILED, step, explain(exc)
             result.datasets.append(failed)
             continue
         ctx = Context(portal=portal, caps=caps, org=org, validation_report=report.to_dict(), progress=progress)
