@@ -9,6 +9,7 @@ Features are numbered from 1 in file order ("elemento N"), as GIS tools show the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -66,11 +67,15 @@ def validate_geo(
 ) -> list[Finding]:
     try:
         frame = gpd.read_file(_source(path), engine="pyogrio")
-    except Exception as exc:  # noqa: BLE001 - any reader failure is a finding for the enlace
+    except Exception:  # noqa: BLE001 - any reader failure is a finding for the enlace
+        # GDAL's reason is English and names internal paths (/vsizip/...): not for the enlace.
         return [
             Finding(
                 code="geo-ilegible",
-                message=f"No se pudo leer «{display_name}» como datos geográficos ({exc}).",
+                message=(
+                    f"No se pudo leer «{display_name}» como datos geográficos: el archivo está dañado, incompleto "
+                    "o no es del Formato declarado."
+                ),
                 suggestion=(
                     "Exporte de nuevo la capa desde su programa SIG. Un Shapefile debe enviarse en un .zip con "
                     "sus archivos .shp, .shx, .dbf y .prj."
@@ -96,7 +101,7 @@ def validate_geo(
         collector.add(EMPTY_GEOMETRY, None, int(index) + 1)
     invalid = ~geometry.is_valid & ~missing
     for index in np.flatnonzero(invalid.to_numpy()):
-        reason = shapely.is_valid_reason(geometry.iloc[index])
+        reason = spanish_reason(shapely.is_valid_reason(geometry.iloc[index]))
         collector.add(INVALID_GEOMETRY, None, int(index) + 1, reason)
 
     findings += _check_crs_and_extent(frame, missing, collector, display_name)
@@ -116,6 +121,31 @@ def validate_geo(
     if progress:
         progress(len(frame))  # the layer is read at once: report it done
     return findings + collector.findings()
+
+
+# GEOS' validity reasons (English) as an enlace reads them; the point stays as GEOS gives it.
+_REASONS = {
+    "self-intersection": "se cruza a sí misma",
+    "ring self-intersection": "un anillo se cruza a sí mismo",
+    "hole lies outside shell": "un hueco queda fuera del contorno",
+    "holes are nested": "hay huecos dentro de otros huecos",
+    "interior is disconnected": "el interior queda partido en pedazos",
+    "nested shells": "hay contornos dentro de otros contornos",
+    "duplicate rings": "tiene anillos repetidos",
+    "too few points in geometry component": "tiene muy pocos puntos",
+    "too few distinct points in geometry component": "tiene muy pocos puntos distintos",
+    "invalid coordinate": "tiene una coordenada no válida",
+    "ring is not closed": "un anillo no está cerrado",
+    "repeated point": "tiene un punto repetido",
+}
+_REASON = re.compile(r"\s*([^\[]+?)\s*\[\s*(-?[\d.eE+-]+)\s+(-?[\d.eE+-]+)[^\]]*\]\s*")
+
+
+def spanish_reason(reason: str) -> str:
+    """"Self-intersection[-98.15 19.05]" -> "se cruza a sí misma en (-98.15, 19.05)"."""
+    match = _REASON.fullmatch(reason)
+    text, place = (match.group(1), f" en ({match.group(2)}, {match.group(3)})") if match else (reason, "")
+    return _REASONS.get(text.strip().lower(), "la geometría no es válida") + place
 
 
 def _source(path: Path) -> str:

@@ -200,7 +200,11 @@ def _one_header_problem(findings: list[Finding], labels: list[str], second_heade
 def _unreadable(display_name: str, exc: Exception) -> Finding:
     return Finding(
         code="archivo-ilegible",
-        message=f"No se pudo leer «{display_name}» como tabla ({type(exc).__name__}: {exc}).",
+        # The library's own reason (exc) is English and technical: the enlace gets the likely causes.
+        message=(
+            f"No se pudo leer «{display_name}» como tabla: el archivo está dañado, protegido con contraseña o no "
+            "es del Formato declarado."
+        ),
         suggestion=(
             "Abra el archivo en su programa y guárdelo de nuevo en el Formato declarado (de preferencia CSV UTF-8)."
         ),

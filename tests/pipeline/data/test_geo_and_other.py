@@ -46,7 +46,8 @@ def test_valid_geojson_in_puebla_has_no_findings(tmp_path):
 def test_invalid_geometry_is_reported_with_its_feature_number(tmp_path):
     path = write_geojson(tmp_path / "g.geojson", [feature(point(-98.198, 19.043)), feature(BOWTIE)])
     finding = only(check(path), "geometria-invalida")
-    assert finding.rows == (2,) and "elemento 2" in finding.message and "Self-intersection" in finding.message
+    assert finding.rows == (2,) and "elemento 2" in finding.message
+    assert "se cruza a sí misma en (-98.15, 19.05)" in finding.message and "Self" not in finding.message
     assert "Corregir geometrías" in finding.suggestion
 
 
@@ -107,6 +108,22 @@ def test_local_crs_is_not_convertible_and_said_in_spanish(tmp_path):
     assert "EPSG:4326" in finding.suggestion
 
 
+@pytest.mark.parametrize(
+    ("reason", "spanish"),
+    [
+        ("Self-intersection[-98.15 19.05]", "se cruza a sí misma en (-98.15, 19.05)"),
+        ("Ring Self-intersection[1 2]", "un anillo se cruza a sí mismo en (1, 2)"),
+        ("Hole lies outside shell[20 20]", "un hueco queda fuera del contorno en (20, 20)"),
+        ("Too few points in geometry component[0 0]", "tiene muy pocos puntos en (0, 0)"),
+        ("Something new in GEOS", "la geometría no es válida"),
+    ],
+)
+def test_geometry_reasons_are_spanish(reason, spanish):
+    from pueblaabierto.data.geo import spanish_reason
+
+    assert spanish_reason(reason) == spanish
+
+
 def test_kml_is_read(tmp_path):
     frame = gpd.GeoDataFrame({"Name": ["Zócalo"]}, geometry=[Polygon.from_bounds(-98.2, 19.0, -98.1, 19.1)], crs=4326)
     frame.to_file(tmp_path / "z.kml", driver="KML", engine="pyogrio")
@@ -119,6 +136,7 @@ def test_unreadable_geo_file(tmp_path):
     path.write_text('{"type": "FeatureCollection", "features": [', encoding="utf-8")
     finding = only(check(path), "geo-ilegible")
     assert "roto.geojson" in finding.message and ".prj" in finding.suggestion
+    assert "vsizip" not in finding.message and "not recognized" not in finding.message
 
 
 @pytest.mark.parametrize(
