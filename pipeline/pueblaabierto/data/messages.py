@@ -127,10 +127,12 @@ _ROW_RULES: dict[str, Rule] = {
 # --- one-off problems of the file or its header ---------------------------------------
 
 
+# Frictionless' notes ("invalid excel file", "'utf-8' codec can't decode...") are English
+# and technical: file-level messages leave them out; the suggestion says what to do.
 @dataclass(frozen=True)
 class Text:
     code: str
-    message: str  # may use {file}, {column}, {position}, {note}
+    message: str  # may use {file}, {column}, {position}, {note} (a note we word in Spanish)
     suggestion: str
     severity: Severity = E
 
@@ -169,48 +171,48 @@ FILE_TEXTS: dict[str, Text] = {
     ),
     "encoding-error": Text(
         "codificacion-no-utf8",
-        "No se pudo leer «{file}» con la codificación esperada ({note}).",
+        "No se pudo leer «{file}» con la codificación esperada.",
         "Guarde el archivo como CSV UTF-8 (en Excel: Guardar como > CSV UTF-8).",
     ),
     "source-error": Text(
         "archivo-ilegible",
-        "No se pudo leer el contenido de «{file}» ({note}).",
+        "No se pudo leer el contenido de «{file}».",
         "Verifique que el archivo no esté vacío ni dañado y que su extensión corresponda al Formato; "
         "ábralo y vuelva a guardarlo.",
     ),
     "scheme-error": Text(
         "archivo-ilegible",
-        "No se pudo abrir «{file}» ({note}).",
+        "No se pudo abrir «{file}».",
         "Verifique que el archivo exista en la carpeta y que el nombre sea el de la pestaña Recurso.",
     ),
     "format-error": Text(
         "archivo-ilegible",
-        "«{file}» no tiene el formato que indica su extensión ({note}).",
+        "«{file}» no tiene el formato que indica su extensión.",
         "Abra el archivo en su programa y guárdelo de nuevo en el Formato declarado (por ejemplo CSV UTF-8).",
     ),
     "compression-error": Text(
         "archivo-ilegible",
-        "No se pudo descomprimir «{file}» ({note}).",
+        "No se pudo descomprimir «{file}».",
         "Vuelva a comprimir el archivo en formato .zip, o envíelo sin comprimir.",
     ),
     "resource-error": Text(
         "archivo-ilegible",
-        "No se pudo procesar «{file}» ({note}).",
+        "No se pudo procesar «{file}».",
         "Verifique que el archivo se abre correctamente y que corresponde al Formato declarado.",
     ),
     "dialect-error": Text(
         "archivo-ilegible",
-        "No se reconoció la estructura de «{file}» ({note}).",
+        "No se reconoció la estructura de «{file}».",
         "Guarde el archivo como CSV UTF-8 separado por comas, con el encabezado en la fila 1.",
     ),
     "schema-error": Text(
         "archivo-ilegible",
-        "No se pudieron deducir las columnas de «{file}» ({note}).",
+        "No se pudieron deducir las columnas de «{file}».",
         "Revise que la fila 1 tenga los nombres de columna y que los datos empiecen en la fila 2.",
     ),
     "field-error": Text(
         "archivo-ilegible",
-        "No se pudo interpretar la columna {position} de «{file}» ({note}).",
+        "No se pudo interpretar la columna {position} de «{file}».",
         "Revise el nombre y los valores de esa columna.",
     ),
 }
