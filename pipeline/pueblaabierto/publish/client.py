@@ -20,11 +20,20 @@ from typing import IO, Any
 
 import ckanapi
 import requests
+import urllib3
 from ckanapi.common import prepare_action, reverse_apicontroller_action
 
 log = logging.getLogger(__name__)
 
 TRANSIENT_STATUS = {502, 503, 504}
+# Writes that are not safe to repeat once CKAN may have received them (a second
+# resource_create makes a duplicate, a second insert duplicates rows). They are retried
+# only when the request surely never arrived (connection refused, 503); otherwise the
+# step fails and the next run, which re-reads the portal, completes it.
+NOT_REPEATABLE = {
+    "package_create", "resource_create", "organization_create", "resource_view_create",
+    "datastore_upsert", "workflow_transition", "workflow_update_start", "workflow_demo_publish",
+}
 # Read-only actions; anything else counts as a write.
 _READ_SUFFIXES = ("_show", "_list", "_search", "_autocomplete", "_info")
 _READ_ACTIONS = {"status_show", "datastore_search", "datastore_info", "workflow_show", "dashboard_new_activities_count"}
@@ -92,6 +101,8 @@ class Portal:
             try:
                 return self._post(action, data, files)
             except _Transient as exc:
+                if not exc.not_sent and action in NOT_REPEATABLE:
+                    raise self._interrupted(action, exc.reason) from None
                 if attempt == self.attempts:
                     raise self._unreachable(exc.reason) from None
                 log.info("Reintento %s de %s (%s): %s", attempt, action, exc.reason, delay)
@@ -111,15 +122,22 @@ class Portal:
                 allow_redirects=False, timeout=REQUEST_TIMEOUT,
             )
         except (requests.ConnectionError, requests.Timeout) as exc:
-            raise _Transient(type(exc).__name__) from None
+            raise _Transient(type(exc).__name__, not_sent=_never_arrived(exc)) from None
         if response.status_code in TRANSIENT_STATUS:
-            raise _Transient(f"HTTP {response.status_code}")
+            raise _Transient(f"HTTP {response.status_code}", not_sent=response.status_code == 503)
         try:
             return reverse_apicontroller_action(url, response.status_code, response.text)
         except (ckanapi.NotAuthorized, ckanapi.ValidationError, ckanapi.NotFound, ckanapi.SearchError):
             raise
         except ckanapi.CKANAPIError:
             raise PortalError(_describe(action, response)) from None
+
+    def _interrupted(self, action: str, reason: str) -> PortalError:
+        return PortalError(
+            f"No se pudo conectar con el portal en {self.url}: se cortó la comunicación durante «{action}» ({reason}). "
+            "No se repite a ciegas para no duplicar nada; vuelva a ejecutar el comando y se completa lo que falte.",
+            code="portal-interrumpido",
+        )
 
     def _unreachable(self, reason: str) -> PortalError:
         return PortalError(
@@ -165,9 +183,18 @@ class Portal:
 
 
 class _Transient(Exception):
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, *, not_sent: bool) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.not_sent = not_sent  # CKAN surely never received the request
+
+
+def _never_arrived(exc: Exception) -> bool:
+    """Connection refused or not established: the request was not sent."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(reason, urllib3.exceptions.NewConnectionError) or "NewConnectionError" in repr(exc)
 
 
 def is_write(action: str) -> bool:

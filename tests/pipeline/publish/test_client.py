@@ -64,3 +64,34 @@ def test_persistent_unavailability_becomes_a_spanish_error_without_the_token(fla
     assert "HTTP 503" in error.value.message
     assert "secreto-que-no-se-muestra" not in error.value.message
     assert "secreto-que-no-se-muestra" not in repr(portal)
+
+
+def test_a_create_refused_with_503_is_retried(flaky):
+    """503 means CKAN did not process the request, so even a create may be sent again."""
+    FlakyCKAN.failures = 1
+    portal = Portal(flaky, "t", attempts=4, backoff=0, sleep=lambda _s: None)
+    assert portal.call("resource_create", package_id="x") == {"ok": True}
+    assert len(FlakyCKAN.seen) == 2
+
+
+def test_lost_connection_during_a_create_is_reported_not_retried(flaky, monkeypatch):
+    """A timeout may come after CKAN created the resource: repeating would duplicate it."""
+    import requests
+    from pueblaabierto.publish import client
+
+    calls: list[str] = []
+
+    def reset(*args, **kwargs):
+        calls.append("post")
+        raise requests.exceptions.ReadTimeout("read timed out")
+
+    portal = Portal(flaky, "t", attempts=4, backoff=0, sleep=lambda _s: None)
+    monkeypatch.setattr(requests.Session, "post", reset)
+    with pytest.raises(client.PortalError) as error:
+        portal.call("resource_create", package_id="x")
+    assert calls == ["post"]
+    assert "vuelva a ejecutar el comando" in error.value.message
+    calls.clear()
+    with pytest.raises(client.PortalError):
+        portal.call("resource_patch", id="x")  # idempotent: retried up to the limit
+    assert calls == ["post"] * 4
