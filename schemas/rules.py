@@ -1,8 +1,8 @@
 """Pure FORM.317 rules shared by the portal and the pipeline (no CKAN, no workbook imports).
 
-The pipeline's validation package (pueblaabierto.validation) owns the e-mail, title and
-near-miss rules; the portal imports those. What lives here is what both sides need and
-the pipeline did not have yet: date parsing, the period a dataset covers, and freshness.
+The pipeline's validation package (pueblaabierto.validation) owns the title and near-miss
+rules; the portal imports those. What lives here is what both sides need: the responsable's
+e-mail rule, date parsing, the period a dataset covers, and freshness.
 """
 
 from __future__ import annotations
@@ -16,6 +16,27 @@ from typing import Any
 from pueblaabierto.schemas import vocabularies
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+
+EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
+# Public webmail providers: an address there is personal, not institutional.
+WEBMAIL = {
+    "gmail", "googlemail", "hotmail", "outlook", "live", "msn", "yahoo", "ymail",
+    "icloud", "me", "aol", "protonmail", "proton", "prodigy", "zoho", "gmx",
+}
+
+
+def email_problem(address: str) -> str | None:
+    """What is wrong with the responsable's e-mail: ``"invalido"``, ``"no-institucional"`` or None.
+
+    The form asks for the official's institutional address, and it is published on the dataset
+    page, so personal webmail is refused (the same verdict in the workbook and in the portal).
+    """
+    address = address.strip()
+    if not EMAIL.match(address):
+        return "invalido"
+    if address.rsplit("@", 1)[1].lower().split(".")[0] in WEBMAIL:
+        return "no-institucional"
+    return None
 
 
 def parse_date(value: Any) -> date | None:

@@ -28,11 +28,12 @@ def test_valid_submission_exits_0_with_a_spanish_summary(make_submission):
 
 
 def test_warnings_do_not_make_a_submission_invalid(make_submission):
-    result = run("validar", str(make_submission(changes={"Dataset!I2": "pedro@gmail.com"})), "--json")
+    long_title = " ".join(["palabra"] * 16)
+    result = run("validar", str(make_submission(changes={"Dataset!B2": long_title})), "--json")
     assert result.exit_code == 0
     data = json.loads(result.output)
     assert data["valid"] is True and data["errors"] == []
-    assert [w["code"] for w in data["warnings"]] == ["correo-no-institucional"]
+    assert [w["code"] for w in data["warnings"]] == ["titulo-largo"]
 
 
 def test_json_shape_of_an_invalid_submission(make_submission):

@@ -7,7 +7,6 @@ manifest (dataset_forms/ejemplos/rotos/esperado.yaml) rely on them.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from datetime import date
@@ -15,6 +14,7 @@ from typing import TypeVar
 
 from pueblaabierto.findings import Finding, Severity
 from pueblaabierto.schemas import vocabularies
+from pueblaabierto.schemas.rules import email_problem
 from pueblaabierto.validation.suggest import closest_term, shown
 from pueblaabierto.workbook import spec
 from pueblaabierto.workbook.model import Dataset, Dependencia, DictionaryEntry, Recurso, Row, Submission
@@ -24,12 +24,6 @@ R = TypeVar("R", bound=Row)
 # The form recommends "no más de 12-15 palabras".
 TITLE_MAX_WORDS = 15
 
-EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
-# Public webmail providers: an address there is personal, not institutional.
-WEBMAIL = {
-    "gmail", "googlemail", "hotmail", "outlook", "live", "msn", "yahoo", "ymail",
-    "icloud", "me", "aol", "protonmail", "proton", "prodigy", "zoho", "gmx",
-}
 
 _SPEC_OF: dict[type[Row], spec.SheetSpec] = {
     Dependencia: spec.DEPENDENCIA,
@@ -280,7 +274,8 @@ def emails(submission: Submission) -> Iterator[Finding]:
         address = dataset.correo
         if not address:
             continue
-        if not EMAIL.match(address):
+        problem = email_problem(address)
+        if problem == "invalido":
             yield at(
                 dataset,
                 "correo",
@@ -288,17 +283,14 @@ def emails(submission: Submission) -> Iterator[Finding]:
                 f"«{address}» no es un correo electrónico válido.",
                 "Escriba el correo completo, por ejemplo nombre.apellido@pueblacapital.gob.mx, sin espacios.",
             )
-            continue
-        provider = address.rsplit("@", 1)[1].lower().split(".")[0]
-        if provider in WEBMAIL:
+        elif problem == "no-institucional":
             yield at(
                 dataset,
                 "correo",
                 "correo-no-institucional",
                 f"El correo «{address}» es de un servicio público de correo, no institucional.",
                 "El formato pide el correo institucional del funcionario (p. ej. @pueblacapital.gob.mx); "
-                "un correo personal se publicaría en el portal.",
-                warning=True,
+                "un correo personal se publicaría en el portal y el portal no lo acepta.",
             )
 
 

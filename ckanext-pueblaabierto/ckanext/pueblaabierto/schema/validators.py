@@ -14,7 +14,6 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.lib.navl.dictization_functions import StopOnError, missing
 from pueblaabierto.schemas import rules, vocabularies
-from pueblaabierto.validation.metadata import EMAIL, WEBMAIL
 from pueblaabierto.validation.suggest import closest_term, shown
 
 from ckanext.scheming.validation import scheming_validator
@@ -174,11 +173,11 @@ def pa_correo_institucional(field: dict[str, Any], schema: dict[str, Any]) -> Va
         if _blank(value):
             return
         address = str(value).strip()
-        if not EMAIL.match(address):
+        problem = rules.email_problem(address)
+        if problem == "invalido":
             _fail(key, errors, tk._("«{valor}» no es un correo electrónico válido para «{campo}»; escríbalo completo, "
                                     "p. ej. nombre.apellido@pueblacapital.gob.mx.").format(valor=address, campo=label))
-        provider = address.rsplit("@", 1)[1].lower().split(".")[0]
-        if provider in WEBMAIL:
+        elif problem == "no-institucional":
             _fail(key, errors, tk._("«{valor}» no es un correo institucional («{campo}»): es de un servicio público de "
                                     "correo y se publicaría en el portal. Use el correo de la dependencia.")
                   .format(valor=address, campo=label))
