@@ -27,8 +27,13 @@ def time_portal(clone: Path, env: dict[str, str]) -> float:
     """Seconds from `make portal` to the portal announcing it is up (then stop it like Ctrl-C)."""
     start = time.monotonic()
     process = subprocess.Popen(
-        ["make", "portal"], cwd=clone, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        text=True, start_new_session=True,
+        ["make", "portal"],
+        cwd=clone,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
     )
     for line in process.stdout:
         if "Puebla Abierto está en" in line:

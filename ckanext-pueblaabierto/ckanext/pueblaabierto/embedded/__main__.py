@@ -6,6 +6,7 @@ can fix ends with a Spanish message saying what to do, never with a traceback.
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -59,16 +60,17 @@ def _sysadmin_is_current(env: Embedded, known: dict[str, str]) -> bool:
     return found
 
 
-def _load_examples(site_url: str, token: str) -> None:
-    from pueblaabierto.cli import main as pipeline_cli
+def _load_examples(env: Embedded, site_url: str, token: str) -> None:
+    """Publish dataset_forms/ejemplos/ with the pipeline, as a technical liaison would.
 
-    if "lote" not in pipeline_cli.commands:
-        click.secho("   (la carga de ejemplos llega con el comando «pueblaabierto lote»; se omite)", err=True)
-        return
-    folder = env_root() / "dataset_forms" / "ejemplos"
+    ``--ejemplos-demo`` skips the deliberately broken examples and walks each dataset through
+    the validation workflow as the demo sysadmin acting in every role, so the demo shows them
+    published with their history. A failure is reported but does not stop the portal.
+    """
+    folder = env.paths.root / "dataset_forms" / "ejemplos"
     result = subprocess.run(
         [sys.executable, "-m", "pueblaabierto", "lote", str(folder), "--ejemplos-demo"],
-        env={**__import__("os").environ, "CKAN_URL": site_url, "CKAN_API_TOKEN": token},
+        env={**os.environ, "CKAN_URL": site_url, "CKAN_API_TOKEN": token},
     )
     if result.returncode != 0:
         click.secho(
@@ -80,12 +82,6 @@ def _load_examples(site_url: str, token: str) -> None:
 
 def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
-
-
-def env_root():
-    from .paths import project_root
-
-    return project_root()
 
 
 @main.command()
@@ -122,7 +118,7 @@ def portal(sin_ejemplos: bool) -> None:
         env.wait_until_up(site_url, server)
         if not sin_ejemplos:
             _step("Cargando las solicitudes de ejemplo de dataset_forms/ejemplos/")
-            _load_examples(site_url, known["CKAN_API_TOKEN"])
+            _load_examples(env, site_url, known["CKAN_API_TOKEN"])
         click.secho(
             f"\nPuebla Abierto está en {site_url}\n"
             f"  Usuario: {known['CKAN_SYSADMIN']}   Contraseña: {known['CKAN_PASSWORD']}\n"
