@@ -86,6 +86,15 @@ class TestIndexCommands:
         assert "Found 1 unindexed" in result.output
         assert catalog.draft["id"] in result.output
 
+    def test_rebuild_fast_forks_indexers_with_their_own_connections(self, cli):
+        search_lib.clear_all()
+        model.Session.commit()
+        result = cli.invoke(ckan_cli, ["search-index", "rebuild-fast"])
+        assert result.exit_code == 0, result.output
+        model.Session.remove()  # see what the children committed
+        assert set(names(search())) == PUBLIC
+        assert search()["count"] == 4
+
     def test_every_write_updates_the_index(self):
         call_action("package_patch", id="calidad-agua", title="Calidad del aire")
         assert names(search(q="aire")) == ["calidad-agua"]

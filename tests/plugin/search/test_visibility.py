@@ -35,6 +35,7 @@ def test_anonymous_fq_cannot_override_visibility():
     assert names(anon_search(fq="permission_labels:*", include_private=True)) == list(names(anon_search(
         fq="permission_labels:*", include_private=True)))  # a query on labels cannot widen them
     assert "presupuesto-interno" not in names(anon_search(fq="permission_labels:member-*", include_private=True))
+    assert "presupuesto-interno" in names(search(fq="permission_labels:member-*", include_private=True))
 
 
 def test_member_sees_their_organizations_private_datasets(catalog):

@@ -9,6 +9,7 @@ updates, the DataStore's ``datastore_active`` update). ``solr`` leaves CKAN alon
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any
 
 import ckan.lib.search as ckan_search
@@ -41,10 +42,32 @@ def is_postgres(config: Any) -> bool:
     return backend_name(config) == POSTGRES
 
 
+_fork_hook_installed = False
+
+
+def _fresh_connections_after_fork() -> None:
+    """A forked child must not talk on its parent's database connections.
+
+    ``ckan search-index rebuild-fast`` forks one indexer per CPU; with Solr the
+    children only shared HTTP, with this backend they write through SQLAlchemy.
+    ``dispose(close=False)`` gives the child a new pool without closing the
+    parent's sockets, and the child's sessions start from scratch.
+    """
+    import ckan.model as model
+
+    if model.meta.engine is not None:
+        model.meta.engine.dispose(close=False)
+    model.Session.registry.clear()
+
+
 def configure(config: Any) -> None:
     """Install the selected backend (called from IConfigurer.update_config)."""
+    global _fork_hook_installed
     if is_postgres(config):
         index_cls, query_cls = PostgresPackageSearchIndex, PostgresPackageSearchQuery
+        if not _fork_hook_installed:
+            os.register_at_fork(after_in_child=_fresh_connections_after_fork)
+            _fork_hook_installed = True
     else:
         index_cls, query_cls = _SOLR_INDEX, _SOLR_QUERY
     ckan_search._INDICES["package"] = index_cls

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -59,6 +60,15 @@ TEXT_FIELD_KEYS = frozenset({"title", "notes", "res_name", "res_description", "r
 MAX_FIELD_VALUE = 200
 # Read on every search, so stored as columns rather than in ``fields``.
 COLUMN_KEYS = ("state", "capacity", "dataset_type", "permission_labels")
+
+
+# Resource columns that are bookkeeping, not metadata (CKAN's Solr index leaves
+# them out too): not worth a place in ``fields``.
+_RESOURCE_BOOKKEEPING = frozenset(
+    "res_extras_" + key
+    for key in ("id", "package_id", "position", "state", "created", "last_modified", "metadata_modified",
+                "cache_url", "cache_last_updated", "url_type")
+)
 
 
 def goes_to_text_fields(key: str, value: str) -> bool:
@@ -115,6 +125,13 @@ def _validated(pkg_dict: dict[str, Any]) -> dict[str, Any]:
         package_plugin, {"model": model, "session": model.Session}, pkg_dict, schema, "package_show"
     )
     return validated
+
+
+def _sort_key(title: str) -> str:
+    """Lower case without accents, so "Árboles" sorts with the A's (Solr's title_string
+    would put it after Z)."""
+    decomposed = unicodedata.normalize("NFKD", title.strip().lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _iso(value: Any) -> str | None:
@@ -251,6 +268,8 @@ def build(pkg_dict: dict[str, Any]) -> SearchDocument:
     short: dict[str, list[str]] = {}
     long: dict[str, list[str]] = {}
     for key, values in fields.items():
+        if key in COLUMN_KEYS or key in _RESOURCE_BOOKKEEPING:
+            continue
         for value in values:
             (long if goes_to_text_fields(key, value) else short).setdefault(key, []).append(value)
 
@@ -258,7 +277,7 @@ def build(pkg_dict: dict[str, Any]) -> SearchDocument:
     return SearchDocument(
         package_id=pkg_dict["id"],
         name=pkg_dict.get("name") or "",
-        title_sort=title.strip().lower(),
+        title_sort=_sort_key(title),
         metadata_created=pkg_dict.get("metadata_created"),
         metadata_modified=pkg_dict.get("metadata_modified"),
         validated_data_dict=validated_json,

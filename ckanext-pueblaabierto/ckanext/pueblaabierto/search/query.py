@@ -8,7 +8,6 @@ same dict Solr would and fills ``results``, ``count`` and ``facets`` the same wa
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from typing import Any
@@ -69,11 +68,8 @@ class PostgresPackageSearchQuery(SearchQuery):
     # -- helpers used by CKAN (search-index show / check / rebuild -o) --------------
     def get_all_entity_ids(self, max_results: int = 1000) -> list[str]:
         rows = model.Session.execute(
-            sa.text(
-                f"SELECT package_id FROM {TABLE} WHERE site_id = :site "
-                "AND fields @> CAST(:active AS jsonb) LIMIT :limit"
-            ),
-            {"site": config.get("ckan.site_id"), "active": json.dumps({"state": ["active"]}), "limit": max_results},
+            sa.text(f"SELECT package_id FROM {TABLE} WHERE site_id = :site AND state = 'active' LIMIT :limit"),
+            {"site": config.get("ckan.site_id"), "limit": max_results},
         )
         return [r[0] for r in rows]
 

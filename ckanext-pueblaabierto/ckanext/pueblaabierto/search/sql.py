@@ -100,8 +100,12 @@ class Translator:
             return f"{name} = {self.param(moment)}"
         if name in SCALAR_COLUMNS:
             return self._column(SCALAR_COLUMNS[name], term)
-        if name == "permission_labels" and term.kind in ("term", "phrase"):
-            return f"permission_labels && CAST({self.param([term.value])} AS text[])"
+        if name == "permission_labels":
+            if term.kind in ("term", "phrase"):
+                return f"permission_labels && CAST({self.param([term.value])} AS text[])"
+            pattern = _like_escape(term.value).replace("*", "%").replace("?", "_")
+            pattern += "%" if term.kind == "prefix" else ""
+            return f"EXISTS (SELECT 1 FROM unnest(permission_labels) AS v WHERE v LIKE {self.param(pattern)})"
         if name == "text":
             return self._text_match(term, weight=None, positive=positive)
         if name == "title":
