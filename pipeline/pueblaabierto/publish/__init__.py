@@ -12,8 +12,10 @@ rule "all-or-nothing towards the public" is:
      moved to ``en_revision`` (``workflow_transition`` enviar_revision, carrying the
      validation report) only after every one of its steps succeeded, so reviewers always
      see a complete dataset. It becomes public only through the workflow's ``publicar``.
-     A dataset under review or published is not changed in place (the workflow refuses it);
-     the run reports it as failed with that reason.
+     A published dataset is never changed in place: its changes go into the workflow's
+     update (``workflow_update_start``, a private copy reviewed like a new dataset) and the
+     public version stays as it was until that update is published. A dataset under review
+     cannot change: the run reports it as failed with that reason.
    - Portal without the workflow: the last step for a dataset, run only when every previous
      step for it succeeded, sets ``private=False``. A public dataset that needs changes is
      first made private, so the public never sees a half-updated dataset.
