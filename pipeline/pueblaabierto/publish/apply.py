@@ -181,10 +181,13 @@ def _run(ctx: Context, plan: DatasetPlan, step: Step, pkg: dict[str, Any] | None
         label = step.resource.fields.get("nombre_archivo") or step.resource.name
         total = datastore.count_rows(step.resource.path)
 
-        def rows_done(count: int, _seen: list[int] = [0]) -> None:  # noqa: B006 - per-call accumulator
-            _seen[0] += count
+        seen = 0
+
+        def rows_done(count: int) -> None:
+            nonlocal seen
+            seen += count
             if ctx.progress:
-                ctx.progress(label, _seen[0], total)
+                ctx.progress(label, seen, total)
 
         result.rows += datastore.load(portal, resource_id, step.resource.path, spec.terms, progress=rows_done,
                                       formato=step.resource.fields.get("format", ""))

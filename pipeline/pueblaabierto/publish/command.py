@@ -194,6 +194,12 @@ def _show_one(session: Session, result: SubmissionResult) -> None:
         _print_json(result.to_dict())
         return
     out = session.out
+    if result.status == UNUSABLE and result.report is not None and result.report.findings:
+        finding = result.report.findings[0]  # as validar shows an unusable workbook
+        session.err.print(f"[bold red]No se pudo revisar:[/bold red] {finding.message}")
+        if finding.suggestion:
+            session.err.print(finding.suggestion)
+        return
     if result.status in (INVALID, UNUSABLE) and result.report is not None:
         render(result.report, out, result.workbook.name)
         out.print("[bold red]No se publicó nada:[/bold red] corrija los errores y vuelva a ejecutar «publicar».")
