@@ -123,6 +123,12 @@ class Portal:
             )
         except (requests.ConnectionError, requests.Timeout) as exc:
             raise _Transient(type(exc).__name__, not_sent=_never_arrived(exc)) from None
+        except requests.RequestException as exc:  # malformed address and the like: not transient
+            raise PortalError(
+                f"No se pudo conectar con el portal en {self.url} ({type(exc).__name__}). "
+                "Revise la dirección: debe empezar con http:// o https://, p. ej. https://datos.pueblacapital.gob.mx",
+                code="portal-direccion", fatal=True,
+            ) from None
         if response.status_code in TRANSIENT_STATUS:
             raise _Transient(f"HTTP {response.status_code}", not_sent=response.status_code == 503)
         try:

@@ -289,3 +289,10 @@ def test_changes_to_a_published_dataset_go_into_a_workflow_update(cli, form, liv
 
     again = cli("publicar", str(form.path), "--json")
     assert again.code == 0 and again.data["escrituras"] == 0, again.output
+
+
+def test_malformed_portal_address_is_explained(cli, form):
+    form.write()
+    run = cli("publicar", str(form.path), url="datos.pueblacapital.gob.mx")
+    assert run.code == 1
+    assert "debe empezar con http:// o https://" in run.output and "Traceback" not in run.output
