@@ -141,7 +141,9 @@ def find_dataset(portal: Portal, spec: DatasetSpec, org_id: str) -> dict[str, An
         raise
     except Exception:  # noqa: BLE001 - a broken index must not stop us; the names above were tried
         results = []
-    for pkg in results:
+    # Oldest first: a workflow update (a later private copy with the same keys) is never
+    # mistaken for the dataset it updates.
+    for pkg in sorted(results, key=lambda p: p.get("metadata_created") or ""):
         if _is(pkg, spec, org_id):
             return portal.call("package_show", id=pkg["id"])
     return None
