@@ -12,9 +12,9 @@ portal: install
 	@$(BIN)/python -m ckanext.pueblaabierto.embedded portal
 
 test: install
-	@$(BIN)/python -m ckanext.pueblaabierto.embedded test-env
 	$(BIN)/ruff check .
-	$(BIN)/pytest --ckan-ini .var/test.ini
+	@ini=$$($(BIN)/python -m ckanext.pueblaabierto.embedded test-env) && \
+	  $(BIN)/pytest --ckan-ini "$$ini"
 
 stop:
 	@if [ -x $(BIN)/python ]; then $(BIN)/python -m ckanext.pueblaabierto.embedded stop; fi

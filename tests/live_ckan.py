@@ -7,7 +7,6 @@ port, so tests talk to it exactly as developers and the pipeline do: through cka
 
 from __future__ import annotations
 
-import os
 import socket
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,8 +16,7 @@ import pytest
 from ckanext.pueblaabierto.embedded import settings
 from ckanext.pueblaabierto.embedded.environment import DatabasePair, Embedded
 
-# PUEBLAABIERTO_E2E_SUFFIX gives concurrent test runs in one checkout their own databases.
-E2E_SUFFIX = os.environ.get("PUEBLAABIERTO_E2E_SUFFIX", "")
+E2E_SUFFIX = settings.TEST_SUFFIX  # concurrent runs in one checkout get their own databases
 E2E_DATABASES = DatabasePair(main=f"ckan_e2e{E2E_SUFFIX}", datastore=f"datastore_e2e{E2E_SUFFIX}")
 
 

@@ -19,7 +19,9 @@ from .environment import DatabasePair, Embedded
 from .errors import SetupError
 
 PORTAL_DATABASES = DatabasePair(main="ckan", datastore="datastore")
-TEST_DATABASES = DatabasePair(main="ckan_test", datastore="datastore_test")
+TEST_DATABASES = DatabasePair(
+    main=f"ckan_test{settings.TEST_SUFFIX}", datastore=f"datastore_test{settings.TEST_SUFFIX}"
+)
 
 
 def _step(message: str) -> None:
@@ -150,19 +152,19 @@ def stop() -> None:
 @main.command("test-env")
 @friendly_errors
 def test_env() -> None:
-    """Prepara los servicios y bases de datos de prueba y escribe .var/test.ini."""
+    """Prepara los servicios y bases de datos de prueba, escribe .var/test.ini e imprime su ruta."""
     env = Embedded()
     env.start_services()
     env.ensure_databases(TEST_DATABASES)
     env.write_ini(
-        env.paths.test_ini,
+        env.paths.test_ini(settings.TEST_SUFFIX),
         TEST_DATABASES,
         site_url="http://test.ckan.net",
         plugins=[],  # tests load the plugins they need (CKAN's with_plugins)
         redis_db=1,
         extra={"smtp.server": "127.0.0.1:25", "ckan.site_id": "test.ckan.net"},
     )
-    click.echo(str(env.paths.test_ini))
+    click.echo(str(env.paths.test_ini(settings.TEST_SUFFIX)))
 
 
 @main.command()

@@ -54,9 +54,8 @@ class StatePaths:
     def ckan_ini(self) -> Path:
         return self.var / "ckan.ini"
 
-    @property
-    def test_ini(self) -> Path:
-        return self.var / "test.ini"
+    def test_ini(self, suffix: str = "") -> Path:
+        return self.var / f"test{suffix}.ini"
 
     @property
     def credentials(self) -> Path:

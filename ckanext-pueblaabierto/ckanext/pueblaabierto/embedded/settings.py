@@ -20,6 +20,10 @@ REDIS_PORT = _port("PUEBLAABIERTO_REDIS_PORT", 56379)
 CKAN_PORT = _port("PUEBLAABIERTO_CKAN_PORT", 5000)
 CKAN_HOST = "127.0.0.1"
 
+# PUEBLAABIERTO_TEST_SUFFIX gives concurrent test runs in one checkout their own databases
+# and configs (ckan_test<suffix>, ckan_e2e<suffix>, .var/test<suffix>.ini); CI leaves it empty.
+TEST_SUFFIX = os.environ.get("PUEBLAABIERTO_TEST_SUFFIX", "")
+
 # Order matters to CKAN: our plugin first so its templates and schema win.
 PLUGINS = [
     "pueblaabierto",
