@@ -142,7 +142,8 @@ class PostgresPackageSearchQuery(SearchQuery):
             where,
             params,
             facet_fields,
-            limit=int(query.get("facet.limit", config.get("search.facets.limit")) or 50),
+            limit=int(query.get("facet.limit", config.get("search.facets.limit"))),
+            # Values absent from the matches are unknown here, so mincount 0 acts as 1.
             mincount=int(query.get("facet.mincount", 1)),
         )
 
