@@ -397,11 +397,15 @@ def main() -> None:
                 "|---|---|---|---|---|---|---|---|---|\n",
                 encoding="utf-8",
             )
-        with RESULTS.open("a", encoding="utf-8") as handle:
-            handle.write(
-                f"| {now()} | {describe()} | {os.getloadavg()[0]:.1f} | {args.datasets} | {len(timings)} "
-                f"| {p50:.1f} | {p95:.1f} | {seconds:.1f} | {seconds_fast:.1f} |\n"
-            )
+        row = (
+            f"| {now()} | {describe()} | {os.getloadavg()[0]:.1f} | {args.datasets} | {len(timings)} "
+            f"| {p50:.1f} | {p95:.1f} | {seconds:.1f} | {seconds_fast:.1f} |"
+        )
+        # Append to the table, which notes may follow.
+        lines = RESULTS.read_text(encoding="utf-8").splitlines()
+        last_row = max(i for i, line in enumerate(lines) if line.startswith("|"))
+        lines.insert(last_row + 1, row)
+        RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
         print(f"Anotado en {RESULTS.relative_to(ROOT)}")
 
 
