@@ -271,12 +271,6 @@ def test_changes_to_a_published_dataset_go_into_a_workflow_update(cli, form, liv
     form.write()
     run = cli("publicar", str(form.path), "--json")
     [dataset] = run.data["datasets"]
-    if "ya lo usa el conjunto" in (dataset["error"] or ""):
-        # workflow_update_start copies id_dataset into the update and pa_id_dataset_unico
-        # refuses it: the workflow's bug, reported cleanly here with its step.
-        assert dataset["paso_fallido"].startswith("Abrir una actualización")
-        assert api.action.package_show(id=pkg["id"])["metadata_modified"] == public["metadata_modified"]
-        pytest.xfail("workflow_update_start rechaza el id_dataset de la copia (pa_id_dataset_unico)")
     assert run.code == 0, run.output
     assert dataset["url"].endswith(f"/dataset/{pkg['name']}")  # the public link does not change
     assert dataset["actualizacion"]

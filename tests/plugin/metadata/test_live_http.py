@@ -66,7 +66,9 @@ def test_api_returns_every_form317_field(live_ckan, published):
         assert pkg["resources"][0][key], key
     assert anonymous.action.organization_show(id="movilidad-live")["id_dependencia"] == "77"
 
-    found = anonymous.action.package_search(q="WiFi")["results"]
+    # The live CKAN is shared by the session (other modules publish the WiFi example too),
+    # so the search is scoped to this test's dependencia.
+    found = anonymous.action.package_search(q="WiFi", fq="organization:movilidad-live")["results"]
     assert [d["name"] for d in found] == ["wifi-live"]
     assert found[0]["tema"] == "infraestructura-y-servicios-publicos"
     assert found[0]["diccionario"]

@@ -18,6 +18,8 @@ from pueblaabierto.validation.suggest import closest_term, shown
 
 from ckanext.scheming.validation import scheming_validator
 
+from ..workflow import updates
+
 Validator = Callable[..., Any]
 
 
@@ -122,8 +124,12 @@ def pa_id_dataset_unico(field: dict[str, Any], schema: dict[str, Any]) -> Valida
             .filter(model.Package.owner_org == org.id)
             .filter(model.Package.state != "deleted")
         )
+        # A published dataset and its update copy under review are one FORM.317 dataset.
+        same_dataset = set(filter(None, [context.get(updates.UPDATE_OF_CONTEXT_KEY)]))
         if own is not None:
-            query = query.filter(model.Package.id != own.id)
+            same_dataset |= {own.id} | updates.update_relatives(own.id)
+        if same_dataset:
+            query = query.filter(model.Package.id.notin_(same_dataset))
         other = query.first()
         if other is not None:
             _fail(key, errors, tk._("El «{campo}» {valor} ya lo usa el conjunto «{otro}» de la misma dependencia; "

@@ -22,6 +22,9 @@ from .service import WORKFLOW_CONTEXT_FLAG
 
 START = "iniciar_actualizacion"
 SUFFIX = "-actualizacion"
+# Set on the context of the package_create that makes an update copy: the copy carries its
+# original's FORM.317 identifiers before the workflow has recorded the link between them.
+UPDATE_OF_CONTEXT_KEY = "pueblaabierto.update_of"
 
 # Keys CKAN computes or owns; copying them into a create/update would be wrong or refused.
 _DROP_PACKAGE_KEYS = (
@@ -56,6 +59,20 @@ def open_update(package_id: str) -> model.Package | None:
         if pkg is not None and pkg.state == "active":
             return pkg
     return None
+
+
+def update_relatives(package_id: str) -> set[str]:
+    """Ids of the datasets that are versions of the same FORM.317 dataset as ``package_id``.
+
+    An update copy and its published original share ID de Dataset by design; uniqueness
+    checks must not count one against the other.
+    """
+    state = wf_model.get_state(package_id)
+    original = state.revision_of if state is not None and state.revision_of else package_id
+    copies = wf_model.session().query(wf_model.WorkflowState.package_id).filter(
+        wf_model.WorkflowState.revision_of == original
+    )
+    return ({original} | {row.package_id for row in copies}) - {package_id}
 
 
 def workflow_update_start(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
@@ -93,7 +110,8 @@ def workflow_update_start(context: dict[str, Any], data_dict: dict[str, Any]) ->
     ]
     user = model.User.get(actor.user_id)
     created = tk.get_action("package_create")(
-        {"user": user.name, "ignore_auth": True, WORKFLOW_CONTEXT_FLAG: True}, shadow
+        {"user": user.name, "ignore_auth": True, WORKFLOW_CONTEXT_FLAG: True, UPDATE_OF_CONTEXT_KEY: pkg.id},
+        shadow,
     )
     session = wf_model.session()
     session.add(
