@@ -84,6 +84,12 @@ class Example:
             (folder / name).write_bytes(content)
 
 
+
+# One Dependencia row for every example of the same agency: the portal keeps one description.
+SISP = [12, "Secretaría de Infraestructura y Servicios Públicos",
+        "Planea, ejecuta y supervisa la obra pública municipal y presta los servicios públicos de "
+        "alumbrado, limpia, bacheo, parques y jardines.", "logo_sisp.png"]
+
 def _keep_if_unchanged(path: Path, previous: bytes) -> None:
     """Put the previous bytes back when only the save time changed, so regenerating
     does not rewrite every committed workbook."""
@@ -145,9 +151,7 @@ def solicitudes_072() -> Example:
     rows.sort(key=lambda r: (r[1], r[0]))
     header = ["folio", "fecha_solicitud", "servicio", "colonia", "estatus"]
     return Example(
-        dependencias=[[12, "Secretaría de Infraestructura y Servicios Públicos",
-                       "Planea, ejecuta y supervisa la obra pública municipal y presta los servicios públicos de "
-                       "alumbrado, limpia, bacheo, parques y jardines.", "logo_sisp.png"]],
+        dependencias=[SISP],
         datasets=[[1, "Solicitudes ciudadanas al Centro de Atención 072",
                    "Solicitudes de servicios públicos recibidas por el Centro de Atención Telefónica 072 del "
                    "Ayuntamiento: folio, fecha, servicio solicitado, colonia y estatus de atención. No incluye "
@@ -284,8 +288,7 @@ def obra_publica() -> Example:
     header = ["numero_contrato", "obra", "colonia", "latitud", "longitud", "monto_contratado_mxn",
               "fecha_inicio", "fecha_termino", "estatus"]
     return Example(
-        dependencias=[[12, "Secretaría de Infraestructura y Servicios Públicos",
-                       "Planea, ejecuta y supervisa la obra pública municipal.", "logo_sisp.png"]],
+        dependencias=[SISP],
         datasets=[[4, "Obra pública contratada 2024",
                    "Contratos de obra pública del Ayuntamiento de Puebla en 2024: descripción de la obra, "
                    "ubicación (colonia y coordenadas), monto contratado en pesos, fechas y estatus.",
