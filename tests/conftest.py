@@ -18,10 +18,15 @@ def clean_db(reset_db, migrate_db_for, with_plugins):
 
     CKAN's own fixture re-creates only core tables on its first call of a session, so plugin
     tables (activity, ours) would be missing; re-applying their migrations is cheap and idempotent.
+    The PostgreSQL search index is emptied too, as CKAN's clean_index would empty Solr.
     """
+    import ckan.lib.search as search
     import ckan.plugins as p
 
     reset_db()
     for plugin in ("activity", "pueblaabierto"):
         if p.plugin_loaded(plugin):
             migrate_db_for(plugin)
+    if p.plugin_loaded("pueblaabierto"):
+        # Our index table is not in CKAN's metadata, so reset_db leaves its rows behind.
+        search.clear_all()

@@ -10,7 +10,7 @@ import sys
 import pytest
 from ckanext.pueblaabierto.embedded import credentials
 from ckanext.pueblaabierto.embedded.errors import SetupError
-from ckanext.pueblaabierto.embedded.services import Redis
+from ckanext.pueblaabierto.embedded.services import Mailbox, Redis
 
 
 @pytest.fixture
@@ -76,3 +76,32 @@ def test_credentials_file_is_shell_sourceable(tmp_path):
     assert oct(path.stat().st_mode & 0o777) == "0o600"
     assert credentials.token_id(token) == "abc123"
     assert credentials.token_id("no-es-jwt") is None
+
+
+def test_the_local_mailbox_keeps_what_the_portal_sends(tmp_path):
+    import email
+    import email.policy
+    import smtplib
+    from email.message import EmailMessage
+
+    from tests.live_ckan import free_port
+
+    mailbox = Mailbox(
+        maildir=tmp_path / "correo", pid_file=tmp_path / "correo.pid", log_file=tmp_path / "correo.log",
+        port=free_port(),
+    )
+    mailbox.start()
+    try:
+        message = EmailMessage()
+        message["From"], message["To"] = "datosabiertos@pueblacapital.gob.mx", "seguridad@pueblacapital.gob.mx"
+        message["Subject"] = "Conjunto en revisión: Obra pública 2024"
+        message.set_content("Tiene un conjunto de datos pendiente de revisión.")
+        with smtplib.SMTP("127.0.0.1", mailbox.port) as smtp:
+            smtp.send_message(message)
+        [kept] = (tmp_path / "correo" / "new").iterdir()
+        received = email.message_from_bytes(kept.read_bytes(), policy=email.policy.default)
+        assert received["Subject"] == "Conjunto en revisión: Obra pública 2024"
+        assert "pendiente de revisión" in received.get_content()
+    finally:
+        assert mailbox.stop()
+    assert not mailbox.is_running()

@@ -25,9 +25,10 @@ from .workflow import hooks as workflow
 
 
 # DefaultTranslation: i18n/<locale>/LC_MESSAGES/ckanext-pueblaabierto.mo (strings CKAN's "es" lacks).
+# config_declarations: declares our options from config_declaration.yaml (defaults, validation).
+@tk.blanket.config_declarations
 class PueblaAbiertoPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
-    p.implements(p.IConfigDeclaration, inherit=True)
     p.implements(p.IClick)
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IValidators)

@@ -93,7 +93,7 @@ def portal(sin_ejemplos: bool) -> None:
     """Levanta el portal en http://127.0.0.1:5000 con los datos de ejemplo (Ctrl-C lo detiene)."""
     env = Embedded()
     site_url = f"http://{settings.CKAN_HOST}:{settings.CKAN_PORT}"
-    _step("Servicios: PostgreSQL y Redis propios del proyecto (.var/)")
+    _step("Servicios: PostgreSQL, Redis y buzón de correo propios del proyecto (.var/)")
     env.start_services()
     _step("Bases de datos de CKAN y del DataStore")
     env.ensure_databases(PORTAL_DATABASES)
@@ -125,6 +125,7 @@ def portal(sin_ejemplos: bool) -> None:
             f"\nPuebla Abierto está en {site_url}\n"
             f"  Usuario: {known['CKAN_SYSADMIN']}   Contraseña: {known['CKAN_PASSWORD']}\n"
             f"  Token de API y demás datos: source {env.paths.credentials}\n"
+            f"  Correos que envía el portal (avisos del flujo): {env.paths.mail}/new/\n"
             "  Ctrl-C detiene CKAN; «make stop» detiene PostgreSQL y Redis.\n",
             fg="green",
             err=True,
@@ -144,7 +145,7 @@ def portal(sin_ejemplos: bool) -> None:
 @main.command()
 @friendly_errors
 def stop() -> None:
-    """Detiene PostgreSQL y Redis del proyecto."""
+    """Detiene PostgreSQL, Redis y el buzón de correo del proyecto."""
     stopped = Embedded().stop_services()
     click.echo(f"Detenidos: {', '.join(stopped)}." if stopped else "No había servicios en marcha.")
 
@@ -171,7 +172,7 @@ def test_env() -> None:
 def status() -> None:
     """Dice qué servicios del proyecto están en marcha."""
     env = Embedded()
-    for name, service in (("PostgreSQL", env.postgres), ("Redis", env.redis)):
+    for name, service in (("PostgreSQL", env.postgres), ("Redis", env.redis), ("Buzón de correo", env.mailbox)):
         click.echo(f"{name}: {'en marcha' if service.is_running() else 'detenido'}")
 
 

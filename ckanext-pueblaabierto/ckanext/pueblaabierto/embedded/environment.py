@@ -21,7 +21,7 @@ from psycopg2 import sql
 from . import settings
 from .errors import SetupError
 from .paths import StatePaths, state_paths
-from .services import Postgres, Redis, port_is_busy
+from .services import Mailbox, Postgres, Redis, port_is_busy
 
 CKAN_DB_USER = "ckan"
 DATASTORE_READ_USER = "datastore_ro"
@@ -71,14 +71,23 @@ class Embedded:
             log_file=self.paths.logs / "redis.log",
             port=settings.REDIS_PORT,
         )
+        self.mailbox = Mailbox(
+            maildir=self.paths.mail,
+            pid_file=self.paths.run / "correo.pid",
+            log_file=self.paths.logs / "correo.log",
+            port=settings.SMTP_PORT,
+        )
 
     # -- services -----------------------------------------------------------------
     def start_services(self) -> None:
         self.postgres.start()
         self.redis.start()
+        self.mailbox.start()
 
     def stop_services(self) -> list[str]:
         stopped = []
+        if self.mailbox.stop():
+            stopped.append("buzón de correo")
         if self.redis.stop():
             stopped.append("Redis")
         if self.postgres.stop():
@@ -156,6 +165,8 @@ class Embedded:
             "ckan.site_url": site_url,
             "ckan.plugins": " ".join(plugins),
             "ckan.storage_path": str(self.paths.storage / pair.main),
+            "smtp.server": f"127.0.0.1:{settings.SMTP_PORT}",
+            "smtp.mail_from": settings.MAIL_FROM,
             **(extra or {}),
         }
         self.ckan("config-tool", str(path), *[f"{key}={value}" for key, value in options.items()], config=None)

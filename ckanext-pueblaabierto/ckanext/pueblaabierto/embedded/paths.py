@@ -43,6 +43,11 @@ class StatePaths:
         return self.var / "redis"
 
     @property
+    def mail(self) -> Path:
+        """Maildir of the local SMTP sink: what the portal e-mails, one file per message."""
+        return self.var / "correo"
+
+    @property
     def storage(self) -> Path:
         return self.var / "storage"
 

@@ -11,8 +11,10 @@ import contextlib
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -250,5 +252,59 @@ class Redis:
         # redis-py raises ConnectionError once the server has gone: that is success.
         with contextlib.suppress(Exception):
             self._client().shutdown(save=True)
+        self.pid_file.unlink(missing_ok=True)
+        return True
+
+
+@dataclass
+class Mailbox:
+    """A local SMTP server that keeps every message as a file (Maildir) instead of sending it.
+
+    The embedded portal has no real mail server, but the workflow notifies people at every
+    step: this lets a person read those e-mails under ``.var/correo/new/``.
+    """
+
+    maildir: Path
+    pid_file: Path
+    log_file: Path
+    port: int
+
+    def _pid(self) -> int | None:
+        try:
+            pid = int(self.pid_file.read_text().strip())
+            os.kill(pid, 0)
+            return pid
+        except (OSError, ValueError):
+            return None
+
+    def is_running(self) -> bool:
+        return self._pid() is not None and port_is_busy(self.port)
+
+    def start(self) -> None:
+        if self.is_running():
+            return
+        _refuse_busy_port(self.port, "el buzón de correo local", "PUEBLAABIERTO_SMTP_PORT")
+        self.maildir.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.log_file, "ab") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{self.port}",
+                 "-c", "aiosmtpd.handlers.Mailbox", str(self.maildir)],
+                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            )
+        self.pid_file.write_text(str(process.pid))
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                break
+            if port_is_busy(self.port):
+                return
+            time.sleep(0.1)
+        raise SetupError(f"El buzón de correo local no arrancó en el puerto {self.port}. Revise {self.log_file}.")
+
+    def stop(self) -> bool:
+        pid = self._pid()
+        if pid is None:
+            return False
+        os.kill(pid, signal.SIGTERM)
         self.pid_file.unlink(missing_ok=True)
         return True

@@ -18,6 +18,9 @@ def _port(variable: str, default: int) -> int:
 PG_PORT = _port("PUEBLAABIERTO_PG_PORT", 55432)
 REDIS_PORT = _port("PUEBLAABIERTO_REDIS_PORT", 56379)
 CKAN_PORT = _port("PUEBLAABIERTO_CKAN_PORT", 5000)
+# The embedded portal's outgoing mail (workflow notices) lands in .var/correo/ through a local SMTP sink.
+SMTP_PORT = _port("PUEBLAABIERTO_SMTP_PORT", 58025)
+MAIL_FROM = "datosabiertos@pueblacapital.gob.mx"
 CKAN_HOST = "127.0.0.1"
 
 # PUEBLAABIERTO_TEST_SUFFIX gives concurrent test runs in one checkout their own databases
