@@ -40,7 +40,8 @@ def test_developer_creates_and_finds_a_dataset_with_ckanapi(live_ckan):
     api.action.workflow_demo_publish(id=dataset["id"])
 
     anonymous = live_ckan.api(token="")
-    found = anonymous.action.package_search(q="presupuesto")
+    # Scoped to this dependencia: the live CKAN is shared by the session's tests.
+    found = anonymous.action.package_search(q="presupuesto", fq="organization:tesoreria-e2e")
     assert [d["name"] for d in found["results"]] == ["presupuesto-e2e"]
     assert found["count"] == 1
 
@@ -50,6 +51,27 @@ def test_developer_creates_and_finds_a_dataset_with_ckanapi(live_ckan):
 
     orgs = requests.get(f"{live_ckan.url}/organization/", timeout=60)
     assert "Tesorería Municipal" in orgs.text
+
+
+def test_search_page_shows_whole_dependencia_names_and_the_portal_logo(live_ckan):
+    api = live_ckan.api()
+    org = api.action.organization_create(
+        name="desarrollo-urbano-e2e", title="Secretaría de Desarrollo Urbano y Sustentabilidad",
+        id_dependencia="902", description="Ordena el territorio municipal.",
+    )
+    dataset = api.action.package_create(
+        name="licencias-construccion-e2e", title="Licencias de construcción", notes="Licencias emitidas.",
+        owner_org=org["id"], id_dataset="1", tema="infraestructura-y-servicios-publicos", frecuencia="mensual",
+        responsable_nombre="Ana Ruiz Soto", responsable_correo="ana.ruiz@pueblacapital.gob.mx",
+    )
+    api.action.workflow_demo_publish(id=dataset["id"])
+
+    page = requests.get(f"{live_ckan.url}/dataset/", timeout=60).text
+    # CKAN would cut it to "Secretaría de..." like every other secretaría.
+    assert '<span class="item-label">Secretaría de Desarrollo Urbano y Sustentabilidad</span>' in page
+    assert 'src="/pueblaabierto/logo.svg"' in page
+    logo = requests.get(f"{live_ckan.url}/pueblaabierto/logo.svg", timeout=30)
+    assert logo.status_code == 200 and "Puebla" in logo.text
 
 
 def test_wrong_token_is_refused(live_ckan):

@@ -53,6 +53,7 @@ SYSADMIN_EMAIL = "admin@pueblacapital.gob.mx"
 COMMON_OPTIONS = {
     "ckan.site_title": "Puebla Abierto",
     "ckan.site_description": "Portal de datos abiertos del Municipio de Puebla",
+    "ckan.site_logo": "/pueblaabierto/logo.svg",
     "ckan.locale_default": "es",
     "ckan.locales_offered": "es en",
     "ckan.display_timezone": "America/Mexico_City",
