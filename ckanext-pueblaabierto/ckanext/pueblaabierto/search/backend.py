@@ -14,6 +14,7 @@ from typing import Any
 
 import ckan.lib.search as ckan_search
 
+from . import rebuild as search_rebuild
 from .index import PostgresPackageSearchIndex
 from .query import PostgresPackageSearchQuery
 
@@ -78,4 +79,9 @@ def configure(config: Any) -> None:
     ckan_search.check_solr_schema_version = (  # type: ignore[assignment]
         _no_solr_to_check if is_postgres(config) else _SOLR_SCHEMA_CHECK
     )
+    # Batched (and on big catalogues forked) rebuild; CKAN's when Solr is selected.
+    if is_postgres(config):
+        search_rebuild.install(ckan_search)
+    else:
+        search_rebuild.uninstall(ckan_search)
     log.debug("Dataset search backend: %s", backend_name(config))

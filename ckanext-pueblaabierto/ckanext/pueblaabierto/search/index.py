@@ -51,6 +51,49 @@ _UPSERT = sa.text(
 )
 
 
+# Many rows in one statement: one array per column, unnest()ed side by side, so a
+# batch costs one round trip and PostgreSQL builds all its text vectors in one go.
+# Casts and expressions are those of _UPSERT, so a row is the same either way.
+_BULK_COLUMNS = ("package_id", "site_id", "name", "title_sort", "metadata_created", "metadata_modified",
+                 "state", "capacity", "dataset_type", "permission_labels", "validated_data_dict",
+                 "data_dict", "doc", "fields", "text_fields", "text_A", "text_B", "text_C", "text_D")
+_BULK_UPSERT = sa.text(
+    f"""
+    INSERT INTO {TABLE} (package_id, site_id, name, title_sort, metadata_created,
+        metadata_modified, state, capacity, dataset_type, permission_labels, validated_data_dict,
+        data_dict, doc, fields, text_fields, search_vector, indexed_at)
+    SELECT package_id, site_id, name, title_sort, CAST(metadata_created AS timestamp),
+        CAST(metadata_modified AS timestamp), state, capacity, dataset_type,
+        ARRAY(SELECT jsonb_array_elements_text(CAST(permission_labels AS jsonb))),
+        CAST(validated_data_dict AS jsonb), CAST(data_dict AS jsonb), CAST(doc AS jsonb),
+        CAST(fields AS jsonb), CAST(text_fields AS jsonb),
+        {_VECTOR_SQL.replace(":text_", "text_")}, now() at time zone 'utc'
+    FROM unnest({", ".join(f"CAST(:{c} AS text[])" for c in _BULK_COLUMNS)})
+        AS batch({", ".join(_BULK_COLUMNS)})
+    ON CONFLICT (package_id) DO UPDATE SET
+        site_id = EXCLUDED.site_id, name = EXCLUDED.name, title_sort = EXCLUDED.title_sort,
+        metadata_created = EXCLUDED.metadata_created,
+        metadata_modified = EXCLUDED.metadata_modified, state = EXCLUDED.state,
+        capacity = EXCLUDED.capacity, dataset_type = EXCLUDED.dataset_type,
+        permission_labels = EXCLUDED.permission_labels, text_fields = EXCLUDED.text_fields,
+        validated_data_dict = EXCLUDED.validated_data_dict, data_dict = EXCLUDED.data_dict,
+        doc = EXCLUDED.doc, fields = EXCLUDED.fields, search_vector = EXCLUDED.search_vector,
+        indexed_at = EXCLUDED.indexed_at
+    """
+)
+
+
+def _bulk_params(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    params: dict[str, list[Any]] = {column: [] for column in _BULK_COLUMNS}
+    for row in rows:
+        for column in _BULK_COLUMNS:
+            value = row[column]
+            if column == "permission_labels":
+                value = json.dumps(value)
+            params[column].append(value)
+    return params
+
+
 def _row(doc: document.SearchDocument) -> dict[str, Any]:
     row: dict[str, Any] = {
         "package_id": doc.package_id,
@@ -97,10 +140,28 @@ class PostgresPackageSearchIndex(SearchIndex):
         log.debug("Updated index for %s", pkg_dict.get("name"))
 
     def index_packages(self, pkg_dicts: list[dict[str, Any]]) -> None:
-        """Index several datasets in one statement (used by the bulk rebuild)."""
-        rows = [_row(document.build(d)) for d in pkg_dicts if d]
-        if rows:
-            model.Session.execute(_UPSERT, rows)
+        """Index several package_show dicts in one statement (the batched rebuild).
+
+        Same rows as ``index_package`` on each (tests/plugin/search/test_rebuild.py).
+        """
+        remove_deleted = config.get("ckan.search.remove_deleted_packages")
+        rows: dict[str, dict[str, Any]] = {}
+        for pkg_dict in pkg_dicts:
+            if not pkg_dict:
+                continue
+            if remove_deleted and pkg_dict.get("state") in (None, "deleted"):
+                self.delete_package(pkg_dict)
+                rows.pop(pkg_dict.get("id"), None)
+                continue
+            # Keyed by id: one statement cannot upsert a row twice; the last dict wins,
+            # as it would one by one.
+            rows[pkg_dict["id"]] = _row(document.build(pkg_dict))
+        if not rows:
+            return
+        try:
+            model.Session.execute(_BULK_UPSERT, _bulk_params(list(rows.values())))
+        except sa.exc.SQLAlchemyError as e:
+            raise SearchIndexError(f"No se pudieron indexar {len(rows)} conjuntos de datos: {e}") from e
 
     def commit(self) -> None:
         # Rows are written in the caller's transaction; nothing is buffered. After a
