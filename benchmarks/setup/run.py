@@ -20,7 +20,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from machine import describe, now  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
-PORTS = {"PUEBLAABIERTO_PG_PORT": "55532", "PUEBLAABIERTO_REDIS_PORT": "56479", "PUEBLAABIERTO_CKAN_PORT": "5099"}
+PORTS = {
+    "PUEBLAABIERTO_PG_PORT": "55532",
+    "PUEBLAABIERTO_REDIS_PORT": "56479",
+    "PUEBLAABIERTO_SMTP_PORT": "58125",
+    "PUEBLAABIERTO_CKAN_PORT": "5099",
+}
 
 
 def time_portal(clone: Path, env: dict[str, str]) -> float:
@@ -35,13 +40,16 @@ def time_portal(clone: Path, env: dict[str, str]) -> float:
         text=True,
         start_new_session=True,
     )
+    seen: list[str] = []
     for line in process.stdout:
+        seen.append(line)
         if "Puebla Abierto está en" in line:
             elapsed = time.monotonic() - start
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=60)
             return elapsed
-    raise SystemExit(f"make portal terminó sin levantar el portal (código {process.wait()})")
+    tail = "".join(seen[-30:])
+    raise SystemExit(f"{tail}\nmake portal terminó sin levantar el portal (código {process.wait()})")
 
 
 def main() -> None:
