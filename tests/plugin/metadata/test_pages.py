@@ -193,4 +193,4 @@ def test_search_facets_show_tema_and_frecuencia_labels(app, sysadmin, org):
     assert labels["frecuencia"]["mensual"] == "Mensual"
     html = app.get("/dataset/").body
     assert 'href="/dataset/?tema=infraestructura-y-servicios-publicos"' in html
-    assert 'title="Infraestructura y Servicios Públicos"' in html  # sidebar truncates, the title keeps it whole
+    assert '<span class="item-label">Infraestructura y Servicios Públicos</span>' in html  # shown whole, not cut

@@ -62,6 +62,10 @@ COMMON_OPTIONS = {
     "ckan.datastore.sqlsearch.enabled": "true",
     "ckan.views.default_views": "datatables_view image_view text_view",
     "ckan.max_resource_size": "100",
+    # Base map of the "mapa" previews (ckanext-geoview); without one it shows an English notice.
+    "ckanext.spatial.common_map.type": "custom",
+    "ckanext.spatial.common_map.custom_url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+    "ckanext.spatial.common_map.attribution": "Mapa © colaboradores de OpenStreetMap",
     "pueblaabierto.search.backend": "postgres",
     "debug": "false",
     # FORM.317 metadata (issue 4): schemas shipped in pueblaabierto.schemas, licence list from vocabularios.yaml.
