@@ -20,6 +20,8 @@ from .index import TABLE
 # Short queries: JIT compilation would cost more than it saves (50+ ms). Sent in
 # the same round trip as the first statement of a search.
 NO_JIT = "SET LOCAL jit = off; "
+# Room for the matched rows' facet fields in memory (see count_and_facets).
+FACET_WORK_MEM = "SET LOCAL work_mem = '16MB'; "
 
 
 def count_and_facets(where: str, params: dict[str, Any], facet_fields: list[str], *, limit: int,
@@ -31,9 +33,14 @@ def count_and_facets(where: str, params: dict[str, Any], facet_fields: list[str]
     if not facet_fields:
         total = model.Session.execute(sa.text(f"{NO_JIT}SELECT count(*) FROM {TABLE} WHERE {where}"), params)
         return int(total.scalar() or 0), {}
+    # ``fields || CAST('{}' AS jsonb)`` is a detoasted copy: ``fields`` is usually stored out of line
+    # (the row's JSON copies push it to TOAST), and each ``fields -> name`` below would
+    # otherwise fetch it again, once per facet. At 10,000 datasets a broad search
+    # (~2,200 matches, 6 facets) went from 55 to 38 ms (EXPLAIN ANALYZE). The copies of
+    # ~2,200 rows (~3 MB) spill to disk at the default work_mem, hence FACET_WORK_MEM.
     sql = sa.text(
-        f"""{NO_JIT}
-        WITH matched AS MATERIALIZED (SELECT fields FROM {TABLE} WHERE {where})
+        f"""{NO_JIT}{FACET_WORK_MEM}
+        WITH matched AS MATERIALIZED (SELECT fields || CAST('{{}}' AS jsonb) AS fields FROM {TABLE} WHERE {where})
         SELECT NULL::text, NULL::text, count(*) FROM matched
         UNION ALL
         (SELECT f.name, v.value, count(*) AS n
