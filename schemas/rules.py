@@ -108,3 +108,18 @@ def freshness(cut_off: Any, frecuencia: str | None, today: date | None = None) -
     if today <= limit:
         return Freshness("actualizado", limit)
     return Freshness("desactualizado", limit, (today - limit).days)
+
+
+def resource_named(value: Any, names: Iterable[str]) -> str | None:
+    """The resource name a dictionary entry's ``recurso`` refers to, spelled as the resource is.
+
+    People retype names by hand ("obras  2024", "Obras 2024 " or without accents), so the
+    comparison folds case, accents and spacing; None when no resource has that name.
+    """
+    wanted = vocabularies.fold(str(value or ""))
+    if not wanted:
+        return None
+    for name in names:
+        if name and vocabularies.fold(name) == wanted:
+            return name
+    return None

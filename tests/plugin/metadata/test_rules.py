@@ -85,6 +85,21 @@ def test_dictionary_scoping_by_resource_name():
     assert [e["termino"] for e in helpers.pa_diccionario(pkg, {"name": "Datos 2023"})] == ["a"]
 
 
+@pytest.mark.parametrize(
+    ("value", "found"),
+    [
+        ("Obras 2024", "Obras 2024"),
+        ("  obras   2024 ", "Obras 2024"),
+        ("OBRAS PÚBLICAS", "Obras publicas"),
+        ("Obras 2023", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_resource_named_folds_case_accents_and_spacing(value, found):
+    assert rules.resource_named(value, ["Obras 2024", "Obras publicas"]) == found
+
+
 def test_datastore_fields_get_label_and_notes_from_matching_terms():
     fields = [{"id": "_id", "type": "int"}, {"id": "Colonia", "type": "text", "info": {"type_override": "text"}},
               {"id": "monto", "type": "numeric"}]

@@ -232,7 +232,8 @@ def test_resource_create_checks_fields_and_same_day_period_is_valid(sysadmin, or
 
 
 def test_period_is_derived_from_resources_and_not_typed(sysadmin, org):
-    data = dataset_dict(org["id"], periodo_inicio="1900-01-01", periodo_fin="1900-12-31", resources=[
+    # The fixture's dictionary names "Puntos WiFi"; these resources are named by year.
+    data = dataset_dict(org["id"], periodo_inicio="1900-01-01", periodo_fin="1900-12-31", diccionario=[], resources=[
         resource_dict(name="2023", fecha_inicio="2023-01-01", fecha_fin="2023-12-31"),
         resource_dict(name="2024", fecha_inicio="2024-01-01", fecha_fin="2024-06-30"),
     ])
@@ -247,3 +248,56 @@ def test_period_is_derived_from_resources_and_not_typed(sysadmin, org):
 def test_dataset_without_resources_has_no_period(sysadmin, org):
     pkg = create(sysadmin, **dataset_dict(org["id"], resources=[]))
     assert not pkg.get("periodo_inicio") and not pkg.get("periodo_fin")
+
+
+# -- Dictionary entries scoped to a resource -------------------------------------------------
+
+
+def test_dictionary_resource_must_name_a_resource_of_the_dataset(sysadmin, org):
+    data = dataset_dict(org["id"], resources=[resource_dict(name="Obras 2024")],
+                        diccionario=[{"termino": "monto", "descripcion": "Monto en pesos.", "recurso": "Obras 2023"}])
+    errors = refused("package_create", sysadmin, **data)
+    assert message(errors, "diccionario", 0, "recurso") == (
+        "«Obras 2023» no es el nombre de ningún recurso de este conjunto («Diccionario de datos» › «Recurso»). "
+        "Recursos: «Obras 2024».")
+
+
+def test_dictionary_resource_accepts_case_accents_and_spacing(sysadmin, org):
+    data = dataset_dict(org["id"], resources=[resource_dict(name="Obras Públicas 2024")],
+                        diccionario=[{"termino": "monto", "descripcion": "Monto.", "recurso": " obras  PUBLICAS 2024"}])
+    pkg = create(sysadmin, **data)
+    assert pkg["diccionario"][0]["recurso"] == "Obras Públicas 2024"
+
+
+def test_dictionary_resource_waits_for_resources_in_the_two_stage_form(sysadmin, org):
+    # Stage one saves the dataset before any resource exists; adding resources re-saves it with
+    # the dictionary untouched, which must not fail the resource action.
+    entry = {"termino": "monto", "descripcion": "Monto.", "recurso": "Obras 2024"}
+    pkg = create(sysadmin, **dataset_dict(org["id"], resources=[], diccionario=[entry]))
+    call_action("resource_create", {"user": sysadmin["name"]}, package_id=pkg["id"],
+                **resource_dict(name="Obras 2023"))
+    # Editing the entry is when it is checked against the resources the dataset now has.
+    errors = refused("package_patch", sysadmin, id=pkg["id"], diccionario=[dict(entry, recurso="Obras 2025")])
+    assert "Recursos: «Obras 2023»." in message(errors, "diccionario", 0, "recurso")
+    patched = call_action("package_patch", {"user": sysadmin["name"]}, id=pkg["id"],
+                          diccionario=[dict(entry, recurso="obras 2023")])
+    assert patched["diccionario"][0]["recurso"] == "Obras 2023"
+
+
+def test_resource_named_by_the_dictionary_can_still_be_renamed_and_deleted(sysadmin, org):
+    # resource_update/delete re-save the dataset with the dictionary untouched: refusing there
+    # would hide the error (resource_delete turns it into a server error). The entry is checked
+    # again when someone edits it.
+    pkg = create(sysadmin, **dataset_dict(org["id"], resources=[resource_dict(), resource_dict(name="Otro")]))
+    first = pkg["resources"][0]
+    call_action("resource_patch", {"user": sysadmin["name"]}, id=first["id"], name="Puntos WiFi 2025")
+    call_action("resource_delete", {"user": sysadmin["name"]}, id=first["id"])
+    assert call_action("package_show", id=pkg["id"])["diccionario"][1]["recurso"] == "Puntos WiFi"
+
+
+def test_dictionary_resource_checked_against_saved_resources_when_form_sends_none(sysadmin, org):
+    pkg = create(sysadmin, **dataset_dict(org["id"]))
+    data = {k: v for k, v in pkg.items() if k != "resources"}  # what the dataset edit form sends
+    data["diccionario"] = [{"termino": "x", "descripcion": "Equis.", "recurso": "Otro"}]
+    errors = refused("package_update", sysadmin, **data)
+    assert "Recursos: «Puntos WiFi»." in message(errors, "diccionario", 0, "recurso")

@@ -7,6 +7,7 @@ its label, because enlaces read the form and developers read the API error witho
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -296,6 +297,90 @@ def pa_licencia_predeterminada(field: dict[str, Any], schema: dict[str, Any]) ->
     return validator
 
 
+def _stored_package(data: dict, context: dict[str, Any]) -> Any:
+    """The dataset as saved before this write (None on create)."""
+    model = context["model"]
+    if data.get(("id",)):
+        return model.Package.get(data[("id",)])
+    return context.get("package")
+
+
+def _resource_names(data: dict, stored: Any) -> list[str]:
+    """Names of the dataset's resources after this write.
+
+    The dataset edit form sends no resources (package_update keeps the saved ones), so without
+    ``resources`` in the data the saved resources are the dataset's.
+    """
+    indexes = sorted({k[1] for k in data if len(k) == 3 and k[0] == "resources"})
+    if indexes or ("resources",) in data or stored is None:
+        names = [data.get(("resources", i, "name")) for i in indexes]
+    else:
+        names = [r.name for r in stored.resources]
+    return [str(n).strip() for n in names if not _blank(n)]
+
+
+def _stored_entry_value(stored: Any, key: tuple) -> Any:
+    """The same dictionary entry's value as saved (scheming keeps the list as JSON in an extra)."""
+    if stored is None:
+        return None
+    entries = stored.extras.get(key[0])
+    if isinstance(entries, str):
+        try:
+            entries = json.loads(entries)
+        except ValueError:
+            return None
+    if not isinstance(entries, list) or not 0 <= key[1] < len(entries) or not isinstance(entries[key[1]], dict):
+        return None
+    return entries[key[1]].get(key[2])
+
+
+@scheming_validator
+def pa_recurso_del_conjunto(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
+    """A dictionary entry's ``recurso`` must name one of the dataset's resources; stored as that name.
+
+    When the check runs, and why:
+    - Only once the dataset has resources. CKAN's two-stage form saves the dataset (with its
+      dictionary) before any resource exists, so an empty resource list proves nothing.
+    - Only for values this write sets or changes. resource_create/update/delete and the form's
+      final "Finalizar" step re-save the whole dataset with the dictionary untouched; a
+      dictionary error there cannot be shown (resource_delete and the activation step turn it
+      into a server error) and is not what the user is doing. So an entry typed before its
+      resource existed, or whose resource was later renamed or deleted, is refused the next
+      time someone edits that entry. A field-level validator (not an after-validation step)
+      keeps the error under ``diccionario[i].recurso``, where the form and the API show it.
+    The resource names are read raw from the data: resources are validated after the
+    dataset's fields are, and comparing folded text makes that order irrelevant.
+    """
+    parent = next((f for f in schema.get("dataset_fields", [])
+                   if any(sub is field or sub.get("field_name") == field.get("field_name")
+                          for sub in f.get("repeating_subfields") or [])), {})
+    parent_label = field_label(parent) or "diccionario"
+    # The form marks the subfield "(opcional)"; the message names the field itself.
+    label = field_label(field).replace("(opcional)", "").strip()
+
+    def validator(key, data, errors, context):
+        value = data.get(key)
+        if _blank(value):
+            return
+        stored = _stored_package(data, context)
+        names = _resource_names(data, stored)
+        if not names:
+            return
+        exact = rules.resource_named(value, names)
+        if exact is not None:
+            data[key] = exact
+            return
+        if str(value).strip() == str(_stored_entry_value(stored, key) or "").strip():
+            return
+        listed = ", ".join(f"«{name}»" for name in names)
+        _fail(key, errors, tk._("«{valor}» no es el nombre de ningún recurso de este conjunto («{campo}» › "
+                                "«{subcampo}»). Recursos: {lista}.").format(valor=str(value).strip(),
+                                                                         campo=parent_label, subcampo=label,
+                                                                         lista=listed))
+
+    return validator
+
+
 def get_validators() -> dict[str, Validator]:
     return {
         "pa_obligatorio": pa_obligatorio,
@@ -309,4 +394,5 @@ def get_validators() -> dict[str, Validator]:
         "pa_fecha_fin_posterior": pa_fecha_fin_posterior,
         "pa_periodo_derivado": pa_periodo_derivado,
         "pa_licencia_predeterminada": pa_licencia_predeterminada,
+        "pa_recurso_del_conjunto": pa_recurso_del_conjunto,
     }
