@@ -194,3 +194,21 @@ def test_search_facets_show_tema_and_frecuencia_labels(app, sysadmin, org):
     html = app.get("/dataset/").body
     assert 'href="/dataset/?tema=infraestructura-y-servicios-publicos"' in html
     assert '<span class="item-label">Infraestructura y Servicios Públicos</span>' in html  # shown whole, not cut
+
+
+def test_search_results_show_freshness_and_tema_per_dataset(app, sysadmin, org):
+    stale = resource_dict(fecha_inicio="2020-01-01", fecha_fin=(date.today() - timedelta(days=90)).isoformat())
+    call_action("package_create", {"user": sysadmin["name"]}, **dataset_dict(org["id"]))
+    call_action("package_create", {"user": sysadmin["name"]}, **dataset_dict(
+        org["id"], name="obras-viejas", title="Obras viejas", id_dataset="4", resources=[stale]))
+    for path in ("/dataset/", f"/organization/{org['name']}"):
+        html = app.get(path).body
+        items = re.findall(r'<li class="dataset-item">(.*?)</li>\s*(?=<li class="dataset-item">|</ul>)', html, re.S)
+        badges = {}
+        for item in items:
+            name = re.search(r'href="/dataset/([^"]+)"', item).group(1)
+            badges[name] = text_of(" ".join(re.findall(r'<span class="badge[^"]*pa-[^"]*"[^>]*>.*?</span>', item)))
+        assert badges == {
+            "puntos-wifi": "Actualizado Infraestructura y Servicios Públicos",
+            "obras-viejas": "Desactualizado Infraestructura y Servicios Públicos",
+        }, path
