@@ -212,3 +212,26 @@ def test_search_results_show_freshness_and_tema_per_dataset(app, sysadmin, org):
             "puntos-wifi": "Actualizado Infraestructura y Servicios Públicos",
             "obras-viejas": "Desactualizado Infraestructura y Servicios Públicos",
         }, path
+
+
+def test_dataset_form_checks_dictionary_resource_against_saved_resources(app, org):
+    # The edit form sends no resources: the names come from the saved dataset.
+    user = factories.SysadminWithToken()
+    headers = {"Authorization": user["token"]}
+    call_action("package_create", {"user": user["name"]}, **dataset_dict(org["id"], private=True))
+    form = app.get("/dataset/edit/puntos-wifi", headers=headers).body
+    token = re.search(r'name="_csrf_token" value="([^"]+)"', form).group(1)
+    data = {"_csrf_token": token, "name": "puntos-wifi", "title": "Puntos de acceso WiFi gratuito",
+            "notes": "Ubicación de los puntos de acceso.", "owner_org": org["id"], "id_dataset": "3",
+            "tema": "infraestructura-y-servicios-publicos", "frecuencia": "mensual",
+            "responsable_nombre": "María López Hernández", "responsable_correo": "maria.lopez@pueblacapital.gob.mx",
+            "license_id": "libre-uso-mx", "diccionario-0-termino": "latitud",
+            "diccionario-0-descripcion": "Latitud.", "diccionario-0-recurso": "Obras 2023", "save": ""}
+    text = text_of(app.post("/dataset/edit/puntos-wifi", data=data, headers=headers).body)
+    assert ("«Obras 2023» no es el nombre de ningún recurso de este conjunto («Diccionario de datos» › «Recurso»). "
+            "Recursos: «Puntos WiFi».") in text
+
+    response = app.post("/dataset/edit/puntos-wifi", data=dict(data, **{"diccionario-0-recurso": "puntos wifi"}),
+                        headers=headers, follow_redirects=False)
+    assert response.status_code == 302, text_of(response.body)[:2000]
+    assert call_action("package_show", id="puntos-wifi")["diccionario"][0]["recurso"] == "Puntos WiFi"
