@@ -26,7 +26,7 @@ def _badges(html: str) -> dict[str, str | None]:
 
 def test_search_lists_show_actualizado_and_desactualizado(live_ckan):
     api = live_ckan.api()
-    org = api.action.organization_create(**organization_dict(name="frescura-live", id_dependencia="78"))
+    org = api.action.organization_create(**organization_dict(name="frescura-live", id_dependencia="317"))
     stale = resource_dict(fecha_inicio="2020-01-01", fecha_fin=(date.today() - timedelta(days=90)).isoformat())
     for name, id_dataset, resources in (("fresco-live", "1", [resource_dict()]), ("viejo-live", "2", [stale])):
         pkg = api.action.package_create(**dataset_dict(org["id"], name=name, id_dataset=id_dataset,
