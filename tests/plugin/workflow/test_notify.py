@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import logging
 
-from .conftest import PERSONAL_KEY, PLUGINS, REPORT, act, new_dataset
+import pytest
+from ckan.tests import factories
+from ckanext.pueblaabierto.workflow import model as wf_model
+
+from .conftest import PERSONAL_KEY, PLUGINS, REPORT, _free_port, act, new_dataset, publish_path
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -83,3 +87,64 @@ def test_sysadmin_in_role_is_named_in_the_mail(people, smtp):
     act(people.sysadmin, "workflow_transition", id=dataset["id"], transition="enviar_revision")
     smtp.wait(2)
     assert "admin-portal (Enlace de Datos Abiertos, como administración)" in smtp.to(SEGURIDAD)[0].body
+
+
+def test_starting_an_update_tells_who_prepares_it_and_the_requester(people, smtp):
+    dataset = new_dataset(people)
+    publish_path(people, dataset["id"])
+    smtp.messages.clear()
+
+    shadow = act(people.datos, "workflow_update_start", id=dataset["id"])
+    smtp.wait(1)
+    # The enlace de datos abiertos started it and must prepare it: one e-mail saying so.
+    assert [m.to[0] for m in smtp.messages] == [DATOS]
+    mail = smtp.messages[0]
+    assert mail.subject == "Actualización en preparación: Obras públicas 2024"
+    assert "jperez (Enlace de Datos Abiertos) registró «Iniciar actualización»" in mail.body
+    assert "Le corresponde actuar como Enlace de Datos Abiertos" in mail.body
+    assert f"http://test.ckan.net/dataset/{shadow['name']}" in mail.body
+    assert "La versión publicada no cambia hasta que se apruebe" in mail.body
+
+    # Started by the portal's administration: the liaison is asked to act, the requester informed.
+    other = new_dataset(people, name="presupuesto", title="Presupuesto 2024")
+    act(people.sysadmin, "workflow_demo_publish", id=other["id"])
+    smtp.messages.clear()
+    act(people.sysadmin, "workflow_update_start", id=other["id"])
+    smtp.wait(2)
+    requester = people.sysadmin["email"]
+    assert {m.to[0] for m in smtp.messages} == {DATOS, requester}
+    assert "Le corresponde actuar como Enlace de Datos Abiertos" in smtp.to(DATOS)[0].body
+    assert "Le corresponde" not in smtp.to(requester)[0].body
+    assert not smtp.to(SEGURIDAD) and not smtp.to(OUTSIDER)
+
+
+@pytest.mark.ckan_config("WTF_CSRF_ENABLED", False)
+def test_unsent_mail_is_shown_in_the_history(app, people, ckan_config, monkeypatch, caplog):
+    # Nothing listens on this port: every e-mail of the step fails.
+    monkeypatch.setitem(ckan_config, "smtp.server", f"127.0.0.1:{_free_port()}")
+    monkeypatch.setitem(ckan_config, "smtp.mail_from", "puebla-abierto@pueblacapital.gob.mx")
+    dataset = new_dataset(people)
+    # The test ini's logging setup (fileConfig) disables loggers created before it.
+    notify_log = logging.getLogger("ckanext.pueblaabierto.workflow.notify")
+    monkeypatch.setattr(notify_log, "disabled", False)
+    with caplog.at_level(logging.WARNING, logger=notify_log.name):
+        result = act(people.datos, "workflow_transition", id=dataset["id"], transition="enviar_revision")
+    # The step itself is recorded; the failure is marked on it.
+    assert result["state"] == "en_revision"
+    assert [h["notice_failed"] for h in result["history"]] == [True]
+    failures = wf_model.notice_failures([result["history"][0]["id"]])
+    assert sorted(failures[result["history"][0]["id"]]) == sorted([DATOS, SEGURIDAD, TRANSPARENCIA])
+    ours = [r for r in caplog.records if r.name == notify_log.name]
+    assert len(ours) == 3 and all(r.exc_info is None and "\n" not in r.getMessage() for r in ours)
+    assert all("Aviso por correo no enviado (transición" in r.getMessage() for r in ours)
+
+    headers = {"Authorization": factories.APIToken(user=people.seguridad["name"])["token"]}
+    page = app.get(f"/dataset/{dataset['name']}/flujo", headers=headers).get_data(as_text=True)
+    assert page.count("Aviso por correo no enviado") == 1
+
+
+def test_sent_mail_leaves_the_history_unmarked(people, smtp):
+    dataset = new_dataset(people)
+    result = act(people.datos, "workflow_transition", id=dataset["id"], transition="enviar_revision")
+    smtp.wait(3)
+    assert [h["notice_failed"] for h in result["history"]] == [False]

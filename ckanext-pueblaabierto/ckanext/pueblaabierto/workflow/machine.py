@@ -40,6 +40,9 @@ RECHAZAR = "rechazar"
 SOLICITAR_PUBLICACION = "solicitar_publicacion"
 PUBLICAR = "publicar"
 TRANSITIONS = (ENVIAR_REVISION, APROBAR, RECHAZAR, SOLICITAR_PUBLICACION, PUBLICAR)
+# Recorded when an update of a published dataset starts (updates.py); not a transition one
+# requests through ``decide``, but it appears in the history and its e-mail.
+INICIAR_ACTUALIZACION = "iniciar_actualizacion"
 
 DATOS = "enlace_datos_abiertos"
 SEGURIDAD = "enlace_seguridad"
@@ -79,6 +82,7 @@ def transition_label(transition: str) -> str:
         RECHAZAR: _("Rechazar"),
         SOLICITAR_PUBLICACION: _("Solicitar publicación"),
         PUBLICAR: _("Publicar"),
+        INICIAR_ACTUALIZACION: _("Iniciar actualización"),
     }.get(transition, transition)
 
 

@@ -27,6 +27,7 @@ Base: Any = declarative_base(metadata=metadata)
 ROLE_TABLE = "pueblaabierto_workflow_role"
 STATE_TABLE = "pueblaabierto_workflow_state"
 TRANSITION_TABLE = "pueblaabierto_workflow_transition"
+NOTICE_FAILURE_TABLE = "pueblaabierto_workflow_notice_failure"
 
 
 def _now() -> datetime.datetime:
@@ -116,6 +117,23 @@ class Transition(Base):
         }
 
 
+class NoticeFailure(Base):
+    """An e-mail of a transition that could not be sent.
+
+    Its own table because the transition record is append-only (no UPDATE) and the e-mail goes
+    out after the step is committed; the history shows the step as "Aviso por correo no
+    enviado" so the people involved know to tell the next actor another way.
+    """
+
+    __tablename__ = NOTICE_FAILURE_TABLE
+
+    id = sa.Column(sa.BigInteger, primary_key=True, autoincrement=True)
+    transition_id = sa.Column(sa.BigInteger, nullable=False, index=True)
+    email = sa.Column(sa.UnicodeText, nullable=False)
+    error = sa.Column(sa.UnicodeText, nullable=True)
+    created_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=_now)
+
+
 def session() -> Any:
     """CKAN's scoped session: our writes commit together with the dataset change."""
     return model.Session
@@ -129,6 +147,17 @@ def history(package_id: str) -> list[Transition]:
     return session().query(Transition).filter(Transition.package_id == package_id).order_by(Transition.id).all()
 
 
+def notice_failures(transition_ids: list[int]) -> dict[int, list[str]]:
+    """transition id -> addresses its e-mail could not reach."""
+    if not transition_ids:
+        return {}
+    result: dict[int, list[str]] = {}
+    rows = session().query(NoticeFailure).filter(NoticeFailure.transition_id.in_(transition_ids))
+    for row in rows.order_by(NoticeFailure.id):
+        result.setdefault(row.transition_id, []).append(row.email)
+    return result
+
+
 def active_roles(user_id: str | None = None, organization_id: str | None = None) -> list[RoleAssignment]:
     query = session().query(RoleAssignment).filter(RoleAssignment.revoked_at.is_(None))
     if user_id is not None:
@@ -140,4 +169,6 @@ def active_roles(user_id: str | None = None, organization_id: str | None = None)
 
 def truncate_all(connection: Any) -> None:
     """Empty the workflow tables (tests only): TRUNCATE bypasses the append-only trigger."""
-    connection.execute(sa.text(f"TRUNCATE {ROLE_TABLE}, {STATE_TABLE}, {TRANSITION_TABLE}"))
+    connection.execute(
+        sa.text(f"TRUNCATE {ROLE_TABLE}, {STATE_TABLE}, {TRANSITION_TABLE}, {NOTICE_FAILURE_TABLE}")
+    )

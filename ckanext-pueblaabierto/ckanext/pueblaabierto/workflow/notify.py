@@ -2,7 +2,12 @@
 
 The requester is whoever sent the dataset to review (``enviar_revision``); the next actors are
 the holders of the roles the new state waits for (the dataset's dependency for per-dependency
-roles). The publication e-mail carries the public link. Texts are Spanish through ``_``.
+roles). The publication e-mail carries the public link. Starting an update of a published
+dataset (``iniciar_actualizacion``) tells the dependency's enlace de datos abiertos, who must
+prepare the copy, and whoever started it. Texts are Spanish through ``_``.
+
+An e-mail that cannot be sent is recorded (``NoticeFailure``) against its transition, so the
+dataset's history says "Aviso por correo no enviado" where the liaisons look.
 """
 
 from __future__ import annotations
@@ -62,10 +67,13 @@ def messages_for(record: wf_model.Transition, public_id: str) -> list[Message]:
 
     recipients: dict[str, tuple[model.User, str]] = {}
     next_roles = machine.pending_roles(record.to_state, approvals)
+    # Whoever starts an update usually is the enlace de datos abiertos who must prepare it:
+    # unlike other steps, the actor is told it is their turn.
+    starts_update = record.transition == machine.INICIAR_ACTUALIZACION
     if record.to_state != machine.PUBLICADO:
         for role in next_roles:
             for user in roles.holders(role, record.organization_id):
-                if user.email and user.id != record.user_id:
+                if user.email and (user.id != record.user_id or starts_update):
                     recipients.setdefault(user.email, (user, "next"))
     requester = model.User.get(row.requested_by) if row is not None and row.requested_by else None
     if requester is not None and requester.email:
@@ -80,6 +88,11 @@ def messages_for(record: wf_model.Transition, public_id: str) -> list[Message]:
     if record.to_state == machine.PUBLICADO:
         subject = _("Publicado: {title}").format(title=title)
         action_text = _("El conjunto de datos ya es público en: {link}").format(link=link)
+    elif starts_update:
+        subject = _("Actualización en preparación: {title}").format(title=title)
+        action_text = _(
+            "La versión publicada no cambia hasta que se apruebe. Edite la copia y envíela a revisión: {link}"
+        ).format(link=link)
     elif record.transition == machine.RECHAZAR:
         subject = _("Rechazado con observaciones: {title}").format(title=title)
         action_text = _("Atienda las observaciones y vuelva a enviarlo a revisión: {link}").format(link=link)
@@ -112,8 +125,28 @@ def after_transition(record: wf_model.Transition, public_id: str) -> None:
     if not tk.config.get("smtp.server"):
         log.info("Sin smtp.server: no se envían avisos del flujo.")
         return
+    failed: dict[str, str] = {}
     for message in messages_for(record, public_id):
         try:
             mailer.mail_recipient(message.name, message.email, message.subject, message.body)
-        except mailer.MailerException:
-            log.exception("No se pudo enviar el aviso a %s", message.email)
+        except Exception as error:  # noqa: BLE001 - one bad address or server must not stop the rest
+            failed[message.email] = str(error)[:500]
+            # One line: the step is recorded and the history shows the failure; a traceback
+            # per recipient would bury it.
+            log.warning(
+                "Aviso por correo no enviado (transición %s, %s) a %s: %s",
+                record.id, record.transition, message.email, error,
+            )
+    if failed:
+        _record_failures(record.id, failed)
+
+
+def _record_failures(transition_id: int, failed: dict[str, str]) -> None:
+    session = wf_model.session()
+    try:
+        for email, error in failed.items():
+            session.add(wf_model.NoticeFailure(transition_id=transition_id, email=email, error=error))
+        session.commit()
+    except Exception as error:  # noqa: BLE001 - e.g. the migration not applied yet; the log line stays
+        session.rollback()
+        log.warning("No se pudo registrar el aviso no enviado de la transición %s: %s", transition_id, error)

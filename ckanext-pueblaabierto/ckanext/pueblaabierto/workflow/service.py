@@ -2,7 +2,7 @@
 
 The only writer of the workflow tables besides ``roles``. Everything the transition changes
 (state row, the appended record, ``private``) is committed together; e-mail goes out after
-the commit so a mail failure never loses a recorded step (it is logged instead).
+the commit so a mail failure never loses a recorded step (notify.py records the failure).
 """
 
 from __future__ import annotations
@@ -190,6 +190,8 @@ def summary(pkg: model.Package, context: dict[str, Any] | None = None) -> dict[s
         .order_by(wf_model.Transition.id)
         .all()
     )
+    # Only whether an e-mail failed, not to whom: the addresses of officials are for sysadmins.
+    failures = wf_model.notice_failures([t.id for t in history])
     result: dict[str, Any] = {
         "id": pkg.id,
         "name": pkg.name,
@@ -204,7 +206,8 @@ def summary(pkg: model.Package, context: dict[str, Any] | None = None) -> dict[s
         "pending": [{"role": role, "role_label": machine.role_label(role)} for role in pending],
         "history": [dict(t.as_dict(), transition_label=machine.transition_label(t.transition),
                          role_label=machine.role_label(t.role or ""),
-                         to_state_label=machine.state_label(t.to_state)) for t in history],
+                         to_state_label=machine.state_label(t.to_state),
+                         notice_failed=t.id in failures) for t in history],
         "report": wf_report.ordered(row.report if row is not None else None),
         "personal_findings": wf_report.personal_keys(row.report if row is not None else None),
         "revision_of": row.revision_of if row is not None else None,

@@ -10,6 +10,7 @@ their uploaded files and DataStore tables move with them) and its metadata copie
 from __future__ import annotations
 
 import datetime
+import logging
 from typing import Any
 
 import ckan.model as model
@@ -20,7 +21,9 @@ from . import model as wf_model
 from .machine import _
 from .service import WORKFLOW_CONTEXT_FLAG
 
-START = "iniciar_actualizacion"
+log = logging.getLogger(__name__)
+
+START = machine.INICIAR_ACTUALIZACION
 SUFFIX = "-actualizacion"
 # Set on the context of the package_create that makes an update copy: the copy carries its
 # original's FORM.317 identifiers before the workflow has recorded the link between them.
@@ -120,25 +123,30 @@ def workflow_update_start(context: dict[str, Any], data_dict: dict[str, Any]) ->
         )
     )
     org = model.Group.get(pkg.owner_org) if pkg.owner_org else None
-    session.add(
-        wf_model.Transition(
-            package_id=created["id"],
-            package_name=created["name"],
-            package_title=created.get("title"),
-            organization_id=org.id if org else None,
-            organization_name=org.name if org else None,
-            transition=START,
-            from_state=machine.PUBLICADO,
-            to_state=machine.BORRADOR,
-            user_id=user.id,
-            user_name=user.name,
-            role=machine.DATOS if machine.DATOS in actor.roles else None,
-            as_sysadmin=machine.DATOS not in actor.roles,
-            comment=(data_dict.get("comment") or "").strip() or _("Actualización de {name}.").format(name=pkg.name),
-        )
+    record = wf_model.Transition(
+        package_id=created["id"],
+        package_name=created["name"],
+        package_title=created.get("title"),
+        organization_id=org.id if org else None,
+        organization_name=org.name if org else None,
+        transition=START,
+        from_state=machine.PUBLICADO,
+        to_state=machine.BORRADOR,
+        user_id=user.id,
+        user_name=user.name,
+        role=machine.DATOS if machine.DATOS in actor.roles else None,
+        as_sysadmin=machine.DATOS not in actor.roles,
+        comment=(data_dict.get("comment") or "").strip() or _("Actualización de {name}.").format(name=pkg.name),
     )
+    session.add(record)
     session.commit()
     service._reindex(created["id"])
+    try:
+        from . import notify
+
+        notify.after_transition(record, created["id"])
+    except Exception:  # noqa: BLE001 - the copy exists and is recorded; a mail problem must not undo it
+        log.exception("No se pudo enviar la notificación de la transición %s", record.id)
     return tk.get_action("package_show")(_site_context(flag=False), {"id": created["id"]})
 
 
