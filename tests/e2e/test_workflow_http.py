@@ -7,15 +7,20 @@ the DataStore.
 
 from __future__ import annotations
 
+import re
 import uuid
+from http.cookies import SimpleCookie
 
 import ckanapi
+import markupsafe
 import pytest
 import requests
 
+PASSWORD = "Contrasena-e2e-1"
+
 
 def _user(admin, name: str) -> str:
-    admin.action.user_create(name=name, email=f"{name}@pueblacapital.gob.mx", password="Contrasena-e2e-1",
+    admin.action.user_create(name=name, email=f"{name}@pueblacapital.gob.mx", password=PASSWORD,
                              fullname=name)
     return admin.action.api_token_create(user=name, name="e2e")["token"]
 
@@ -99,3 +104,154 @@ def test_workflow_over_http(live_ckan):
     ]
     with pytest.raises(ckanapi.NotAuthorized):
         anonymous.action.workflow_show(id=dataset["id"])
+
+
+# A submission's report with two personal-data findings after an ordinary one: the page must
+# put the personal ones first, with one acknowledgement checkbox each.
+PAGE_REPORT = {
+    "valid": False,
+    "errors": [
+        {"code": "hoja_celda_vacia", "message": "Falta la frecuencia de actualización.", "location": "Dataset!G2",
+         "rows": []},
+        {"code": "dato_personal_curp", "message": "La columna parece contener CURP.",
+         "location": 'obras.csv, columna "responsable", fila 3', "rows": [3], "sample": "GAXX******"},
+    ],
+    "warnings": [
+        {"code": "dato_personal_telefono", "message": "La columna parece contener teléfonos particulares.",
+         "location": 'obras.csv, columna "contacto", fila 7', "rows": [7], "sample": "222*******"},
+    ],
+}
+PAGE_KEYS = [
+    'dato_personal_curp|obras.csv, columna "responsable", fila 3',
+    'dato_personal_telefono|obras.csv, columna "contacto", fila 7',
+]
+
+
+def _csrf(html: str) -> dict[str, str]:
+    match = re.search(r'name="(_csrf_token)" value="([^"]+)"', html)
+    assert match, "no CSRF token in the page"
+    return {match.group(1): match.group(2)}
+
+
+def _keep_cookies(browser: requests.Session):
+    """CKAN's ini leaves ``SESSION_COOKIE_DOMAIN`` empty, so its cookies say ``Domain=;``:
+    browsers ignore the empty attribute, Python's cookie jar drops the cookie. Keep them."""
+
+    def hook(response, *args, **kwargs):
+        for header in response.raw.headers.getlist("Set-Cookie"):
+            for morsel in SimpleCookie(header).values():
+                browser.cookies.set(morsel.key, morsel.value)
+
+    return hook
+
+
+def _login(url: str, name: str) -> requests.Session:
+    browser = requests.Session()
+    browser.hooks["response"].append(_keep_cookies(browser))
+    form = browser.get(f"{url}/user/login", timeout=60).text
+    page = browser.post(f"{url}/user/login", data={"login": name, "password": PASSWORD, **_csrf(form)}, timeout=60)
+    assert page.status_code == 200 and f"/user/{name}" in page.text, page.url
+    return browser
+
+
+def test_workflow_pages_with_the_portal_plugins(live_ckan):
+    """The dataset page's workflow tab and block, rendered by the portal's scheming templates."""
+    admin = live_ckan.api()
+    suffix = uuid.uuid4().hex[:6]
+    org = admin.action.organization_create(
+        name=f"bienestar-{suffix}", title="Secretaría de Bienestar",
+        id_dependencia=str(600000 + int(suffix, 16) % 100000), description="Programas sociales.",
+    )
+    tokens = {key: _user(admin, f"{key[:4]}{suffix}") for key in ("datos", "segu", "tran", "tecn")}
+    admin.action.workflow_role_assign(user=f"dato{suffix}", role="enlace_datos_abiertos", organization=org["name"])
+    admin.action.workflow_role_assign(user=f"segu{suffix}", role="enlace_seguridad", organization=org["name"])
+    admin.action.workflow_role_assign(user=f"tran{suffix}", role="enlace_transparencia")
+    admin.action.workflow_role_assign(user=f"tecn{suffix}", role="enlace_tecnico")
+    api = {name: live_ckan.api(token=token) for name, token in tokens.items()}
+
+    def page(path: str, who: str | None = None, **kwargs) -> requests.Response:
+        headers = {"Authorization": tokens[who]} if who else {}
+        return requests.get(f"{live_ckan.url}{path}", headers=headers, timeout=60, **kwargs)
+
+    dataset = api["datos"].action.package_create(
+        name=f"apoyos-{suffix}", title=f"Apoyos sociales {suffix}", notes="Apoyos entregados.",
+        owner_org=org["id"], id_dataset="1", tema="infraestructura-y-servicios-publicos", frecuencia="anual",
+        responsable_nombre="Laura Pérez Gómez", responsable_correo="laura.perez@pueblacapital.gob.mx",
+    )
+    url = f"/dataset/{dataset['name']}"
+    api["datos"].action.workflow_transition(id=dataset["id"], transition="enviar_revision",
+                                            validation_report=PAGE_REPORT)
+
+    # Anonymous visitors: no page, no flujo, no block of an unpublished dataset.
+    assert page(url).status_code in (403, 404)
+    assert page(f"{url}/flujo").status_code in (403, 404)
+
+    # The enlace de seguridad: tab and state block on the dataset page (scheming's read.html).
+    main = page(url, "segu")
+    assert main.status_code == 200, main.text[:500]
+    assert 'id="flujo-validacion"' in main.text and 'data-state="en_revision"' in main.text
+    assert f'href="{url}/flujo"' in main.text
+    flow = page(f"{url}/flujo", "segu")
+    assert flow.status_code == 200, flow.text[:500]
+    text = flow.text
+    # Personal-data findings first, then the rest; one checkbox per personal-data finding.
+    curp = text.index("La columna parece contener CURP")
+    phone = text.index("La columna parece contener teléfonos particulares")
+    assert max(curp, phone) < text.index("Falta la frecuencia de actualización")
+    assert text.count('name="acknowledged_findings"') == len(PAGE_KEYS)
+    for key in PAGE_KEYS:
+        assert f'value="{markupsafe.escape(key)}"' in text
+    assert "Historial" in text and "Enviar a revisión" in text
+
+    # Approving from the form: refused without the acknowledgements, recorded with them.
+    action = f"{live_ckan.url}{url}/flujo/transicion"
+    # As the liaison does it: logged in through the login form, CSRF token from the page.
+    browser = _login(live_ckan.url, f"segu{suffix}")
+    form = browser.get(f"{live_ckan.url}{url}/flujo", timeout=60).text
+    refused = browser.post(action, data={"transition": "aprobar", **_csrf(form)}, timeout=60)
+    assert refused.status_code == 200 and refused.url.endswith(f"{url}/flujo")
+    assert "reconocer cada hallazgo" in refused.text
+    approved = browser.post(action, timeout=60, data={
+        "transition": "aprobar", "acknowledged_findings": PAGE_KEYS, "oficio_numero": "SEG/9/2024",
+        **_csrf(refused.text)})
+    assert "Se registró «Aprobar»" in approved.text
+    shown = api["segu"].action.workflow_show(id=dataset["id"])
+    assert [a["role"] for a in shown["approvals"]] == ["enlace_seguridad"]
+    assert shown["history"][-1]["acknowledged_findings"] == PAGE_KEYS
+
+    api["tran"].action.workflow_transition(id=dataset["id"], transition="aprobar")
+    api["datos"].action.workflow_transition(id=dataset["id"], transition="solicitar_publicacion")
+    api["tecn"].action.workflow_transition(id=dataset["id"], transition="publicar")
+
+    # Published: citizens see the dataset, not the officials' record.
+    public = page(url)
+    assert public.status_code == 200 and f"Apoyos sociales {suffix}" in public.text
+    assert "flujo-validacion" not in public.text and f"{url}/flujo" not in public.text
+    assert page(f"{url}/flujo").status_code in (403, 404)
+    # The dependency's liaisons see the whole history on the flujo page.
+    for who in ("datos", "segu"):
+        flow = page(f"{url}/flujo", who)
+        assert flow.status_code == 200, (who, flow.text[:500])
+        for step in ("Enviar a revisión", "Aprobar", "Solicitar publicación", "Publicar", "SEG/9/2024",
+                     f"tecn{suffix}"):
+            assert step in flow.text, (who, step)
+        assert 'data-state="publicado"' in page(url, who).text
+    datos_flow = page(f"{url}/flujo", "datos").text
+    assert "Proponer actualización" in datos_flow
+    assert "Exportar historial (CSV)" in datos_flow
+    # The CSV is for the auditors (transparencia, técnico).
+    csv_url = f"/flujo/registro.csv?id={dataset['id']}"
+    assert page(csv_url, "datos").status_code == 403
+    exported = page(csv_url, "tran")
+    assert exported.status_code == 200 and exported.text.count(dataset["name"]) == 5
+
+    # "Proponer actualización" from the page: a private copy (scheming validates it), its own flujo.
+    browser = _login(live_ckan.url, f"dato{suffix}")
+    form = browser.get(f"{live_ckan.url}{url}/flujo", timeout=60).text
+    started = browser.post(f"{live_ckan.url}{url}/flujo/actualizar", data=_csrf(form), timeout=60)
+    assert started.status_code == 200
+    assert started.url.endswith(f"{url}-actualizacion/flujo"), started.url
+    assert "Se creó la actualización" in started.text and 'data-state="borrador"' in started.text
+    assert "Iniciar actualización" in started.text
+    assert page(f"{url}-actualizacion").status_code in (403, 404)
+    assert f"{url}-actualizacion/flujo" in page(f"{url}/flujo", "segu").text
