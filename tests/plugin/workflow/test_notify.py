@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import logging
 
 import pytest
@@ -141,6 +143,9 @@ def test_unsent_mail_is_shown_in_the_history(app, people, ckan_config, monkeypat
     headers = {"Authorization": factories.APIToken(user=people.seguridad["name"])["token"]}
     page = app.get(f"/dataset/{dataset['name']}/flujo", headers=headers).get_data(as_text=True)
     assert page.count("Aviso por correo no enviado") == 1
+    # The auditors' CSV says it too.
+    rows = list(csv.DictReader(io.StringIO(act(people.transparencia, "workflow_history_csv", id=dataset["id"]))))
+    assert [r["notice_failed"] for r in rows] == ["si"]
 
 
 def test_sent_mail_leaves_the_history_unmarked(people, smtp):
@@ -148,3 +153,5 @@ def test_sent_mail_leaves_the_history_unmarked(people, smtp):
     result = act(people.datos, "workflow_transition", id=dataset["id"], transition="enviar_revision")
     smtp.wait(3)
     assert [h["notice_failed"] for h in result["history"]] == [False]
+    rows = list(csv.DictReader(io.StringIO(act(people.transparencia, "workflow_history_csv", id=dataset["id"]))))
+    assert [r["notice_failed"] for r in rows] == ["no"]

@@ -158,7 +158,7 @@ def workflow_pending(context: dict[str, Any], data_dict: dict[str, Any]) -> list
 CSV_COLUMNS = (
     "id", "created_at", "package_id", "package_name", "package_title", "organization_name", "transition",
     "from_state", "to_state", "user_name", "role", "as_sysadmin", "comment", "oficio_numero", "oficio_fecha",
-    "acknowledged_findings",
+    "acknowledged_findings", "notice_failed",
 )
 
 
@@ -181,6 +181,8 @@ def workflow_history_csv(context: dict[str, Any], data_dict: dict[str, Any]) -> 
         if org is None:
             raise tk.ObjectNotFound(_("No existe la dependencia {org}.").format(org=data_dict["organization"]))
         query = query.filter(wf_model.Transition.organization_id == org.id)
+    # Failed e-mails are rare: read their transition ids once rather than join per row.
+    failed = {row.transition_id for row in wf_model.session().query(wf_model.NoticeFailure.transition_id)}
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
@@ -188,6 +190,7 @@ def workflow_history_csv(context: dict[str, Any], data_dict: dict[str, Any]) -> 
         row = record.as_dict()
         row["acknowledged_findings"] = "; ".join(row["acknowledged_findings"])
         row["as_sysadmin"] = "si" if row["as_sysadmin"] else "no"
+        row["notice_failed"] = "si" if record.id in failed else "no"
         writer.writerow([row[column] for column in CSV_COLUMNS])
     return out.getvalue()
 
