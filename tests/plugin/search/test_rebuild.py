@@ -70,6 +70,17 @@ class TestBatchedRebuild:
         rows = _rows()
         assert rows == {i: expected[i] for i in ids}
 
+    def test_package_ids_with_a_deleted_dataset_removes_its_row(self, catalog):
+        # CKAN's default ckan.search.remove_deleted_packages: a deleted dataset leaves the index.
+        expected = _one_by_one()
+        agua = call_action("package_show", id="calidad-agua")
+        call_action("package_delete", id="calidad-agua")
+        search_lib.index_for(model.Package).index_package(agua)  # a stale row, as if missed
+        search_lib.rebuild(package_ids=[catalog.agua["id"], catalog.poblacion["id"]])
+        rows = _rows()
+        assert catalog.agua["id"] not in rows
+        assert rows[catalog.poblacion["id"]] == expected[catalog.poblacion["id"]]
+
     def test_only_missing(self, catalog):
         expected = _one_by_one()
         search_lib.clear("calidad-agua")
