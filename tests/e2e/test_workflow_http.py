@@ -201,6 +201,9 @@ def test_workflow_pages_with_the_portal_plugins(live_ckan):
     assert text.count('name="acknowledged_findings"') == len(PAGE_KEYS)
     for key in PAGE_KEYS:
         assert f'value="{markupsafe.escape(key)}"' in text
+    # Each checkbox says what the reviewer acknowledges: the finding's message, not its key.
+    boxes = text[text.index("Reconozco cada hallazgo"):text.index("</fieldset>")]
+    assert "La columna parece contener CURP" in boxes and "teléfonos particulares" in boxes
     assert "Historial" in text and "Enviar a revisión" in text
 
     # Approving from the form: refused without the acknowledgements, recorded with them.
