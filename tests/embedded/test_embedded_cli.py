@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -105,3 +106,30 @@ def test_the_local_mailbox_keeps_what_the_portal_sends(tmp_path):
     finally:
         assert mailbox.stop()
     assert not mailbox.is_running()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root runs PostgreSQL as another user")
+def test_postgres_runs_even_when_its_user_cannot_enter_the_checkout(tmp_path):
+    """A clone in a private folder (CI, /root): the cluster lives in /var/tmp, linked from .var/."""
+    from ckanext.pueblaabierto.embedded.services import Postgres
+
+    from tests.live_ckan import free_port
+
+    tmp_path.chmod(0o700)
+    var = tmp_path / ".var"
+    postgres = Postgres(
+        data_dir=var / "postgres", socket_dir=var / "run" / "postgres", log_file=var / "log" / "postgres.log",
+        port=free_port(), superuser_password="clave-de-prueba",
+    )
+    try:
+        postgres.start()
+        conn = postgres.connect()
+        with conn.cursor() as cur:
+            cur.execute("SELECT 1")
+            assert cur.fetchone() == (1,)
+        conn.close()
+        assert (var / "postgres").is_symlink()
+        assert (var / "postgres" / "PG_VERSION").exists()
+    finally:
+        postgres.stop()
+        shutil.rmtree(postgres.data_dir.parent, ignore_errors=True)

@@ -8,6 +8,7 @@ refuses to run as root, so when we are root the server runs as an unprivileged u
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import pwd
 import shutil
@@ -87,6 +88,43 @@ class Postgres:
     def __post_init__(self) -> None:
         self.bindir = find_postgres_bindir()
         self.os_user = _unprivileged_user() if os.geteuid() == 0 else None
+        self._link = self.data_dir  # the path under .var/, a link when the files live outside
+        self.outside = self._outside_folder()
+        if self.outside is not None:
+            self.data_dir = self.outside / "postgres"
+            self.socket_dir = self.outside / "run"
+            self.log_file = self.outside / "postgres.log"
+
+    def _outside_folder(self) -> Path | None:
+        """Where the server's files go when its unprivileged user cannot reach ``.var/``.
+
+        As root, the server runs as another user, who may not be able to enter the checkout (a
+        clone under /root, a private temporary folder). Then its cluster, socket and log live in
+        a folder of its own under /var/tmp, and ``.var/postgres`` links to it, so ``.var/`` still
+        leads to every piece of state. Only decides; ``initialize`` creates it.
+        """
+        link = self.data_dir
+        if not self.os_user:
+            return None
+        if not link.is_symlink():
+            existing = next(folder for folder in [link.parent, *link.parent.parents] if folder.exists())
+            if self._can_enter(existing):
+                return None
+        digest = hashlib.sha256(str(link.parent.absolute()).encode()).hexdigest()[:12]
+        return Path("/var/tmp") / f"pueblaabierto-{digest}"  # noqa: S108  (ownership checked on creation)
+
+    def _prepare_outside_folder(self) -> None:
+        assert self.outside is not None and self.os_user is not None
+        link = self._link
+        self.outside.mkdir(mode=0o700, exist_ok=True)
+        entry = pwd.getpwnam(self.os_user)
+        found = self.outside.lstat()
+        if self.outside.is_symlink() or found.st_uid not in (0, entry.pw_uid):
+            raise SetupError(f"{self.outside} existe pero no es del proyecto; bórrelo y vuelva a ejecutar el comando.")
+        os.chown(self.outside, entry.pw_uid, entry.pw_gid)
+        if not link.is_symlink():
+            link.parent.mkdir(parents=True, exist_ok=True)
+            link.symlink_to(self.data_dir, target_is_directory=True)
 
     # -- running the server binaries --------------------------------------------
     def _run(self, args: list[str], **kwargs) -> subprocess.CompletedProcess:
@@ -106,16 +144,8 @@ class Postgres:
         entry = pwd.getpwnam(self.os_user)
         for path in paths:
             os.chown(path, entry.pw_uid, entry.pw_gid)
-        probe = self._run_shell_test(self.data_dir.parent)
-        if not probe:
-            raise SetupError(
-                f"El usuario del sistema '{self.os_user}', con el que corre PostgreSQL, no puede entrar a "
-                f"{self.data_dir.parent}. Dé permiso de paso a las carpetas superiores "
-                f"(por ejemplo: chmod o+x {self.data_dir.parent.parent}) o clone el repositorio en una carpeta "
-                "accesible, como /srv o /opt."
-            )
 
-    def _run_shell_test(self, folder: Path) -> bool:
+    def _can_enter(self, folder: Path) -> bool:
         result = subprocess.run(["test", "-x", str(folder)], user=self.os_user, cwd="/")
         return result.returncode == 0
 
@@ -127,6 +157,8 @@ class Postgres:
         return self.initialized and self._run(["pg_ctl", "status", "-D", str(self.data_dir)]).returncode == 0
 
     def initialize(self) -> None:
+        if self.outside is not None:
+            self._prepare_outside_folder()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.socket_dir.mkdir(parents=True, exist_ok=True)
         self.log_file.touch()
