@@ -14,7 +14,8 @@ from pueblaabierto.publish.mapping import slugify
 
 from .conftest import Resource, csv_bytes
 
-ROWS = 60_000
+# Large enough that the DataStore load outlasts the polling below even on a busy machine.
+ROWS = 150_000
 PUEBLAABIERTO = str(Path(sys.executable).parent / "pueblaabierto")
 
 
