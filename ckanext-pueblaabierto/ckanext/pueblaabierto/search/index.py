@@ -29,16 +29,11 @@ _VECTOR_SQL = " || ".join(
     for w in "ABCD"
 )
 
-_UPSERT = sa.text(
-    f"""
-    INSERT INTO {TABLE} (package_id, site_id, name, title_sort, metadata_created,
+# The single-row and the bulk upsert must write the same row: they share these clauses.
+_INSERT_INTO = f"""INSERT INTO {TABLE} (package_id, site_id, name, title_sort, metadata_created,
         metadata_modified, state, capacity, dataset_type, permission_labels, validated_data_dict,
-        data_dict, doc, fields, text_fields, search_vector, indexed_at)
-    VALUES (:package_id, :site_id, :name, :title_sort, :metadata_created, :metadata_modified,
-        :state, :capacity, :dataset_type, :permission_labels,
-        CAST(:validated_data_dict AS jsonb), CAST(:data_dict AS jsonb), CAST(:doc AS jsonb),
-        CAST(:fields AS jsonb), CAST(:text_fields AS jsonb), {_VECTOR_SQL}, now() at time zone 'utc')
-    ON CONFLICT (package_id) DO UPDATE SET
+        data_dict, doc, fields, text_fields, search_vector, indexed_at)"""
+_ON_CONFLICT_UPDATE = """ON CONFLICT (package_id) DO UPDATE SET
         site_id = EXCLUDED.site_id, name = EXCLUDED.name, title_sort = EXCLUDED.title_sort,
         metadata_created = EXCLUDED.metadata_created,
         metadata_modified = EXCLUDED.metadata_modified, state = EXCLUDED.state,
@@ -46,7 +41,16 @@ _UPSERT = sa.text(
         permission_labels = EXCLUDED.permission_labels, text_fields = EXCLUDED.text_fields,
         validated_data_dict = EXCLUDED.validated_data_dict, data_dict = EXCLUDED.data_dict,
         doc = EXCLUDED.doc, fields = EXCLUDED.fields, search_vector = EXCLUDED.search_vector,
-        indexed_at = EXCLUDED.indexed_at
+        indexed_at = EXCLUDED.indexed_at"""
+
+_UPSERT = sa.text(
+    f"""
+    {_INSERT_INTO}
+    VALUES (:package_id, :site_id, :name, :title_sort, :metadata_created, :metadata_modified,
+        :state, :capacity, :dataset_type, :permission_labels,
+        CAST(:validated_data_dict AS jsonb), CAST(:data_dict AS jsonb), CAST(:doc AS jsonb),
+        CAST(:fields AS jsonb), CAST(:text_fields AS jsonb), {_VECTOR_SQL}, now() at time zone 'utc')
+    {_ON_CONFLICT_UPDATE}
     """
 )
 
@@ -59,9 +63,7 @@ _BULK_COLUMNS = ("package_id", "site_id", "name", "title_sort", "metadata_create
                  "data_dict", "doc", "fields", "text_fields", "text_A", "text_B", "text_C", "text_D")
 _BULK_UPSERT = sa.text(
     f"""
-    INSERT INTO {TABLE} (package_id, site_id, name, title_sort, metadata_created,
-        metadata_modified, state, capacity, dataset_type, permission_labels, validated_data_dict,
-        data_dict, doc, fields, text_fields, search_vector, indexed_at)
+    {_INSERT_INTO}
     SELECT package_id, site_id, name, title_sort, CAST(metadata_created AS timestamp),
         CAST(metadata_modified AS timestamp), state, capacity, dataset_type,
         ARRAY(SELECT jsonb_array_elements_text(CAST(permission_labels AS jsonb))),
@@ -70,15 +72,7 @@ _BULK_UPSERT = sa.text(
         {_VECTOR_SQL.replace(":text_", "text_")}, now() at time zone 'utc'
     FROM unnest({", ".join(f"CAST(:{c} AS text[])" for c in _BULK_COLUMNS)})
         AS batch({", ".join(_BULK_COLUMNS)})
-    ON CONFLICT (package_id) DO UPDATE SET
-        site_id = EXCLUDED.site_id, name = EXCLUDED.name, title_sort = EXCLUDED.title_sort,
-        metadata_created = EXCLUDED.metadata_created,
-        metadata_modified = EXCLUDED.metadata_modified, state = EXCLUDED.state,
-        capacity = EXCLUDED.capacity, dataset_type = EXCLUDED.dataset_type,
-        permission_labels = EXCLUDED.permission_labels, text_fields = EXCLUDED.text_fields,
-        validated_data_dict = EXCLUDED.validated_data_dict, data_dict = EXCLUDED.data_dict,
-        doc = EXCLUDED.doc, fields = EXCLUDED.fields, search_vector = EXCLUDED.search_vector,
-        indexed_at = EXCLUDED.indexed_at
+    {_ON_CONFLICT_UPDATE}
     """
 )
 
