@@ -94,6 +94,23 @@ class Transition(Base):
     acknowledged_findings = sa.Column(JSONB, nullable=True)
     created_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=_now)
 
+    @classmethod
+    def about(cls, package_id: str, package_name: str, package_title: str | None, owner_org: str | None,
+              user: model.User, **fields: Any) -> Transition:
+        """A record that keeps the dataset's, dependencia's and user's names as they were then,
+        so the audit trail reads the same after renames or deletions."""
+        org = model.Group.get(owner_org) if owner_org else None
+        return cls(
+            package_id=package_id,
+            package_name=package_name,
+            package_title=package_title,
+            organization_id=org.id if org else None,
+            organization_name=org.name if org else None,
+            user_id=user.id,
+            user_name=user.name,
+            **fields,
+        )
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,

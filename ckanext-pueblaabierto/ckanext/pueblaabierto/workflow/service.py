@@ -101,7 +101,6 @@ def transition(
         raise tk.ValidationError({"transition": [refused.message]}) from refused
 
     user = model.User.get(actor.user_id)
-    org = model.Group.get(pkg.owner_org) if pkg.owner_org else None
     session = wf_model.session()
     if row is None:
         row = wf_model.WorkflowState(package_id=pkg.id, state=state, approvals={})
@@ -115,17 +114,11 @@ def transition(
         # a resubmission after a rejection still shows what was found.
         if validation_report is not None:
             row.report = validation_report
-    record = wf_model.Transition(
-        package_id=pkg.id,
-        package_name=pkg.name,
-        package_title=pkg.title,
-        organization_id=org.id if org else None,
-        organization_name=org.name if org else None,
+    record = wf_model.Transition.about(
+        pkg.id, pkg.name, pkg.title, pkg.owner_org, user,
         transition=name,
         from_state=decision.from_state,
         to_state=decision.to_state,
-        user_id=actor.user_id,
-        user_name=user.name,
         role=decision.role,
         as_sysadmin=decision.as_sysadmin,
         comment=(comment or "").strip() or None,

@@ -122,18 +122,11 @@ def workflow_update_start(context: dict[str, Any], data_dict: dict[str, Any]) ->
             package_id=created["id"], state=machine.BORRADOR, approvals={}, revision_of=pkg.id, requested_by=user.id
         )
     )
-    org = model.Group.get(pkg.owner_org) if pkg.owner_org else None
-    record = wf_model.Transition(
-        package_id=created["id"],
-        package_name=created["name"],
-        package_title=created.get("title"),
-        organization_id=org.id if org else None,
-        organization_name=org.name if org else None,
+    record = wf_model.Transition.about(
+        created["id"], created["name"], created.get("title"), pkg.owner_org, user,
         transition=START,
         from_state=machine.PUBLICADO,
         to_state=machine.BORRADOR,
-        user_id=user.id,
-        user_name=user.name,
         role=machine.DATOS if machine.DATOS in actor.roles else None,
         as_sysadmin=machine.DATOS not in actor.roles,
         comment=(data_dict.get("comment") or "").strip() or _("Actualización de {name}.").format(name=pkg.name),
