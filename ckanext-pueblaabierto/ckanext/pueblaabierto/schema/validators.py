@@ -19,7 +19,7 @@ from pueblaabierto.validation.suggest import closest_term, shown
 
 from ckanext.scheming.validation import scheming_validator
 
-from ..workflow import updates
+from .. import versions
 
 Validator = Callable[..., Any]
 
@@ -126,9 +126,9 @@ def pa_id_dataset_unico(field: dict[str, Any], schema: dict[str, Any]) -> Valida
             .filter(model.Package.state != "deleted")
         )
         # A published dataset and its update copy under review are one FORM.317 dataset.
-        same_dataset = set(filter(None, [context.get(updates.UPDATE_OF_CONTEXT_KEY)]))
+        same_dataset = set(filter(None, [context.get(versions.UPDATE_OF_CONTEXT_KEY)]))
         if own is not None:
-            same_dataset |= {own.id} | updates.update_relatives(own.id)
+            same_dataset |= {own.id} | versions.update_relatives(own.id)
         if same_dataset:
             query = query.filter(model.Package.id.notin_(same_dataset))
         other = query.first()

@@ -5,8 +5,8 @@ the actor holds, and returns what to record or raises ``Refused`` with a Spanish
 Keeping it pure lets the tests walk every (role x state x transition) combination cheaply and
 keeps the procedure readable in one table (``RULES``).
 
-User-facing strings go through ``_`` (CKAN's i18n when available, identity otherwise), so the
-module still imports without a CKAN request context.
+User-facing strings go through ``_`` (translate.py: CKAN's i18n when available, identity
+otherwise), so the module still imports without a CKAN request context.
 """
 
 from __future__ import annotations
@@ -14,16 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-
-def _(text: str) -> str:
-    """Translate with CKAN when a request/app context exists; the source text is Spanish."""
-    try:
-        import ckan.plugins.toolkit as tk
-
-        return tk._(text)
-    except Exception:  # noqa: BLE001 - no app context (pure unit tests, CLI before load)
-        return text
-
+from ..translate import _
 
 # -- Vocabulary ---------------------------------------------------------------------
 

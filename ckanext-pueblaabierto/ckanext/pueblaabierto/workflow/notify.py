@@ -19,9 +19,9 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib import mailer
 
+from ..translate import _
 from . import machine, roles
 from . import model as wf_model
-from .machine import _
 
 log = logging.getLogger(__name__)
 

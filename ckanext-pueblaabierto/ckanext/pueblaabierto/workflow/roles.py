@@ -15,9 +15,9 @@ from typing import Any
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ..translate import _
 from . import machine
 from . import model as wf_model
-from .machine import _
 
 
 def _org(organization: str | None) -> model.Group | None:

@@ -14,41 +14,15 @@ from typing import Any
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from . import machine, roles
+from ..translate import _
+from . import machine, roles, updates
 from . import model as wf_model
 from . import report as wf_report
-from .machine import _
+from .state import WORKFLOW_CONTEXT_FLAG, actor_for, current_state, get_package, open_update, reindex
+
+__all__ = ["WORKFLOW_CONTEXT_FLAG", "actor_for", "current_state", "get_package", "publish", "summary", "transition"]
 
 log = logging.getLogger(__name__)
-
-# Context flag our own code sets so the guard (guard.py) lets the workflow change a dataset.
-WORKFLOW_CONTEXT_FLAG = "pueblaabierto_workflow"
-
-
-def current_state(pkg: model.Package) -> str:
-    """The state of ``pkg``; datasets never touched by the workflow derive it from ``private``.
-
-    (Datasets created by trusted in-process code before or outside the workflow exist: a
-    public one is ``publicado``, a private one ``borrador``.)
-    """
-    row = wf_model.get_state(pkg.id)
-    if row is not None:
-        return row.state
-    return machine.BORRADOR if pkg.private else machine.PUBLICADO
-
-
-def get_package(id_or_name: str) -> model.Package:
-    pkg = model.Package.get(id_or_name)
-    if pkg is None or pkg.state == "deleted":
-        raise tk.ObjectNotFound(_("No existe el conjunto de datos {id}.").format(id=id_or_name))
-    return pkg
-
-
-def actor_for(context: dict[str, Any], pkg: model.Package) -> machine.Actor:
-    user = model.User.get(context.get("user") or "")
-    if user is None:
-        raise tk.NotAuthorized(_("Inicie sesión para participar en el flujo de validación."))
-    return machine.Actor(user_id=user.id, roles=roles.roles_for(user.id, pkg.owner_org), sysadmin=bool(user.sysadmin))
 
 
 def _parse_date(value: Any) -> datetime.date | None:
@@ -133,7 +107,7 @@ def transition(
     if decision.to_state == machine.PUBLICADO:
         public_id = publish(context, pkg, row)
     else:
-        _reindex(pkg.id)
+        reindex(pkg.id)
 
     try:
         from . import notify
@@ -147,8 +121,6 @@ def transition(
 def publish(context: dict[str, Any], pkg: model.Package, row: wf_model.WorkflowState) -> str:
     """Make the dataset public (first publication) or apply an approved update; return public id."""
     if row.revision_of:
-        from . import updates
-
         return updates.apply(context, pkg, row)
     # As the acting liaison, not the site user: CKAN hides the site user's activity, and the
     # publication must appear in the public activity stream under who published it.
@@ -157,13 +129,6 @@ def publish(context: dict[str, Any], pkg: model.Package, row: wf_model.WorkflowS
         {"id": pkg.id, "private": False},
     )
     return pkg.id
-
-
-def _reindex(package_id: str) -> None:
-    # Dataset labels depend on the state (labels.py): the index must learn the new ones.
-    from ckan.lib.search import rebuild
-
-    rebuild(package_id)
 
 
 def summary(pkg: model.Package, context: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -204,7 +169,7 @@ def summary(pkg: model.Package, context: dict[str, Any] | None = None) -> dict[s
         "report": wf_report.ordered(row.report if row is not None else None),
         "personal_findings": wf_report.personal_keys(row.report if row is not None else None),
         "revision_of": row.revision_of if row is not None else None,
-        "open_update": _open_update(pkg.id),
+        "open_update": _open_update_name(pkg.id),
     }
     if context is not None and context.get("user"):
         user = model.User.get(context["user"])
@@ -220,14 +185,6 @@ def _user_name(user_id: str) -> str:
     return user.name if user else user_id
 
 
-def _open_update(package_id: str) -> str | None:
-    row = (
-        wf_model.session()
-        .query(wf_model.WorkflowState)
-        .filter(wf_model.WorkflowState.revision_of == package_id, wf_model.WorkflowState.state != machine.PUBLICADO)
-        .first()
-    )
-    if row is None:
-        return None
-    pkg = model.Package.get(row.package_id)
-    return pkg.name if pkg is not None and pkg.state == "active" else None
+def _open_update_name(package_id: str) -> str | None:
+    update = open_update(package_id)
+    return update.name if update is not None else None

@@ -16,18 +16,18 @@ from typing import Any
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from . import machine, service
+from ..translate import _
+from ..versions import UPDATE_OF_CONTEXT_KEY, update_relatives
+from . import machine
 from . import model as wf_model
-from .machine import _
-from .service import WORKFLOW_CONTEXT_FLAG
+from .state import WORKFLOW_CONTEXT_FLAG, actor_for, current_state, get_package, open_update, reindex
+
+__all__ = ["UPDATE_OF_CONTEXT_KEY", "apply", "open_update", "update_relatives", "workflow_update_start"]
 
 log = logging.getLogger(__name__)
 
 START = machine.INICIAR_ACTUALIZACION
 SUFFIX = "-actualizacion"
-# Set on the context of the package_create that makes an update copy: the copy carries its
-# original's FORM.317 identifiers before the workflow has recorded the link between them.
-UPDATE_OF_CONTEXT_KEY = "pueblaabierto.update_of"
 
 # Keys CKAN computes or owns; copying them into a create/update would be wrong or refused.
 _DROP_PACKAGE_KEYS = (
@@ -54,30 +54,6 @@ def _site_context(flag: bool = True) -> dict[str, Any]:
     return context
 
 
-def open_update(package_id: str) -> model.Package | None:
-    for row in wf_model.session().query(wf_model.WorkflowState).filter(
-        wf_model.WorkflowState.revision_of == package_id, wf_model.WorkflowState.state != machine.PUBLICADO
-    ):
-        pkg = model.Package.get(row.package_id)
-        if pkg is not None and pkg.state == "active":
-            return pkg
-    return None
-
-
-def update_relatives(package_id: str) -> set[str]:
-    """Ids of the datasets that are versions of the same FORM.317 dataset as ``package_id``.
-
-    An update copy and its published original share ID de Dataset by design; uniqueness
-    checks must not count one against the other.
-    """
-    state = wf_model.get_state(package_id)
-    original = state.revision_of if state is not None and state.revision_of else package_id
-    copies = wf_model.session().query(wf_model.WorkflowState.package_id).filter(
-        wf_model.WorkflowState.revision_of == original
-    )
-    return ({original} | {row.package_id for row in copies}) - {package_id}
-
-
 def workflow_update_start(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
     """Start an update of a published dataset: a private copy in ``borrador``.
 
@@ -87,13 +63,13 @@ def workflow_update_start(context: dict[str, Any], data_dict: dict[str, Any]) ->
     if not data_dict.get("id"):
         raise tk.ValidationError({"id": [_("Falta el valor.")]})
     tk.check_access("workflow_update_start", context, data_dict)
-    pkg = service.get_package(data_dict["id"])
-    actor = service.actor_for(context, pkg)
+    pkg = get_package(data_dict["id"])
+    actor = actor_for(context, pkg)
     if not actor.sysadmin and machine.DATOS not in actor.roles:
         raise tk.NotAuthorized(
             _("Solo el Enlace de Datos Abiertos de la dependencia puede proponer una actualización.")
         )
-    if service.current_state(pkg) != machine.PUBLICADO:
+    if current_state(pkg) != machine.PUBLICADO:
         raise tk.ValidationError(
             {"id": [_("Solo un conjunto publicado se actualiza así; este aún sigue su flujo de publicación.")]}
         )
@@ -133,7 +109,7 @@ def workflow_update_start(context: dict[str, Any], data_dict: dict[str, Any]) ->
     )
     session.add(record)
     session.commit()
-    service._reindex(created["id"])
+    reindex(created["id"])
     try:
         from . import notify
 
@@ -198,6 +174,6 @@ def apply(context: dict[str, Any], shadow: model.Package, row: wf_model.Workflow
     public_row.state = machine.PUBLICADO
     public_row.updated_at = datetime.datetime.now(datetime.timezone.utc)
     wf_model.session().commit()
-    service._reindex(public.id)
+    reindex(public.id)
     return public.id
 

@@ -7,8 +7,8 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from flask import Blueprint, Response
 
+from ..translate import _
 from . import machine
-from .machine import _
 
 blueprint = Blueprint("pueblaabierto_workflow", __name__)
 
