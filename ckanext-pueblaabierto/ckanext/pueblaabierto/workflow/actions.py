@@ -9,9 +9,9 @@ from typing import Any
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ..translate import _
 from . import machine, roles, service
 from . import model as wf_model
-from .machine import _
 
 
 def _require(data_dict: dict[str, Any], *keys: str) -> None:

@@ -13,8 +13,9 @@ import ckan.authz as authz
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ..translate import _
 from . import model as wf_model
-from .machine import GLOBAL_ROLES, _
+from .machine import GLOBAL_ROLES
 
 
 def _user(context: dict[str, Any]) -> model.User | None:

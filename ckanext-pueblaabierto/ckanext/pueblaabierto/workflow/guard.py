@@ -23,8 +23,8 @@ from typing import Any
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ..translate import _
 from . import machine
-from .machine import _
 from .service import WORKFLOW_CONTEXT_FLAG, current_state
 
 
