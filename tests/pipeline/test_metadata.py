@@ -43,7 +43,7 @@ def test_required_cells(make_submission, cell, field):
     finding = only(report, "celda-requerida")
     assert finding.location == cell
     assert f"Falta «{field}»" in finding.message
-    assert finding.suggestion.startswith("Llene la celda")
+    assert finding.suggestion.startswith("Escriba el dato")
     assert not report.valid
 
 
@@ -149,7 +149,7 @@ def test_inverted_dates(make_submission):
     report = validate_submission(make_submission(changes={"Recurso!D2": "31/12/2024", "Recurso!E2": "2024-01-01"}))
     finding = only(report, "fechas-invertidas")
     assert finding.location == "Recurso!E2"
-    assert "anterior a la fecha inicial" in finding.message
+    assert "es anterior a la «Fecha inicial del periodo que cubre»" in finding.message
 
 
 def test_future_cut_off(make_submission):

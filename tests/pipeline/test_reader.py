@@ -74,10 +74,10 @@ def test_header_spellings_and_short_aliases(tmp_path):
     assert codes(submission) == []
     dataset = submission.datasets[0]
     assert dataset.id_dependencia == "12" and dataset.frecuencia == "anual"
-    assert dataset.etiquetas == ["a", "b", "c"]
+    assert dataset.tags == ["a", "b", "c"]
     recurso = submission.recursos[0]
-    assert (recurso.formato, recurso.tipo_visualizacion) == ("CSV", "tabla")
-    assert recurso.fecha_final == date(2024, 12, 31)
+    assert (recurso.format, recurso.tipo_visualizacion) == ("CSV", "tabla")
+    assert recurso.fecha_fin == date(2024, 12, 31)
 
 
 def test_extra_sheets_and_columns_are_warnings_at_their_place(tmp_path):
@@ -111,8 +111,8 @@ def test_header_row_found_below_titles(tmp_path):
     assert codes(submission) == []
     recurso = submission.recursos[0]
     assert recurso.row == 5
-    assert recurso.column("fecha_final") == "E"
-    assert recurso.fecha_final == date(2024, 12, 31)
+    assert recurso.column("fecha_fin") == "E"
+    assert recurso.fecha_fin == date(2024, 12, 31)
 
 
 @pytest.mark.parametrize(
@@ -133,7 +133,7 @@ def test_dates_in_common_formats(tmp_path, value, expected):
     rows = [HEADERS_BY_SHEET["Recurso"], ["mercados.csv", "Tabla", "Mercados", "2024-01-01", value, 1, "CSV"]]
     submission = read_submission(workbook(tmp_path, minimal(Recurso=rows)))
     assert codes(submission) == []
-    assert submission.recursos[0].fecha_final == expected
+    assert submission.recursos[0].fecha_fin == expected
 
 
 def test_a_month_as_start_means_its_first_day():
@@ -151,7 +151,7 @@ def test_garbage_in_a_date_cell_is_a_finding_at_the_cell(tmp_path):
     assert (finding.code, finding.location, finding.is_error) == ("fecha-invalida", "Recurso!D2", True)
     assert "no es una fecha válida" in finding.message
     assert "AAAA-MM-DD" in finding.suggestion
-    assert submission.recursos[0].fecha_inicial is None
+    assert submission.recursos[0].fecha_inicio is None
 
 
 @pytest.mark.parametrize(
@@ -182,7 +182,7 @@ def test_ods_workbooks_are_read(tmp_path):
     assert codes(submission) == []
     recurso = submission.recursos[0]
     assert recurso.row == 3  # one blank row above the headers
-    assert (recurso.fecha_inicial, recurso.id_dataset) == (date(2024, 1, 1), "1")
+    assert (recurso.fecha_inicio, recurso.id_dataset) == (date(2024, 1, 1), "1")
     assert submission.dependencias[0].id_dependencia == "12"
 
 

@@ -1,7 +1,9 @@
-"""FORM.317 submission -> what the portal should hold. The ONE place that knows CKAN field keys.
+"""FORM.317 submission -> what the portal should hold.
 
-The portal's field keys are set by the ckanext-scheming schemas (schemas/dataset.yaml,
-schemas/dependencia.yaml). A CKAN without those schemas keeps unknown dataset and
+The portal's field keys are set by the registry, the ckanext-scheming schemas
+(schemas/dataset.yaml, schemas/dependencia.yaml), and the workbook records carry the same
+names (pueblaabierto.workbook.model), so a field travels under one key from the cell to
+``package_show``. A CKAN without those schemas keeps unknown dataset and
 organization keys only as ``extras``; ``Layout`` decides per key where it goes, by asking
 the portal which fields its schema has, so the same code publishes to both.
 
@@ -20,17 +22,20 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pueblaabierto.schemas import vocabularies
+from pueblaabierto.schemas import form317, vocabularies
 from pueblaabierto.schemas.vocabularies import fold
 from pueblaabierto.validation.files import REMOTE_PREFIXES, check_files, locate
 from pueblaabierto.workbook.model import Dataset, Dependencia, Recurso, Submission
 
-# -- field keys (the contract with the portal's schema) ---------------------------------
-ORG_CORE = ("title", "description")
-ORG_CUSTOM = ("id_dependencia",)
-DATASET_CORE = ("title", "notes", "license_id")
-DATASET_CUSTOM = ("id_dataset", "tema", "frecuencia", "responsable_nombre", "responsable_correo", "diccionario")
-RESOURCE_KEYS = ("name", "nombre_archivo", "tipo_visualizacion", "fecha_inicio", "fecha_fin", "format")
+# -- field keys (from the registry: the contract with the portal's schema) ---------------
+# The logo (image_url) is uploaded by its own step; the tags travel as tag_string.
+ORG_CORE = tuple(k for k in form317.workbook_keys(form317.ORGANIZATION, core=True) if k != "image_url")
+ORG_CUSTOM = form317.workbook_keys(form317.ORGANIZATION, core=False)
+_DATASET_CORE_COLUMNS = tuple(k for k in form317.workbook_keys(form317.DATASET, core=True) if k != "tag_string")
+DATASET_CORE = (*_DATASET_CORE_COLUMNS, "license_id")
+_DATASET_CUSTOM_COLUMNS = form317.workbook_keys(form317.DATASET, core=False)
+DATASET_CUSTOM = (*_DATASET_CUSTOM_COLUMNS, "diccionario")
+RESOURCE_KEYS = form317.workbook_keys(form317.RESOURCE)
 # Resource keys the pipeline adds for itself (CKAN keeps unknown resource keys as-is).
 HASH_KEY = "sha256"  # content hash of the uploaded file: unchanged files are not uploaded again
 DATASTORE_HASH_KEY = "datastore_sha256"  # what the DataStore table was last loaded from
@@ -180,7 +185,7 @@ def desired_state(submission: Submission, data_dir: Path) -> Desired:
     for row in submission.datasets:
         spec = _dataset(row, submission, vocab.licencia_predeterminada, default_dep)
         for recurso in submission.recursos:
-            if recurso.id_dataset == row.id_dataset and recurso.nombre:
+            if recurso.id_dataset == row.id_dataset and recurso.name:
                 spec.resources.extend(_resources(recurso, paths.get(id(recurso)), vocab))
         datasets.append(spec)
     return Desired(organizations=orgs, datasets=datasets)
@@ -188,12 +193,12 @@ def desired_state(submission: Submission, data_dir: Path) -> Desired:
 
 def _org(dep: Dependencia, data_dir: Path) -> OrgSpec:
     logo = None
-    if dep.logo:
-        logo, _findings = locate(dep, "logo", dep.logo, data_dir, what="logotipo")
+    if dep.image_url:
+        logo, _findings = locate(dep, "image_url", dep.image_url, data_dir, what="logotipo")
     return OrgSpec(
         id_dependencia=_text(dep.id_dependencia),
-        title=_text(dep.nombre),
-        core={"title": _text(dep.nombre), "description": _text(dep.descripcion)},
+        title=_text(dep.title),
+        core={key: _text(getattr(dep, key)) for key in ORG_CORE},
         logo=logo,
         logo_sha256=sha256_file(logo) if logo else None,
     )
@@ -203,39 +208,27 @@ def _dataset(row: Dataset, submission: Submission, license_id: str, default_dep:
     terms = submission.terms_for(row.id_dataset)
     diccionario = [{"termino": term, "descripcion": description} for term, description in terms.items()]
     tags = []
-    for tag in (_tag(t) for t in row.etiquetas):
+    for tag in (_tag(t) for t in row.tags):
         if tag and tag not in tags:
             tags.append(tag)
     return DatasetSpec(
         id_dataset=_text(row.id_dataset),
         id_dependencia=_text(row.id_dependencia) or default_dep,
-        title=_text(row.nombre),
-        core={"title": _text(row.nombre), "notes": _text(row.descripcion), "license_id": license_id},
-        custom={
-            "id_dataset": _text(row.id_dataset),
-            "tema": _text(row.tema),
-            "frecuencia": _text(row.frecuencia),
-            "responsable_nombre": _text(row.responsable),
-            "responsable_correo": _text(row.correo),
-            "diccionario": diccionario,
-        },
+        title=_text(row.title),
+        core={**{key: _text(getattr(row, key)) for key in _DATASET_CORE_COLUMNS}, "license_id": license_id},
+        custom={**{key: _text(getattr(row, key)) for key in _DATASET_CUSTOM_COLUMNS}, "diccionario": diccionario},
         tags=tags,
         terms=terms,
     )
 
 
 def _resources(recurso: Recurso, path: Path | None, vocab: vocabularies.Vocabularies) -> list[ResourceSpec]:
-    formato = (recurso.formato or "").upper()
+    formato = (recurso.format or "").upper()
     term = vocab.get("formatos", formato)
-    fields = {
-        "name": _text(recurso.nombre),
-        "nombre_archivo": _text(recurso.archivo),
-        "tipo_visualizacion": _text(recurso.tipo_visualizacion),
-        "fecha_inicio": _iso(recurso.fecha_inicial),
-        "fecha_fin": _iso(recurso.fecha_final),
-        "format": formato,
-    }
-    archivo = _text(recurso.archivo)
+    fields = {key: _iso(value) if isinstance(value := getattr(recurso, key), date) else _text(value)
+              for key in RESOURCE_KEYS}
+    fields["format"] = formato
+    archivo = _text(recurso.nombre_archivo)
     url = archivo if archivo.lower().startswith(REMOTE_PREFIXES) else None
     spec = ResourceSpec(
         name=fields["name"],

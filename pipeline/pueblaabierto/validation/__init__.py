@@ -48,7 +48,7 @@ def validate_submission(
         return report
     allow = build_allow_list(
         allowed_values([workbook.parent, data_dir], allowed or []),
-        addresses=[d.correo for d in submission.datasets if d.correo],
+        addresses=[d.responsable_correo for d in submission.datasets if d.responsable_correo],
     )
     known = {d.id_dataset for d in submission.datasets}
     for recurso, path in files.resources:
@@ -56,12 +56,12 @@ def validate_submission(
             # Without its dataset there is no dictionary to compare the columns with: every
             # column would be reported as undescribed. The broken reference is reported once.
             continue
-        name = recurso.archivo or path.name
+        name = recurso.nombre_archivo or path.name
         try:
             report.extend(
                 validate_file(
                     path,
-                    formato=recurso.formato or "",
+                    formato=recurso.format or "",
                     terms=submission.terms_for(recurso.id_dataset),
                     display_name=name,
                     allow=allow,
@@ -69,7 +69,7 @@ def validate_submission(
                 )
             )
         except UnusableInput as exc:
-            report.add(replace(exc.to_finding(), file=recurso.archivo or path.name))
+            report.add(replace(exc.to_finding(), file=recurso.nombre_archivo or path.name))
     return report
 
 

@@ -26,12 +26,12 @@ class FileCheck:
 def check_files(submission: Submission, data_dir: Path) -> FileCheck:
     result = FileCheck()
     for dependencia in submission.dependencias:
-        if dependencia.logo:
+        if dependencia.image_url:
             result.findings += _check_logo(dependencia, data_dir)
     for recurso in submission.recursos:
-        if not recurso.archivo or recurso.archivo.lower().startswith(REMOTE_PREFIXES):
+        if not recurso.nombre_archivo or recurso.nombre_archivo.lower().startswith(REMOTE_PREFIXES):
             continue
-        path, findings = locate(recurso, "archivo", recurso.archivo, data_dir, what="archivo de datos")
+        path, findings = locate(recurso, "nombre_archivo", recurso.nombre_archivo, data_dir, what="archivo de datos")
         result.findings += findings
         if path is None:
             continue
@@ -89,14 +89,14 @@ def locate(record: Row, key: str, name: str, data_dir: Path, *, what: str) -> tu
 
 
 def _extension(recurso: Recurso, path: Path) -> Iterator[Finding]:
-    term = vocabularies.load().get("formatos", recurso.formato or "")
+    term = vocabularies.load().get("formatos", recurso.format or "")
     if term is None:
         return  # an invalid Formato is reported by the vocabulary check
     accepted = [e.lower() for e in term.extra.get("extensiones", [])]
     if accepted and path.suffix.lower() not in accepted:
         yield at(
             recurso,
-            "formato",
+            "format",
             "extension-no-coincide",
             f"El archivo «{path.name}» tiene extensión {path.suffix or '(ninguna)'}, pero el Formato dice {term.value} "
             f"(se espera {' o '.join(accepted)}).",
@@ -109,15 +109,15 @@ _SVG_MARKERS = (b"<svg", b"<?xml")
 
 
 def _check_logo(record: Row, data_dir: Path) -> list[Finding]:
-    name = record.raw.get("logo")
-    path, findings = locate(record, "logo", str(name), data_dir, what="logotipo")
+    name = record.raw.get("image_url")
+    path, findings = locate(record, "image_url", str(name), data_dir, what="logotipo")
     if path is None or is_image(path):
         return findings
     return [
         *findings,
         at(
             record,
-            "logo",
+            "image_url",
             "logo-no-imagen",
             f"El logotipo «{path.name}» no es una imagen que se pueda abrir.",
             "Entregue el logo oficial como imagen PNG, JPG o SVG (exportada, no renombrada).",

@@ -3,6 +3,12 @@
 Every check returns findings pointing to the cell as Excel shows it, with a Spanish
 message and a suggestion. Codes are stable: the portal, tests and the examples'
 manifest (dataset_forms/ejemplos/rotos/esperado.yaml) rely on them.
+
+The rules of each field are the ones the registry lists for it (``validators`` in
+schemas/dataset.yaml and dependencia.yaml), run through the same functions the portal runs
+(schemas/rules.py) and worded by the same catalogue (schemas/messages.py): a value
+``validar`` accepts is a value ``package_create`` accepts. What only a whole workbook can
+tell (IDs repeated between rows, references between sheets) is checked here.
 """
 
 from __future__ import annotations
@@ -13,16 +19,14 @@ from datetime import date
 from typing import TypeVar
 
 from pueblaabierto.findings import Finding, Severity
-from pueblaabierto.schemas import vocabularies
-from pueblaabierto.schemas.rules import email_problem
-from pueblaabierto.validation.suggest import closest_term, shown
+from pueblaabierto.schemas import messages, rules, vocabularies
 from pueblaabierto.workbook import spec
 from pueblaabierto.workbook.model import Dataset, Dependencia, DictionaryEntry, Recurso, Row, Submission
 
 R = TypeVar("R", bound=Row)
 
-# The form recommends "no más de 12-15 palabras".
-TITLE_MAX_WORDS = 15
+# The form recommends "no más de 12-15 palabras" (kept here for callers of the old name).
+TITLE_MAX_WORDS = rules.TITLE_MAX_WORDS
 
 
 _SPEC_OF: dict[type[Row], spec.SheetSpec] = {
@@ -38,12 +42,10 @@ def check_metadata(submission: Submission, *, today: date | None = None) -> list
     today = today or date.today()
     findings: list[Finding] = []
     findings += required_cells(submission)
+    findings += field_rules(submission, today)
     findings += identifiers(submission)
     findings += references(submission)
-    findings += vocabulary_values(submission)
-    findings += emails(submission)
     findings += titles(submission)
-    findings += dates(submission, today)
     return findings
 
 
@@ -77,35 +79,45 @@ def required_cells(submission: Submission) -> Iterator[Finding]:
         for field in sheet.fields:
             # A missing column was already reported once by the reader, not on every row.
             if field.required and record.column(field.key) and record.is_blank(field.key):
-                yield at(
-                    record,
-                    field.key,
-                    "celda-requerida",
-                    f"Falta «{field.header}» en la pestaña {sheet.name}, fila {record.row}.",
-                    f"Llene la celda. {field.definition}",
-                )
+                yield from _finding(record, field, rules.Problem("celda-requerida"))
 
 
-def _numeric(records: Iterable[Row], key: str, header: str) -> Iterator[Finding]:
-    for record in records:
-        value = getattr(record, key)
-        if value and not value.isdigit():
-            yield at(
-                record,
-                key,
-                "id-no-numerico",
-                f"«{value}» no es un número válido para «{header}».",
-                "Los ID del FORM.317 son números enteros (p. ej. 12), sin letras, puntos ni espacios.",
-            )
+def _finding(record: Row, field: spec.FieldSpec, problem: rules.Problem, **context: object) -> Iterator[Finding]:
+    message, suggestion = messages.render(problem, field.header, definicion=field.definition, **context)
+    yield at(record, field.key, problem.code, message, suggestion, warning=problem.warning)
+
+
+def field_rules(submission: Submission, today: date) -> Iterator[Finding]:
+    """Each field's own rules, as the registry lists them: the portal's verdict on each cell."""
+    for record in _records(submission):
+        sheet = _sheet_spec(record)
+        for field in sheet.fields:
+            value = getattr(record, field.key)
+            for name in field.rules:
+                problem = _run(name, field, value, record, today)
+                if problem is not None:
+                    context = {}
+                    if problem.code == "fechas-invertidas":
+                        context["campo_inicio"] = sheet.field("fecha_inicio").header
+                    yield from _finding(record, field, problem, **context)
+                    break  # one finding per cell: the first rule it breaks, as the portal stops
+
+
+def _run(name: str, field: spec.FieldSpec, value: object, record: Row, today: date) -> rules.Problem | None:
+    if value is None or name == "pa_obligatorio":
+        return None  # blank cells: required_cells (it also knows the column may be missing)
+    if name in rules.VALUE_RULES:
+        return rules.VALUE_RULES[name](value)
+    if name == "pa_vocabulario":
+        return rules.vocabulary_value(field.vocabulary or "", value)
+    if name == "pa_fecha":
+        return rules.date_value(value, today)
+    if name == "pa_fecha_fin_posterior":
+        return rules.end_not_before_start(getattr(record, "fecha_inicio", None), value)
+    return None  # rules on the portal's state (uniqueness in the database, licences)
 
 
 def identifiers(submission: Submission) -> Iterator[Finding]:
-    yield from _numeric(submission.dependencias, "id_dependencia", "ID de Dependencia")
-    yield from _numeric(submission.datasets, "id_dataset", "ID de Dataset")
-    yield from _numeric(submission.datasets, "id_dependencia", "Id dependencia")
-    yield from _numeric(submission.recursos, "id_dataset", "ID de Dataset")
-    yield from _numeric(submission.diccionario, "id_dataset", "ID de Dataset")
-
     yield from _duplicates(
         submission.dependencias,
         lambda r: r.id_dependencia,
@@ -141,10 +153,10 @@ def identifiers(submission: Submission) -> Iterator[Finding]:
             )
     yield from _duplicates(
         submission.recursos,
-        lambda r: (r.id_dataset, r.nombre and vocabularies.fold(r.nombre)),
-        "nombre",
+        lambda r: (r.id_dataset, r.name and vocabularies.fold(r.name)),
+        "name",
         "recurso-duplicado",
-        lambda r, first: f"El recurso «{r.nombre}» ya está en la fila {first.row} del mismo dataset.",
+        lambda r, first: f"El recurso «{r.name}» ya está en la fila {first.row} del mismo dataset.",
         "Dé a cada recurso un nombre que lo distinga (p. ej. agregue el periodo: «... 2024»).",
     )
     yield from _duplicates(
@@ -217,7 +229,7 @@ def references(submission: Submission) -> Iterator[Finding]:
                 dataset,
                 "id_dataset",
                 "dataset-sin-recursos",
-                f"El dataset {dataset.id_dataset} («{dataset.nombre or 'sin nombre'}») no tiene ningún recurso.",
+                f"El dataset {dataset.id_dataset} («{dataset.title or 'sin nombre'}») no tiene ningún recurso.",
                 "Agregue en la pestaña Recurso al menos un archivo con este ID de Dataset.",
             )
         if spec.DICCIONARIO.key in submission.sheet_names and dataset.id_dataset not in with_terms:
@@ -225,7 +237,7 @@ def references(submission: Submission) -> Iterator[Finding]:
                 dataset,
                 "id_dataset",
                 "dataset-sin-diccionario",
-                f"El dataset {dataset.id_dataset} («{dataset.nombre or 'sin nombre'}») no tiene diccionario de datos.",
+                f"El dataset {dataset.id_dataset} («{dataset.title or 'sin nombre'}») no tiene diccionario de datos.",
                 "Describa cada columna de sus archivos en la pestaña Diccionario de Datos.",
             )
     used = {d.id_dependencia for d in submission.datasets}
@@ -248,97 +260,19 @@ def _choices(text: str, values: set[str]) -> str:
     return f"{text}: {listed}."
 
 
-def vocabulary_values(submission: Submission) -> Iterator[Finding]:
-    vocab = vocabularies.load()
-    for record in _records(submission):
-        for field in _sheet_spec(record).fields:
-            if field.kind is not spec.Kind.VOCABULARY or not field.vocabulary:
-                continue
-            value = getattr(record, field.key)
-            if not value or vocab.get(field.vocabulary, value):
-                continue
-            allowed = ", ".join(shown(field.vocabulary, t) for t in getattr(vocab, field.vocabulary))
-            near = closest_term(field.vocabulary, value)
-            hint = f"¿Quiso decir «{shown(field.vocabulary, near)}»? " if near else ""
-            yield at(
-                record,
-                field.key,
-                "vocabulario-invalido",
-                f"«{value}» no es un valor válido para «{field.header}».",
-                f"{hint}Elija un valor de la lista desplegable: {allowed}.",
-            )
-
-
-def emails(submission: Submission) -> Iterator[Finding]:
-    for dataset in submission.datasets:
-        address = dataset.correo
-        if not address:
-            continue
-        problem = email_problem(address)
-        if problem == "invalido":
-            yield at(
-                dataset,
-                "correo",
-                "correo-invalido",
-                f"«{address}» no es un correo electrónico válido.",
-                "Escriba el correo completo, por ejemplo nombre.apellido@pueblacapital.gob.mx, sin espacios.",
-            )
-        elif problem == "no-institucional":
-            yield at(
-                dataset,
-                "correo",
-                "correo-no-institucional",
-                f"El correo «{address}» es de un servicio público de correo, no institucional.",
-                "El formato pide el correo institucional del funcionario (p. ej. @pueblacapital.gob.mx); "
-                "un correo personal se publicaría en el portal y el portal no lo acepta.",
-            )
-
-
 def titles(submission: Submission) -> Iterator[Finding]:
     for dataset in submission.datasets:
-        if not dataset.nombre:
+        if not dataset.title:
             continue
-        words = len(dataset.nombre.split())
-        if words > TITLE_MAX_WORDS:
+        problem = rules.title_length(dataset.title)
+        if problem is not None:
+            yield from _finding(dataset, spec.DATASET.field("title"), problem)
+        if dataset.notes and vocabularies.fold(dataset.notes) == vocabularies.fold(dataset.title):
             yield at(
                 dataset,
-                "nombre",
-                "titulo-largo",
-                f"El Nombre del Dataset tiene {words} palabras; el formato recomienda no más de {TITLE_MAX_WORDS}.",
-                "Acórtelo y pase el detalle a la Descripción del dataset.",
-                warning=True,
-            )
-        if dataset.descripcion and vocabularies.fold(dataset.descripcion) == vocabularies.fold(dataset.nombre):
-            yield at(
-                dataset,
-                "descripcion",
+                "notes",
                 "descripcion-repite-titulo",
                 "La Descripción del dataset solo repite su nombre.",
                 "Explique qué contiene, de dónde vienen los datos, qué periodo y zona cubren y sus limitaciones.",
                 warning=True,
             )
-
-
-def dates(submission: Submission, today: date) -> Iterator[Finding]:
-    for recurso in submission.recursos:
-        start, end = recurso.fecha_inicial, recurso.fecha_final
-        if start and end and start > end:
-            yield at(
-                recurso,
-                "fecha_final",
-                "fechas-invertidas",
-                f"La fecha final ({end.isoformat()}) es anterior a la fecha inicial ({start.isoformat()}).",
-                "Revise que no estén intercambiadas: la inicial es la del primer dato y la final la del último.",
-            )
-        for key, value, header in (
-            ("fecha_inicial", start, "fecha inicial"),
-            ("fecha_final", end, "fecha final o de corte"),
-        ):
-            if value and value > today:
-                yield at(
-                    recurso,
-                    key,
-                    "fecha-futura",
-                    f"La {header} ({value.isoformat()}) es posterior a hoy ({today.isoformat()}).",
-                    "Escriba la fecha del último dato que contiene el archivo, no una fecha planeada.",
-                )

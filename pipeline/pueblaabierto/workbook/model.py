@@ -1,4 +1,10 @@
-"""A FORM.317 submission as typed records that remember where each value was read."""
+"""A FORM.317 submission as typed records that remember where each value was read.
+
+Attribute names are the fields' CKAN keys from the registry (schemas/dataset.yaml,
+schemas/dependencia.yaml): ``Recurso.fecha_inicio`` is the resource's ``fecha_inicio`` in the
+portal. The ID columns that relate sheets (``id_dependencia`` of a Dataset row, ``id_dataset``
+of a Recurso or Diccionario row) keep the key of the field they refer to.
+"""
 
 from __future__ import annotations
 
@@ -30,33 +36,38 @@ class Row:
 @dataclass(kw_only=True)
 class Dependencia(Row):
     id_dependencia: str | None = None
-    nombre: str | None = None
-    descripcion: str | None = None
-    logo: str | None = None
+    title: str | None = None
+    description: str | None = None
+    image_url: str | None = None  # the logo's file name, delivered with the workbook
 
 
 @dataclass(kw_only=True)
 class Dataset(Row):
     id_dataset: str | None = None
-    nombre: str | None = None
-    descripcion: str | None = None
-    etiquetas: list[str] = field(default_factory=list)
+    title: str | None = None
+    notes: str | None = None
+    tag_string: str | None = None
     id_dependencia: str | None = None
     tema: str | None = None  # vocabulary value when recognised, else the text as written
     frecuencia: str | None = None
-    responsable: str | None = None
-    correo: str | None = None
+    responsable_nombre: str | None = None
+    responsable_correo: str | None = None
+
+    @property
+    def tags(self) -> list[str]:
+        """The Etiquetas, separated by commas (or semicolons, as Excel users often write them)."""
+        return [tag.strip() for tag in (self.tag_string or "").replace(";", ",").split(",") if tag.strip()]
 
 
 @dataclass(kw_only=True)
 class Recurso(Row):
-    archivo: str | None = None
+    nombre_archivo: str | None = None
     tipo_visualizacion: str | None = None
-    nombre: str | None = None
-    fecha_inicial: date | None = None
-    fecha_final: date | None = None
+    name: str | None = None
+    fecha_inicio: date | None = None
+    fecha_fin: date | None = None
     id_dataset: str | None = None
-    formato: str | None = None
+    format: str | None = None
 
 
 @dataclass(kw_only=True)

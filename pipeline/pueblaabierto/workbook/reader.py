@@ -15,7 +15,7 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 
 from pueblaabierto.findings import Finding, Severity
-from pueblaabierto.schemas import vocabularies
+from pueblaabierto.schemas import messages, rules
 from pueblaabierto.workbook import spec
 from pueblaabierto.workbook.dates import DateError, parse_date
 from pueblaabierto.workbook.grid import Grid, load_grids
@@ -58,7 +58,6 @@ def read_submission(path: Path) -> Submission:
         records = _read_sheet(sheet, actual, grids[actual], submission.findings)
         getattr(submission, _ATTRIBUTE[sheet.key]).extend(records)
     return submission
-
 
 
 def _match_sheets(grids: dict[str, Grid], submission: Submission) -> dict[str, str]:
@@ -239,26 +238,26 @@ def _assign(record: Row, field: spec.FieldSpec, value: Any, findings: list[Findi
         return
     if field.kind is spec.Kind.DATE:
         try:
-            typed: Any = parse_date(value, end_of_period=field.key == "fecha_final")
+            typed: Any = parse_date(value, end_of_period=field.key == "fecha_fin")
         except DateError:
+            message, suggestion = messages.render(
+                rules.Problem("fecha-invalida", {"valor": value}), field.header
+            )
             findings.append(
                 Finding(
                     code="fecha-invalida",
                     sheet=record.sheet,
                     row=record.row,
                     column=record.column(field.key),
-                    message=f"«{value}» no es una fecha válida en «{field.header}».",
-                    suggestion="Escriba la fecha como AAAA-MM-DD, por ejemplo 2024-01-31, "
-                    "o use el formato de fecha de Excel.",
+                    message=message,
+                    suggestion=suggestion + " También sirve el formato de fecha de Excel.",
                 )
             )
             return
     elif field.kind is spec.Kind.ID:
-        typed = _id_text(value)
+        typed = rules.normalize_id(_text(value))
     elif field.kind is spec.Kind.VOCABULARY:
         typed = normalize_term(field.vocabulary or "", _text(value))
-    elif field.key == "etiquetas":
-        typed = [tag.strip() for tag in _text(value).replace(";", ",").split(",") if tag.strip()]
     else:
         typed = _text(value)
     setattr(record, field.key, typed)
@@ -274,19 +273,7 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def _id_text(value: Any) -> str:
-    text = _text(value)
-    # The same ID is often a number in one sheet and text ("012", "12.0") in another:
-    # compare them as the number they are.
-    if text.endswith(".0") and text[:-2].isdigit():
-        text = text[:-2]
-    return str(int(text)) if text.isdigit() else text
-
-
 def normalize_term(vocabulary: str, text: str) -> str:
     """The vocabulary value for a label or value however it is cased/accented; else ``text``."""
-    wanted = vocabularies.fold(text)
-    for term in getattr(vocabularies.load(), vocabulary):
-        if wanted in (vocabularies.fold(term.value), vocabularies.fold(term.label)):
-            return term.value
-    return text
+    term = rules.vocabulary_term(vocabulary, text)
+    return term.value if term is not None else text

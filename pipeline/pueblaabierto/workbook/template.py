@@ -11,7 +11,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.utils import column_index_from_string, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -64,9 +64,9 @@ def _list_source(field: spec.FieldSpec, vocab: vocabularies.Vocabularies) -> str
 
 
 def _data_sheet(ws: Worksheet, sheet: spec.SheetSpec, vocab: vocabularies.Vocabularies) -> None:
-    for index, field in enumerate(sheet.fields, start=1):
-        letter = get_column_letter(index)
-        cell = ws.cell(row=1, column=index, value=field.header)
+    for field in sheet.fields:
+        letter = field.column or ""
+        cell = ws.cell(row=1, column=column_index_from_string(letter), value=field.header)
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
