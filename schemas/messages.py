@@ -29,8 +29,8 @@ CATALOGUE: dict[str, Message] = {
     ),
     "id-no-numerico": Message(
         "«{valor}» no es un número válido para «{campo}».",
-        "Los ID del FORM.317 son números enteros escritos con las cifras 0 a 9 (p. ej. 12), "
-        "sin letras, puntos, espacios ni superíndices.",
+        "Escriba un número entero con las cifras 0 a 9 (p. ej. 12), sin letras, puntos, espacios ni "
+        "superíndices.",
     ),
     "vocabulario-invalido": Message(
         "«{valor}» no es un valor válido para «{campo}».",

@@ -69,14 +69,14 @@ def test_portal_facet_titles_are_spanish():
     titles = portal_facets()
     assert list(titles) == FACETS
     assert titles["organization"] == "Dependencia"
-    assert titles["res_extras_tipo_visualizacion"] == "Tipo de visualización"
+    assert titles["res_extras_tipo_visualizacion"] == "Tipo de Visualización"
 
 
 def test_dataset_page_shows_the_spanish_facets(app):
     # No harvest blueprint is loaded here, so a harvest dataset cannot be linked to.
     call_action("dataset_purge", id="cosechado")
     body = app.get("/dataset/").body
-    for title in ("Dependencia", "Etiquetas", "Formatos", "Tema", "Frecuencia", "Tipo de visualización"):
+    for title in ("Dependencia", "Etiquetas", "Formatos", "Tema", "Frecuencia", "Tipo de Visualización"):
         assert title in body
     assert "medio-ambiente" in body  # a tema facet value
     body = app.get("/dataset/", query_string={"tema": "finanzas"}).body

@@ -1,8 +1,12 @@
 """CKAN validators for the FORM.317 fields: thin wrappers over the shared rules.
 
-The rules themselves live where the pipeline can call them too (pueblaabierto.validation,
-pueblaabierto.schemas.rules); here they only become Spanish messages that name the field by
-its label, because enlaces read the form and developers read the API error without context.
+The registry (schemas/dataset.yaml, dependencia.yaml) names each field's validators; the
+rules they run live in pueblaabierto.schemas.rules, where ``pueblaabierto validar`` runs them
+too, and their Spanish text in pueblaabierto.schemas.messages. Here a rule's problem only
+becomes a field error that names the field by its label, because enlaces read the form and
+developers read the API error without context. What needs the portal's database (an ID
+already used by another dataset, the licence register, the dataset's resource names) is
+checked here alone.
 """
 
 from __future__ import annotations
@@ -14,8 +18,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan.lib.navl.dictization_functions import StopOnError, missing
-from pueblaabierto.schemas import rules, vocabularies
-from pueblaabierto.validation.suggest import closest_term, shown
+from pueblaabierto.schemas import messages, rules, vocabularies
 
 from ckanext.scheming.validation import scheming_validator
 
@@ -40,15 +43,24 @@ def _fail(key: tuple, errors: dict, message: str) -> None:
     raise StopOnError
 
 
+def _refuse(key: tuple, errors: dict, problem: rules.Problem, label: str, **context: Any) -> None:
+    """A shared rule's problem as this field's error, in the catalogue's words (CKAN-translated)."""
+    _fail(key, errors, messages.field_error(problem, label, translate=tk._, **context))
+
+
 @scheming_validator
 def pa_obligatorio(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
     """Like not_empty, but the message names the field ("Falta el valor" alone helps nobody in the API)."""
     label = field_label(field)
+    definition = field.get("help_text") or ""
+    if isinstance(definition, dict):
+        definition = definition.get("es") or ""
 
     def validator(key, data, errors, context):
-        if _blank(data.get(key)):
+        value = data.get(key)
+        if value is missing or rules.required(value) is not None:
             data[key] = missing
-            _fail(key, errors, tk._("Falta «{campo}»: es un dato obligatorio del FORM.317.").format(campo=label))
+            _refuse(key, errors, rules.Problem("celda-requerida"), label, definicion=definition)
 
     return validator
 
@@ -62,11 +74,10 @@ def pa_numerico(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
         value = data.get(key)
         if _blank(value):
             return
-        text = str(value).strip()
-        if not text.isdigit() or not text.isascii():
-            _fail(key, errors, tk._("«{valor}» no es válido para «{campo}»: escriba un número entero "
-                                    "(p. ej. 12), sin letras, puntos ni espacios.").format(valor=text, campo=label))
-        data[key] = str(int(text))
+        problem = rules.whole_number(value)
+        if problem is not None:
+            _refuse(key, errors, problem, label)
+        data[key] = rules.normalize_id(value)
 
     return validator
 
@@ -150,20 +161,11 @@ def pa_vocabulario(vocabulary: str) -> Validator:
             value = data.get(key)
             if _blank(value):
                 return
-            text = str(value).strip()
-            terms = getattr(vocabularies.load(), vocabulary)
-            wanted = vocabularies.fold(text).lstrip(".")
-            for term in terms:
-                if wanted in (vocabularies.fold(term.value), vocabularies.fold(term.label)):
-                    data[key] = term.value
-                    return
-            near = closest_term(vocabulary, text)
-            allowed = ", ".join(shown(vocabulary, term) for term in terms)
-            message = tk._("«{valor}» no es un valor válido para «{campo}».").format(valor=text, campo=label)
-            if near is not None:
-                message += " " + tk._("¿Quiso decir «{sugerencia}»?").format(sugerencia=shown(vocabulary, near))
-            message += " " + tk._("Valores permitidos: {lista}.").format(lista=allowed)
-            _fail(key, errors, message)
+            problem = rules.vocabulary_value(vocabulary, value)
+            if problem is not None:
+                _refuse(key, errors, problem, label)
+            term = rules.vocabulary_term(vocabulary, value)
+            data[key] = term.value if term is not None else value
 
         return validator
 
@@ -179,16 +181,10 @@ def pa_correo_institucional(field: dict[str, Any], schema: dict[str, Any]) -> Va
         value = data.get(key)
         if _blank(value):
             return
-        address = str(value).strip()
-        problem = rules.email_problem(address)
-        if problem == "invalido":
-            _fail(key, errors, tk._("«{valor}» no es un correo electrónico válido para «{campo}»; escríbalo completo, "
-                                    "p. ej. nombre.apellido@pueblacapital.gob.mx.").format(valor=address, campo=label))
-        elif problem == "no-institucional":
-            _fail(key, errors, tk._("«{valor}» no es un correo institucional («{campo}»): es de un servicio público de "
-                                    "correo y se publicaría en el portal. Use el correo de la dependencia.")
-                  .format(valor=address, campo=label))
-        data[key] = address.lower()
+        problem = rules.institutional_email(value)
+        if problem is not None:
+            _refuse(key, errors, problem, label)
+        data[key] = str(value).strip().lower()
 
     return validator
 
@@ -202,11 +198,10 @@ def pa_nombre_persona(field: dict[str, Any], schema: dict[str, Any]) -> Validato
         value = data.get(key)
         if _blank(value):
             return
-        name = " ".join(str(value).split())
-        if len(name.split()) < 2 or any(ch.isdigit() or ch == "@" for ch in name):
-            _fail(key, errors, tk._("«{valor}» no es válido para «{campo}»: escriba el nombre completo (nombre y "
-                                    "apellidos), sin números ni correos.").format(valor=name, campo=label))
-        data[key] = name
+        problem = rules.person_name(value)
+        if problem is not None:
+            _refuse(key, errors, problem, label)
+        data[key] = " ".join(str(value).split())
 
     return validator
 
@@ -224,15 +219,10 @@ def pa_fecha(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
         value = data.get(key)
         if _blank(value):
             return
-        parsed = rules.parse_date(value)
-        if parsed is None:
-            _fail(key, errors, tk._("«{valor}» no es una fecha válida para «{campo}»; use el formato AAAA-MM-DD "
-                                    "(p. ej. 2024-01-31).").format(valor=value, campo=label))
-        if parsed > _today(context):
-            _fail(key, errors, tk._("«{campo}» ({valor}) es posterior a hoy; escriba la fecha del último dato que "
-                                    "contiene el archivo, no una fecha planeada.").format(valor=parsed.isoformat(),
-                                                                                           campo=label))
-        data[key] = parsed.isoformat()
+        problem = rules.date_value(value, _today(context))
+        if problem is not None:
+            _refuse(key, errors, problem, label)
+        data[key] = rules.parse_date(value).isoformat()
 
     return validator
 
@@ -245,13 +235,9 @@ def pa_fecha_fin_posterior(field: dict[str, Any], schema: dict[str, Any]) -> Val
     start_label = field_label(start_field) or "fecha_inicio"
 
     def validator(key, data, errors, context):
-        end = rules.parse_date(data.get(key))
-        start = rules.parse_date(data.get(key[:-1] + ("fecha_inicio",)))
-        if start and end and end < start:
-            _fail(key, errors, tk._("«{campo}» ({fin}) es anterior a la «{campo_inicio}» ({inicio}); revise que no "
-                                    "estén intercambiadas.").format(campo=label, fin=end.isoformat(),
-                                                                    campo_inicio=start_label,
-                                                                    inicio=start.isoformat()))
+        problem = rules.end_not_before_start(data.get(key[:-1] + ("fecha_inicio",)), data.get(key))
+        if problem is not None:
+            _refuse(key, errors, problem, label, campo_inicio=start_label)
 
     return validator
 

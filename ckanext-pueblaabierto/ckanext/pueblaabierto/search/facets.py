@@ -15,6 +15,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 
+from ..schema.facet_labels import facet_title
 from .index import TABLE
 
 # Short queries: JIT compilation would cost more than it saves (50+ ms). Sent in
@@ -70,8 +71,9 @@ def count_and_facets(where: str, params: dict[str, Any], facet_fields: list[str]
     return total, result
 
 
-# Facet field -> title, in sidebar order. ``res_extras_<key>`` is CKAN's name for a
-# resource field in the index.
+# Facet field -> title, in sidebar order. The FORM.317 fields' titles are their labels in
+# the registry (schema/facet_labels.py); ``res_extras_<key>`` is CKAN's name for a resource
+# field in the index.
 def portal_facets() -> OrderedDict[str, str]:
     return OrderedDict(
         [
@@ -80,9 +82,7 @@ def portal_facets() -> OrderedDict[str, str]:
             ("tags", tk._("Etiquetas")),
             ("res_format", tk._("Formatos")),
             ("license_id", tk._("Licencias")),
-            ("tema", tk._("Tema")),
-            ("frecuencia", tk._("Frecuencia")),
-            ("res_extras_tipo_visualizacion", tk._("Tipo de visualización")),
+            *((facet, tk._(facet_title(facet))) for facet in ("tema", "frecuencia", "res_extras_tipo_visualizacion")),
         ]
     )
 
