@@ -13,6 +13,7 @@ portal: install
 
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	@ini=$$($(BIN)/python -m ckanext.pueblaabierto.embedded test-env) && \
 	  $(BIN)/pytest --ckan-ini "$$ini"
 
@@ -24,6 +25,7 @@ status: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 install: $(STAMP)
 

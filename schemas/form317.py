@@ -228,3 +228,26 @@ def vocabulary_of(level: str, key: str) -> str | None:
         return field(level, key).vocabulary
     except KeyError:
         return None
+
+
+def markdown_table() -> str:
+    """The fields of every sheet as the Markdown table of docs/form317.md (a test keeps them equal)."""
+    lines = [
+        "| Pestaña | Col. | Encabezado | Clave en CKAN | Obligatorio | Reglas | DCAT |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for spec in sheets():
+        for item in spec.fields:
+            key = f"`{item.key}`" if item.level != RELATION else f"`{item.key}` → `{item.ckan}`"
+            shown = [f"{rule}({item.vocabulary})" if rule == "pa_vocabulario" else rule for rule in item.rules]
+            rules = ", ".join(f"`{rule}`" for rule in shown) or "—"
+            dcat = f"`{item.dcat}`" if item.dcat else "—"
+            lines.append(
+                f"| {spec.name} | {item.column} | {item.header} | {key} | {'Sí' if item.required else 'No'} "
+                f"| {rules} | {dcat} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(markdown_table(), end="")

@@ -21,8 +21,8 @@ def update_relatives(package_id: str) -> set[str]:
     checks must not count one against the other.
     """
     state = wf_model.get_state(package_id)
-    original = state.revision_of if state is not None and state.revision_of else package_id
+    original = str(state.revision_of) if state is not None and state.revision_of else package_id
     copies = wf_model.session().query(wf_model.WorkflowState.package_id).filter(
         wf_model.WorkflowState.revision_of == original
     )
-    return ({original} | {row.package_id for row in copies}) - {package_id}
+    return ({original} | {str(row.package_id) for row in copies}) - {package_id}

@@ -268,14 +268,18 @@ def org_desired_state(spec: OrgSpec) -> dict[str, Any]:
 
 def dataset_state(pkg: dict[str, Any]) -> dict[str, Any]:
     flat = flatten(pkg)
-    state = {key: _text(flat.get(key)) for key in (*DATASET_CORE, *DATASET_CUSTOM) if key != "diccionario"}
+    state: dict[str, Any] = {
+        key: _text(flat.get(key)) for key in (*DATASET_CORE, *DATASET_CUSTOM) if key != "diccionario"
+    }
     state["diccionario"] = _dictionary(flat.get("diccionario"))
     state["tags"] = sorted(t["name"] if isinstance(t, dict) else str(t) for t in flat.get("tags") or [])
     return state
 
 
 def dataset_desired_state(spec: DatasetSpec) -> dict[str, Any]:
-    state = {key: _text(value) for key, value in {**spec.core, **spec.custom}.items() if key != "diccionario"}
+    state: dict[str, Any] = {
+        key: _text(value) for key, value in {**spec.core, **spec.custom}.items() if key != "diccionario"
+    }
     state["diccionario"] = _dictionary(spec.custom["diccionario"])
     state["tags"] = sorted(spec.tags)
     return state

@@ -231,7 +231,9 @@ def pa_fecha(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
 def pa_fecha_fin_posterior(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
     """Start ≤ end. Keys are validated in alphabetical order, so the start may still be raw text."""
     label = field_label(field)
-    start_field = next((f for f in schema.get("resource_fields", []) if f["field_name"] == "fecha_inicio"), {})
+    start_field: dict[str, Any] = next(
+        (f for f in schema.get("resource_fields", []) if f["field_name"] == "fecha_inicio"), {}
+    )
     start_label = field_label(start_field) or "fecha_inicio"
 
     def validator(key, data, errors, context):
@@ -337,7 +339,7 @@ def pa_recurso_del_conjunto(field: dict[str, Any], schema: dict[str, Any]) -> Va
     The resource names are read raw from the data: resources are validated after the
     dataset's fields are, and comparing folded text makes that order irrelevant.
     """
-    parent = next((f for f in schema.get("dataset_fields", [])
+    parent: dict[str, Any] = next((f for f in schema.get("dataset_fields", [])
                    if any(sub is field or sub.get("field_name") == field.get("field_name")
                           for sub in f.get("repeating_subfields") or [])), {})
     parent_label = field_label(parent) or "diccionario"

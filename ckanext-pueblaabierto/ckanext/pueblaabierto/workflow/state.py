@@ -27,7 +27,7 @@ def current_state(pkg: model.Package) -> str:
     """
     row = wf_model.get_state(pkg.id)
     if row is not None:
-        return row.state
+        return str(row.state)
     return machine.BORRADOR if pkg.private else machine.PUBLICADO
 
 

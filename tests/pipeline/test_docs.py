@@ -1,0 +1,58 @@
+"""The README's module tables and docs/form317.md's field table are checked against the code."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+from pueblaabierto.schemas import form317
+
+REPO = Path(__file__).resolve().parents[2]
+PACKAGE = REPO / "pipeline" / "pueblaabierto"
+CODE = re.compile(r"`([^`]+)`")
+
+
+def first_column(markdown: str, heading: str) -> list[str]:
+    """The first cell of each row of the first table under the line that starts with ``heading``."""
+    lines = markdown[markdown.index(heading):].splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("|"))
+    rows = []
+    for line in lines[start + 2:]:
+        if not line.startswith("|"):
+            break
+        rows.append(line.split("|")[1].strip())
+    return rows
+
+
+def test_pipeline_module_table_lists_exactly_the_package():
+    text = (REPO / "pipeline" / "README.md").read_text("utf-8")
+    listed = {CODE.search(cell).group(1).rstrip("/") for cell in first_column(text, "| módulo")}
+    present = {p.name for p in PACKAGE.iterdir()
+               if (p.suffix == ".py" and p.name != "__init__.py") or (p / "__init__.py").exists()}
+    assert listed == present
+
+
+def test_every_path_the_pipeline_table_names_exists():
+    text = (REPO / "pipeline" / "README.md").read_text("utf-8")
+    table = text[text.index("| módulo"):text.index("## Mensajes de Click")]
+    for row in table.strip().splitlines()[2:]:
+        folder = CODE.search(row.split("|")[1]).group(1)
+        base = PACKAGE / folder if folder.endswith("/") else PACKAGE
+        for name in CODE.findall(row.split("|")[2]):
+            if name.endswith(".py") and "/" not in name:
+                assert (base / name).exists() or (PACKAGE / name).exists(), (folder, name)
+
+
+def test_readme_folder_table_lists_exactly_the_tracked_folders():
+    text = (REPO / "README.md").read_text("utf-8")
+    listed = {CODE.search(cell).group(1).rstrip("/") for cell in first_column(text, "| Carpeta")}
+    tracked = subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=True).stdout
+    folders = {line.split("/")[0] for line in tracked.splitlines() if "/" in line and not line.startswith(".")}
+    assert listed == folders
+
+
+def test_form317_doc_table_is_the_registry():
+    text = (REPO / "docs" / "form317.md").read_text("utf-8")
+    block = text.split("<!-- form317:campos -->\n", 1)[1].split("<!-- /form317:campos -->", 1)[0]
+    assert block.strip() == form317.markdown_table().strip(), "Regenere con: python -m pueblaabierto.schemas.form317"
