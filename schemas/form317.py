@@ -210,6 +210,18 @@ def dcat_property(key: str, level: str = DATASET) -> str | None:
         return None
 
 
+def dcat_path(key: str, level: str = DATASET) -> tuple[tuple[str, str], ...]:
+    """The DCAT property as (prefix, local name) steps: ``(("dcat", "contactPoint"), ("vcard", "fn"))``.
+
+    The profile maps each prefix to its rdflib Namespace (DCAT, DCT, VCARD, FOAF); () when the
+    field has no DCAT property.
+    """
+    prop = dcat_property(key, level)
+    if not prop:
+        return ()
+    return tuple((step.split(":", 1)[0], step.split(":", 1)[1]) for step in prop.split("/"))
+
+
 def dcat_mapping(level: str = DATASET) -> dict[str, str]:
     """CKAN key -> DCAT property, for every field of ``level`` that has one."""
     return {f.key: f.dcat for f in fields() if f.level == level and f.dcat}

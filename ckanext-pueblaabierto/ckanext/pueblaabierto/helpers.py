@@ -11,7 +11,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from pueblaabierto.schemas import rules, vocabularies
-from pueblaabierto.validation.metadata import TITLE_MAX_WORDS
+from pueblaabierto.schemas.rules import TITLE_MAX_WORDS
 
 
 def _choices(name: str) -> list[dict[str, str]]:
@@ -88,10 +88,14 @@ def pa_diccionario(pkg: dict[str, Any], resource: dict[str, Any] | None = None) 
 
 
 def pa_aviso_titulo(title: str | None) -> str:
-    """A warning (not an error) when the title is longer than the form recommends."""
-    words = len((title or "").split())
-    if words <= TITLE_MAX_WORDS:
+    """A warning (not an error) when the title is longer than the form recommends (rules.title_length).
+
+    Worded like the form's live notice (pa_titulo.html), which rewrites it as the user types.
+    """
+    problem = rules.title_length(title)
+    if problem is None:
         return ""
+    words = problem.params["palabras"]
     return tk._("El nombre tiene {palabras} palabras; el FORM.317 recomienda no más de {maximo}. "
                 "Acórtelo y pase el detalle a la descripción.").format(palabras=words, maximo=TITLE_MAX_WORDS)
 

@@ -66,23 +66,6 @@ def pa_obligatorio(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
 
 
 @scheming_validator
-def pa_numerico(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
-    """FORM.317 IDs are whole numbers; stored without leading zeros so "012" and "12" collide."""
-    label = field_label(field)
-
-    def validator(key, data, errors, context):
-        value = data.get(key)
-        if _blank(value):
-            return
-        problem = rules.whole_number(value)
-        if problem is not None:
-            _refuse(key, errors, problem, label)
-        data[key] = rules.normalize_id(value)
-
-    return validator
-
-
-@scheming_validator
 def pa_id_dependencia_unico(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
     """The Coordinación assigns each dependencia one number: no two organizations may share it."""
     label = field_label(field)
@@ -150,8 +133,13 @@ def pa_id_dataset_unico(field: dict[str, Any], schema: dict[str, Any]) -> Valida
     return validator
 
 
-def pa_vocabulario(vocabulary: str) -> Validator:
-    """One value of a vocabularios.yaml list; accepts the label or any case, stores the value."""
+def _today(context: dict[str, Any]) -> date:
+    return context.get("pueblaabierto_today") or date.today()
+
+
+def _checked(check: Callable[[Any, dict[str, Any]], rules.Problem | None], store: Callable[[Any], Any],
+             doc: str) -> Validator:
+    """A validator that runs one shared rule on a non-blank value and stores it normalized."""
 
     @scheming_validator
     def build(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
@@ -161,70 +149,43 @@ def pa_vocabulario(vocabulary: str) -> Validator:
             value = data.get(key)
             if _blank(value):
                 return
-            problem = rules.vocabulary_value(vocabulary, value)
+            problem = check(value, context)
             if problem is not None:
                 _refuse(key, errors, problem, label)
-            term = rules.vocabulary_term(vocabulary, value)
-            data[key] = term.value if term is not None else value
+            data[key] = store(value)
 
         return validator
 
+    build.__doc__ = doc
     return build
 
 
-@scheming_validator
-def pa_correo_institucional(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
-    """The responsable's address is published: it must be valid and institutional, not personal webmail."""
-    label = field_label(field)
-
-    def validator(key, data, errors, context):
-        value = data.get(key)
-        if _blank(value):
-            return
-        problem = rules.institutional_email(value)
-        if problem is not None:
-            _refuse(key, errors, problem, label)
-        data[key] = str(value).strip().lower()
-
-    return validator
-
-
-@scheming_validator
-def pa_nombre_persona(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
-    """The form asks for the full name: at least a name and a surname, no digits or addresses."""
-    label = field_label(field)
-
-    def validator(key, data, errors, context):
-        value = data.get(key)
-        if _blank(value):
-            return
-        problem = rules.person_name(value)
-        if problem is not None:
-            _refuse(key, errors, problem, label)
-        data[key] = " ".join(str(value).split())
-
-    return validator
+pa_numerico = _checked(
+    lambda value, context: rules.whole_number(value), rules.normalize_id,
+    """FORM.317 IDs are whole numbers; stored without leading zeros so "012" and "12" collide.""",
+)
+pa_correo_institucional = _checked(
+    lambda value, context: rules.institutional_email(value), lambda value: str(value).strip().lower(),
+    """The responsable's address is published: it must be valid and institutional, not personal webmail.""",
+)
+pa_nombre_persona = _checked(
+    lambda value, context: rules.person_name(value), lambda value: " ".join(str(value).split()),
+    """The form asks for the full name: at least a name and a surname, no digits or addresses.""",
+)
+pa_fecha = _checked(
+    lambda value, context: rules.date_value(value, _today(context)),
+    lambda value: rules.parse_date(value).isoformat(),  # type: ignore[union-attr]  # checked just before
+    """An ISO 8601 date of data already produced, stored as "AAAA-MM-DD".""",
+)
 
 
-def _today(context: dict[str, Any]) -> date:
-    return context.get("pueblaabierto_today") or date.today()
-
-
-@scheming_validator
-def pa_fecha(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
-    """An ISO 8601 date of data already produced, stored as "AAAA-MM-DD"."""
-    label = field_label(field)
-
-    def validator(key, data, errors, context):
-        value = data.get(key)
-        if _blank(value):
-            return
-        problem = rules.date_value(value, _today(context))
-        if problem is not None:
-            _refuse(key, errors, problem, label)
-        data[key] = rules.parse_date(value).isoformat()
-
-    return validator
+def pa_vocabulario(vocabulary: str) -> Validator:
+    """One value of a vocabularios.yaml list; accepts the label or any case, stores the value."""
+    return _checked(
+        lambda value, context: rules.vocabulary_value(vocabulary, value),
+        lambda value: rules.vocabulary_term(vocabulary, value).value,  # type: ignore[union-attr]  # checked
+        pa_vocabulario.__doc__ or "",
+    )
 
 
 @scheming_validator
