@@ -110,6 +110,12 @@ def _rules(validators: str) -> tuple[tuple[str, str | None], ...]:
     return tuple(found)
 
 
+def _placeholder_example(placeholder: Any) -> str:
+    # The portal's placeholder "p. ej. 3" already holds the field's example: not written twice.
+    text = str(placeholder or "")
+    return text[len("p. ej. "):] if text.startswith("p. ej. ") else ""
+
+
 def _field(raw: dict[str, Any], level: str) -> Form317Field:
     block = raw.get("form317") or {}
     if level == RELATION:
@@ -142,7 +148,7 @@ def _field(raw: dict[str, Any], level: str) -> Form317Field:
         column=block.get("column"),
         aliases=tuple(block.get("aliases") or ()),
         width=int(block.get("width") or 30),
-        example=str(block.get("example") or ""),
+        example=str(block.get("example") or _placeholder_example(raw.get("form_placeholder"))),
         kind=kind,
         required=bool(block["required"]) if "required" in block else "pa_obligatorio" in names,
         vocabulary=vocabulary,

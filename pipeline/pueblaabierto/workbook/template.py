@@ -80,6 +80,8 @@ def _data_sheet(ws: Worksheet, sheet: spec.SheetSpec, vocab: vocabularies.Vocabu
 
 def _validation(field: spec.FieldSpec, vocab: vocabularies.Vocabularies, sqref: str) -> DataValidation:
     prompt = field.definition + (" Obligatorio." if field.required else " Opcional.")
+    if field.example:
+        prompt += f" Ejemplo: {field.example}"
     if field.kind is spec.Kind.VOCABULARY:
         validation = DataValidation(
             type="list",
