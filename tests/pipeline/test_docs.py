@@ -56,3 +56,19 @@ def test_form317_doc_table_is_the_registry():
     text = (REPO / "docs" / "form317.md").read_text("utf-8")
     block = text.split("<!-- form317:campos -->\n", 1)[1].split("<!-- /form317:campos -->", 1)[0]
     assert block.strip() == form317.markdown_table().strip(), "Regenere con: python -m pueblaabierto.schemas.form317"
+
+
+def _keys_in_table(text: str, heading: str) -> set[str]:
+    return {key for cell in first_column(text, heading) for key in CODE.findall(cell)}
+
+
+def test_readme_api_field_tables_match_the_registry():
+    text = (REPO / "README.md").read_text("utf-8")
+    # CKAN's upload/tag companions of a registry field, shown in the same row.
+    companions = {"image_upload", "tags", "upload"}
+    for heading, level in (("**Dependencia**", form317.ORGANIZATION), ("**Dataset**", form317.DATASET),
+                           ("**Recurso**", form317.RESOURCE)):
+        listed = _keys_in_table(text, heading)
+        fields = {f.key for f in form317.fields() if f.level == level}
+        assert listed - companions <= fields, heading
+        assert set(form317.workbook_keys(level)) <= listed, heading
