@@ -72,3 +72,19 @@ def test_readme_api_field_tables_match_the_registry():
         fields = {f.key for f in form317.fields() if f.level == level}
         assert listed - companions <= fields, heading
         assert set(form317.workbook_keys(level)) <= listed, heading
+
+
+def test_readme_dcat_table_matches_the_registry():
+    """Each field the README maps to DCAT has that property in the registry (what the profile reads)."""
+    text = (REPO / "README.md").read_text("utf-8")
+    table = text[text.index("| Campo | DCAT |"):].split("\n\n", 1)[0].splitlines()[2:]
+    checked = 0
+    for row in table:
+        fields_cell, dcat_cell = row.split("|")[1:3]
+        level = form317.RESOURCE if "recurso" in fields_cell else form317.DATASET
+        stated = CODE.findall(dcat_cell)[0]
+        for key in CODE.findall(fields_cell):
+            prop = form317.dcat_property(key, level) or form317.dcat_property(key, form317.ORGANIZATION)
+            assert prop is not None and prop.split("/")[0] == stated, (key, prop, stated)
+            checked += 1
+    assert checked >= 9
