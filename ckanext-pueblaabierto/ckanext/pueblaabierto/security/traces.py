@@ -1,0 +1,172 @@
+"""No trace of unpublished datasets or of officials' accounts for those who may not see them.
+
+CKAN's permission labels already hide unpublished datasets from search, package_show and
+the activity streams it filters; these read paths answer from other tables and would still
+name them: a group's ``member_list`` (dataset ids), ``tag_list``/``tag_autocomplete`` and
+``format_autocomplete`` (every tag and format in the database), and activity lists whose
+stored labels predate a change of visibility. Accounts: dictized users carry the MD5 of the
+e-mail address (``email_hash``, a gravatar key that identifies the official); only
+sysadmins and the user themself get it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.authz as authz
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
+
+PACKAGE_ACTIVITIES = ("new package", "changed package", "deleted package")
+
+
+def _viewer_context(context: dict[str, Any]) -> dict[str, Any]:
+    user = context.get("user") or ""
+    return {"user": user, "model": model, "session": model.Session,
+            "auth_user_obj": context.get("auth_user_obj") or (model.User.get(user) if user else None)}
+
+
+def _sees_everything(context: dict[str, Any]) -> bool:
+    return bool(context.get("ignore_auth")) or authz.is_sysadmin(context.get("user"))
+
+
+def _can_read(context: dict[str, Any], package_id: str, cache: dict[str, bool]) -> bool:
+    if package_id not in cache:
+        cache[package_id] = authz.is_authorized_boolean("package_show", _viewer_context(context), {"id": package_id})
+    return cache[package_id]
+
+
+def _public_packages() -> Any:
+    return model.Session.query(model.Package.id).filter(
+        model.Package.private.is_(False), model.Package.state == "active"
+    )
+
+
+def _public_tag_names() -> set[str]:
+    rows = (
+        model.Session.query(model.Tag.name)
+        .join(model.PackageTag, model.PackageTag.tag_id == model.Tag.id)
+        .filter(model.PackageTag.state == "active", model.PackageTag.package_id.in_(_public_packages()))
+        .distinct()
+    )
+    return {row[0] for row in rows}
+
+
+@tk.chained_action
+@tk.side_effect_free
+def member_list(up_func: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> Any:
+    members = up_func(context, data_dict)
+    if _sees_everything(context):
+        return members
+    cache: dict[str, bool] = {}
+    return [m for m in members if m[1] != "package" or _can_read(context, m[0], cache)]
+
+
+@tk.chained_action
+@tk.side_effect_free
+def tag_list(up_func: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> Any:
+    tags = up_func(context, data_dict)
+    if _sees_everything(context) or data_dict.get("vocabulary_id"):
+        return tags
+    public = _public_tag_names()
+    return [t for t in tags if (t.get("name") if isinstance(t, dict) else t) in public]
+
+
+@tk.chained_action
+@tk.side_effect_free
+def tag_autocomplete(up_func: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> Any:
+    if _sees_everything(context) or data_dict.get("vocabulary_id"):
+        return up_func(context, data_dict)
+    limit = int(data_dict.get("limit") or 10)
+    names = up_func(context, dict(data_dict, limit=limit * 20))
+    public = _public_tag_names()
+    return [name for name in names if name in public][:limit]
+
+
+@tk.chained_action
+@tk.side_effect_free
+def format_autocomplete(up_func: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> Any:
+    if _sees_everything(context):
+        return up_func(context, data_dict)
+    tk.check_access("format_autocomplete", context, data_dict)
+    limit = int(data_dict.get("limit") or 5)
+    like = "%" + str(data_dict.get("q") or "") + "%"
+    query = (
+        model.Session.query(model.Resource.format, sa.func.count(model.Resource.format).label("total"))
+        .filter(model.Resource.state == "active", model.Resource.format.ilike(like),
+                model.Resource.package_id.in_(_public_packages()))
+        .group_by(model.Resource.format)
+        .order_by(sa.text("total DESC"))
+        .limit(limit)
+    )
+    return [row.format.lower() for row in query]
+
+
+def _activity_filter(name: str) -> Any:
+    @tk.chained_action
+    @tk.side_effect_free
+    def filtered(up_func: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> Any:
+        activities = up_func(context, data_dict)
+        if _sees_everything(context):
+            return activities
+        cache: dict[str, bool] = {}
+        return [
+            a for a in activities
+            if a.get("activity_type") not in PACKAGE_ACTIVITIES or _can_read(context, a.get("object_id") or "", cache)
+        ]
+
+    filtered.__name__ = name
+    return filtered
+
+
+# -- accounts -------------------------------------------------------------------------
+
+
+def _scrub_user(user: Any, context: dict[str, Any]) -> Any:
+    if isinstance(user, dict) and "email_hash" in user and user.get("name") != context.get("user"):
+        user.pop("email_hash", None)
+    return user
+
+
+def _scrub(result: Any, context: dict[str, Any]) -> Any:
+    if _sees_everything(context):
+        return result
+    if isinstance(result, list):
+        for item in result:
+            _scrub(item, context)
+    elif isinstance(result, dict):
+        _scrub_user(result, context)
+        for key in ("users", "user", "creator"):
+            if key in result:
+                _scrub(result[key], context)
+    return result
+
+
+def _scrubbed(name: str) -> Any:
+    @tk.chained_action
+    @tk.side_effect_free
+    def scrubbed(up_func: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> Any:
+        return _scrub(up_func(context, data_dict), context)
+
+    scrubbed.__name__ = name
+    return scrubbed
+
+
+def get_actions() -> dict[str, Any]:
+    import ckan.plugins as p
+
+    actions = {
+        "member_list": member_list,
+        "tag_list": tag_list,
+        "tag_autocomplete": tag_autocomplete,
+        "format_autocomplete": format_autocomplete,
+    }
+    for name in ("organization_show", "group_show", "organization_list", "group_list", "user_show", "user_list",
+                 "organization_list_for_user", "group_list_authz"):
+        actions[name] = _scrubbed(name)
+    if p.plugin_loaded("activity"):
+        for name in ("user_activity_list", "group_activity_list", "organization_activity_list",
+                     "recently_changed_packages_activity_list", "dashboard_activity_list"):
+            actions[name] = _activity_filter(name)
+    return actions
