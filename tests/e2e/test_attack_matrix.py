@@ -99,6 +99,30 @@ def test_ordinary_user_cannot_create_a_dependencia_or_a_group(dependency):
         dependency["api"]["datos"].action.organization_create(name=f"toma2-{suffix}", title="Toma")
 
 
+def test_every_configuration_we_ship_sets_the_security_options():
+    from pathlib import Path
+
+    import yaml
+    from ckanext.pueblaabierto.embedded import settings
+
+    expected = {
+        "ckan.auth.user_create_organizations": "false",
+        "ckan.auth.user_create_groups": "false",
+        "ckan.auth.public_user_details": "false",
+        "ckan.gravatar_default": "disabled",
+        "ckan.csrf_protection.ignore_extensions": "false",
+    }
+    for key, value in expected.items():
+        assert settings.COMMON_OPTIONS[key] == value, key
+    compose = Path(__file__).resolve().parents[2] / "docker" / "compose.yaml"
+    environment = yaml.safe_load(compose.read_text(encoding="utf-8"))["services"]["ckan"]["environment"]
+    for key, value in expected.items():
+        variable = "CKAN__" + key.removeprefix("ckan.").replace(".", "__").upper()
+        assert str(environment[variable]) == value, variable
+    assert environment["CKAN___PUEBLAABIERTO__DATASTORE__SQL_TIMEOUT"] == settings.COMMON_OPTIONS[
+        "pueblaabierto.datastore.sql_timeout"]
+
+
 # -- 2. CSRF: no cookie-only POST from another origin ------------------------------------------
 
 
@@ -302,6 +326,8 @@ def test_no_trace_of_an_unpublished_dataset_for_anonymous_visitors(live_ckan, de
     for who in (anonymous, api["nadie"]):
         activity = who.action.organization_activity_list(id=dependency["org"]["id"], limit=100)
         assert all(secret["id"] != a["object_id"] for a in activity)
+    activity = api["nadie"].action.user_activity_list(id=dependency["names"]["datos"], limit=100)
+    assert all(secret["id"] != a["object_id"] for a in activity)
     # The liaisons who work on it still see its tags and formats.
     assert f"clave{suffix}" in api["datos"].action.package_show(id=secret["id"])["tags"][0]["name"]
     for path in (f"/dataset/{secret['name']}", f"/dataset/edit/{secret['name']}",
