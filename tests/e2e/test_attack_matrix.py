@@ -328,6 +328,15 @@ def test_no_trace_of_an_unpublished_dataset_for_anonymous_visitors(live_ckan, de
         assert all(secret["id"] != a["object_id"] for a in activity)
     activity = api["nadie"].action.user_activity_list(id=dependency["names"]["datos"], limit=100)
     assert all(secret["id"] != a["object_id"] for a in activity)
+    # The API says "not found", as for a dataset that never existed; a 403 would confirm it.
+    resource_id = api["datos"].action.package_show(id=secret["id"])["resources"][0]["id"]
+    for who in (anonymous, api["nadie"]):
+        with pytest.raises(ckanapi.NotFound):
+            who.action.package_show(id=secret["name"])
+        with pytest.raises(ckanapi.NotFound):
+            who.action.resource_show(id=resource_id)
+        with pytest.raises(ckanapi.NotFound):
+            who.action.package_activity_list(id=secret["id"])
     # The liaisons who work on it still see its tags and formats.
     assert f"clave{suffix}" in api["datos"].action.package_show(id=secret["id"])["tags"][0]["name"]
     for path in (f"/dataset/{secret['name']}", f"/dataset/edit/{secret['name']}",

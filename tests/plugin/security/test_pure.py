@@ -57,3 +57,16 @@ def test_safe_writer_writes_every_row_neutralised():
     out = io.StringIO()
     csv_safe.SafeWriter(out).writerows([["=1", "ok"], ["@x", "-2"]])
     assert list(csv.reader(io.StringIO(out.getvalue()))) == [["'=1", "ok"], ["'@x", "'-2"]]
+
+
+def test_cookies_are_samesite_lax_everywhere_and_secure_under_https():
+    from ckanext.pueblaabierto.security import config
+
+    plain = {"ckan.site_url": "http://127.0.0.1:5000", "REMEMBER_COOKIE_SAMESITE": None}
+    config.configure(plain)
+    assert plain["SESSION_COOKIE_SAMESITE"] == plain["REMEMBER_COOKIE_SAMESITE"] == "Lax"
+    assert "SESSION_COOKIE_SECURE" not in plain
+    served = {"ckan.site_url": "https://datos.pueblacapital.gob.mx", "SESSION_COOKIE_SAMESITE": "Strict"}
+    config.configure(served)
+    assert served["SESSION_COOKIE_SAMESITE"] == "Strict"  # a stricter choice is kept
+    assert served["SESSION_COOKIE_SECURE"] is True and served["REMEMBER_COOKIE_SECURE"] is True

@@ -42,9 +42,10 @@ def test_update_is_reviewed_in_a_private_copy_and_replaces_the_public_one(people
         assert public["notes"] == "Obras con ubicación y presupuesto."
         assert [r["id"] for r in public["resources"]] == [kept_id]
         for who in (None, people.outsider):
-            with pytest.raises(tk.NotAuthorized):
+            # Not found, not "not authorized": nothing says the copy exists (issue 11).
+            with pytest.raises(tk.ObjectNotFound):
                 act(who, "package_show", id=shadow["id"])
-            with pytest.raises(tk.NotAuthorized):
+            with pytest.raises(tk.ObjectNotFound):
                 act(who, "datastore_search", resource_id=new_res["id"])
             with pytest.raises(tk.NotAuthorized):
                 act(who, "datastore_search_sql", sql=f'SELECT * FROM "{new_res["id"]}"')

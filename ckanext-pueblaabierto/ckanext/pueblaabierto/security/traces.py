@@ -18,6 +18,8 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 
+from ..workflow.machine import _
+
 PACKAGE_ACTIVITIES = ("new package", "changed package", "deleted package")
 
 
@@ -120,6 +122,50 @@ def _activity_filter(name: str) -> Any:
     return filtered
 
 
+# -- 404, not 403 --------------------------------------------------------------------
+
+
+def _package_of(name: str, data_dict: dict[str, Any]) -> model.Package | None:
+    """The dataset a read action is about, from its id, resource id or view id."""
+    if name.startswith("package_"):
+        return model.Package.get(data_dict.get("id") or data_dict.get("name_or_id") or "")
+    resource_id = data_dict.get("resource_id") or ""
+    if name == "resource_view_show":
+        view = model.ResourceView.get(data_dict.get("id") or "")
+        resource_id = view.resource_id if view is not None else ""
+    elif not resource_id:
+        resource_id = data_dict.get("id") or ""
+    resource = model.Resource.get(resource_id)
+    return model.Package.get(resource.package_id) if resource is not None else None
+
+
+def _not_found_instead(name: str) -> Any:
+    """A refusal about a dataset the user may not read becomes "not found".
+
+    403 confirms that the dataset (or resource) exists; for an unpublished one that is
+    already a trace. Refusals about datasets the user can read (e.g. a private DataStore
+    function) stay refusals.
+    """
+
+    @tk.chained_action
+    @tk.side_effect_free
+    def guarded(up_func: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> Any:
+        try:
+            return up_func(context, data_dict)
+        except tk.NotAuthorized:
+            pkg = _package_of(name, data_dict)
+            if pkg is not None and not _can_read(context, pkg.id, {}):
+                raise tk.ObjectNotFound(_("No encontrado.")) from None
+            raise
+
+    guarded.__name__ = name
+    return guarded
+
+
+READ_ACTIONS = ("package_show", "resource_show", "resource_view_list", "resource_view_show")
+PLUGIN_READ_ACTIONS = {"activity": ("package_activity_list",), "datastore": ("datastore_search", "datastore_info")}
+
+
 # -- accounts -------------------------------------------------------------------------
 
 
@@ -165,6 +211,11 @@ def get_actions() -> dict[str, Any]:
     for name in ("organization_show", "group_show", "organization_list", "group_list", "user_show", "user_list",
                  "organization_list_for_user", "group_list_authz"):
         actions[name] = _scrubbed(name)
+    for name in READ_ACTIONS:
+        actions[name] = _not_found_instead(name)
+    for plugin, names in PLUGIN_READ_ACTIONS.items():
+        if p.plugin_loaded(plugin):
+            actions.update({name: _not_found_instead(name) for name in names})
     if p.plugin_loaded("activity"):
         for name in ("user_activity_list", "group_activity_list", "organization_activity_list",
                      "recently_changed_packages_activity_list", "dashboard_activity_list"):
