@@ -319,8 +319,12 @@ def test_no_trace_of_an_unpublished_dataset_for_anonymous_visitors(live_ckan, de
     anonymous = live_ckan.api(token="")
 
     assert all(m[0] != secret["id"] for m in anonymous.action.member_list(id=group["id"], object_type="package"))
+    [listed] = [g for g in anonymous.action.group_list(all_fields=True) if g["name"] == group["name"]]
+    assert listed["package_count"] == 0
     assert f"clave{suffix}" not in anonymous.action.tag_list()
     assert anonymous.action.tag_autocomplete(q=f"clave{suffix}") == []
+    with pytest.raises(ckanapi.NotFound):
+        anonymous.action.tag_show(id=f"clave{suffix}")
     assert "px" not in anonymous.action.format_autocomplete(q="px")
     assert "px" in admin.action.format_autocomplete(q="px")
     for who in (anonymous, api["nadie"]):

@@ -77,6 +77,15 @@ def tag_list(up_func: Any, context: dict[str, Any], data_dict: dict[str, Any]) -
 
 @tk.chained_action
 @tk.side_effect_free
+def tag_show(up_func: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> Any:
+    tag = up_func(context, data_dict)
+    if _sees_everything(context) or data_dict.get("vocabulary_id") or tag.get("name") in _public_tag_names():
+        return tag
+    raise tk.ObjectNotFound(_("No encontrado."))
+
+
+@tk.chained_action
+@tk.side_effect_free
 def tag_autocomplete(up_func: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> Any:
     if _sees_everything(context) or data_dict.get("vocabulary_id"):
         return up_func(context, data_dict)
@@ -205,6 +214,7 @@ def get_actions() -> dict[str, Any]:
     actions = {
         "member_list": member_list,
         "tag_list": tag_list,
+        "tag_show": tag_show,
         "tag_autocomplete": tag_autocomplete,
         "format_autocomplete": format_autocomplete,
     }
