@@ -64,9 +64,9 @@ def test_workflow_over_http(live_ckan):
 
     def hidden_from_public() -> None:
         for client in (anonymous, api["otro"]):
-            with pytest.raises(ckanapi.NotAuthorized):
+            with pytest.raises(ckanapi.NotFound):
                 client.action.package_show(id=dataset["id"])
-            with pytest.raises(ckanapi.NotAuthorized):
+            with pytest.raises(ckanapi.NotFound):
                 client.action.datastore_search(resource_id=resource_id)
             found = client.action.package_search(q=suffix, include_private=True)
             assert found["count"] == 0 and found["results"] == []

@@ -5,6 +5,7 @@ Sections, one per area (each owned by its package):
 - search backend (PostgreSQL)  -> search/
 - FORM.317 metadata            -> schema/ (validators), helpers.py, datastore_info.py, dcat/, i18n/
 - validation workflow (FORM.317 review) -> workflow/ (hooks.py)
+- security (headers, uploads, traces, DataStore SQL) -> security/ (hooks.py)
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from .schema import licenses as form317_licenses
 from .schema import validators as form317_validators
 from .search import backend as search_backend
 from .search import facets as search_facets
+from .security import hooks as security
 from .workflow import hooks as workflow
 
 
@@ -39,6 +41,7 @@ class PueblaAbiertoPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IAuthFunctions)
     p.implements(p.IPermissionLabels)
     p.implements(p.IBlueprint)
+    p.implements(p.IMiddleware, inherit=True)
 
     # -- IConfigurer ------------------------------------------------------------
     def update_config(self, config: Any) -> None:
@@ -46,6 +49,7 @@ class PueblaAbiertoPlugin(p.SingletonPlugin, DefaultTranslation):
         tk.add_public_directory(config, "public")
         search_backend.configure(config)
         form317_licenses.configure(config)
+        security.update_config(config)
 
     # -- IClick ---------------------------------------------------------------------
     def get_commands(self) -> list:
@@ -76,10 +80,14 @@ class PueblaAbiertoPlugin(p.SingletonPlugin, DefaultTranslation):
 
     # -- Validation workflow (workflow/: actions, auth, visibility labels, pages) ----------
     def get_actions(self) -> dict[str, Any]:
-        return workflow.get_actions()
+        return security.merge_actions(workflow.get_actions(), security.get_actions())
 
     def get_auth_functions(self) -> dict[str, Any]:
         return workflow.get_auth_functions()
+
+    # -- Security (security/: response headers, upload checks, hidden traces) -------------
+    def make_middleware(self, app: Any, config: Any) -> Any:
+        return security.make_middleware(app, config)
 
     def get_dataset_labels(self, dataset_obj: Any) -> list[str]:
         return workflow.get_dataset_labels(dataset_obj)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from pueblaabierto.publish import datastore, geo, mapping, views
+from pueblaabierto.publish import plan as planning
 from pueblaabierto.publish.client import Portal, explain
 from pueblaabierto.publish.mapping import OrgSpec, ResourceSpec
 from pueblaabierto.publish.plan import Capabilities, DatasetPlan, Step
@@ -73,6 +74,11 @@ class StepFailed(Exception):
 def apply_org(portal: Portal, spec: OrgSpec, current: dict[str, Any] | None, steps: list[Step],
               caps: Capabilities, name: str) -> dict[str, Any]:
     org = current
+    if current is not None:
+        # Never adopt a dependencia someone else could have planted (plan.untrusted_org).
+        refused = planning.untrusted_org(portal, current, spec)
+        if refused:
+            raise StepFailed(f"Verificar la dependencia «{spec.title}»", refused)
     for step in steps:
         try:
             data = spec.to_ckan(caps.layout)

@@ -104,6 +104,42 @@ def find_org(portal: Portal, spec: OrgSpec) -> dict[str, Any] | None:
     return None
 
 
+def untrusted_org(portal: Portal, org: dict[str, Any], spec: OrgSpec) -> str | None:
+    """Why ``org`` must not be adopted, or None when a sysadmin or an enlace técnico created it.
+
+    Anyone able to create an organization could otherwise pre-create a dependencia with its
+    ``id_dependencia`` and, as its admin, read everything later published into it. The
+    portal's activity stream says who created it; only sysadmins and enlaces técnicos (who
+    publish with this command) are trusted creators.
+    """
+    creator, creator_name = None, None
+    try:
+        created = portal.call("organization_activity_list", id=org["id"], activity_types=["new organization"],
+                              limit=1)
+        creator = created[0]["user_id"] if created else None
+        if creator:
+            user = portal.call("user_show", id=creator)
+            creator_name = user.get("name")
+            if user.get("sysadmin"):
+                return None
+            # Portals without the FORM.317 workflow answer "not known": no enlace técnico there.
+            roles = portal.call("workflow_role_list", user=creator)
+            if any(row.get("role") == "enlace_tecnico" for row in roles):
+                return None
+    except PortalError as exc:
+        if exc.fatal:
+            raise
+    except ckanapi.CKANAPIError:
+        pass
+    who = f"la creó la cuenta «{creator_name}»" if creator_name else "el portal no dice quién la creó"
+    return (
+        f"La dependencia «{org.get('title') or org.get('name')}» ({org.get('name')}) ya existe en el portal con "
+        f"el ID de Dependencia {spec.id_dependencia}, pero no la creó la administración del portal ni un enlace "
+        f"técnico ({who}). Por seguridad no se usa ni se publica nada en ella: pida a la administración del "
+        "portal que la revise (que la elimine si no es legítima) y vuelva a ejecutar el comando."
+    )
+
+
 def org_name(portal: Portal, spec: OrgSpec) -> str:
     """A free name for a new organization: the official name's slug, else dependencia-<id>."""
     try:

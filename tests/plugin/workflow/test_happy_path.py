@@ -45,7 +45,7 @@ def test_full_path_with_four_liaisons(people):
 
     act(people.datos, "workflow_transition", id=dataset["id"], transition="solicitar_publicacion")
     assert model.Package.get(dataset["id"]).private is True
-    with pytest.raises(tk.NotAuthorized):
+    with pytest.raises(tk.ObjectNotFound):  # not even that it exists (issue 11)
         act(None, "package_show", id=dataset["id"])
 
     result = act(people.tecnico, "workflow_transition", id=dataset["id"], transition="publicar",

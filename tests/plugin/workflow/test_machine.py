@@ -101,12 +101,32 @@ def test_one_person_holding_both_reviewer_roles_cannot_give_both_approvals():
         m.decide("en_revision", "aprobar", both, approvals=first.approvals)
 
 
-def test_sysadmin_may_give_both_approvals_in_role_for_the_demo():
+def test_sysadmin_may_give_both_approvals_in_role_only_for_the_demo():
     admin = m.Actor("admin", sysadmin=True)
     first = m.decide("en_revision", "aprobar", admin, as_role="enlace_seguridad")
-    second = m.decide("en_revision", "aprobar", admin, approvals=first.approvals)
+    with pytest.raises(m.Refused, match="personas distintas"):
+        m.decide("en_revision", "aprobar", admin, approvals=first.approvals)
+    second = m.decide("en_revision", "aprobar", admin, approvals=first.approvals, demo=True)
     assert second.role == "enlace_transparencia"
     assert second.to_state == "revision_aprobada"
+
+
+@pytest.mark.parametrize("approver", [
+    m.Actor("u", frozenset({"enlace_datos_abiertos", "enlace_seguridad"})),
+    m.Actor("u", frozenset({"enlace_datos_abiertos", "enlace_transparencia"})),
+    m.Actor("u", sysadmin=True),
+])
+def test_whoever_sent_to_review_cannot_approve_in_any_role(approver):
+    with pytest.raises(m.Refused, match="envió este conjunto") as refused:
+        m.decide("en_revision", "aprobar", approver, sender="u")
+    assert refused.value.kind == "role"
+
+
+def test_acting_in_a_role_not_held_says_so():
+    seg = m.Actor("seg", frozenset({"enlace_seguridad"}))
+    with pytest.raises(m.Refused, match="no tiene el rol Enlace de Transparencia") as refused:
+        m.decide("en_revision", "aprobar", seg, as_role="enlace_transparencia")
+    assert refused.value.kind == "role"
 
 
 def test_rejection_needs_observations_and_resets_approvals():

@@ -118,7 +118,7 @@ def test_only_sysadmins_assign_roles(people):
 def test_new_datasets_are_private_even_for_sysadmins(people):
     dataset = act(people.sysadmin, "package_create", name="del-admin", owner_org=people.org["id"], private=False)
     assert dataset["private"] is True
-    with pytest.raises(tk.NotAuthorized):
+    with pytest.raises(tk.ObjectNotFound):  # not even that it exists (issue 11)
         act(None, "package_show", id=dataset["id"])
 
 

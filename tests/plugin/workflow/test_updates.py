@@ -42,9 +42,10 @@ def test_update_is_reviewed_in_a_private_copy_and_replaces_the_public_one(people
         assert public["notes"] == "Obras con ubicación y presupuesto."
         assert [r["id"] for r in public["resources"]] == [kept_id]
         for who in (None, people.outsider):
-            with pytest.raises(tk.NotAuthorized):
+            # Not found, not "not authorized": nothing says the copy exists (issue 11).
+            with pytest.raises(tk.ObjectNotFound):
                 act(who, "package_show", id=shadow["id"])
-            with pytest.raises(tk.NotAuthorized):
+            with pytest.raises(tk.ObjectNotFound):
                 act(who, "datastore_search", resource_id=new_res["id"])
             with pytest.raises(tk.NotAuthorized):
                 act(who, "datastore_search_sql", sql=f'SELECT * FROM "{new_res["id"]}"')
@@ -86,12 +87,15 @@ def test_update_is_reviewed_in_a_private_copy_and_replaces_the_public_one(people
     assert act(people.datos, "workflow_update_start", id=dataset["id"])["private"] is True
 
 
-def test_only_the_dependency_open_data_liaison_starts_an_update(people):
+def test_only_the_dependency_open_data_liaison_or_the_enlace_tecnico_starts_an_update(people):
     dataset = new_dataset(people)
     act(people.sysadmin, "workflow_demo_publish", id=dataset["id"])
-    for who in (people.seguridad, people.tecnico, people.outsider):
+    for who in (people.seguridad, people.transparencia, people.outsider):
         with pytest.raises(tk.NotAuthorized):
             act(who, "workflow_update_start", id=dataset["id"])
+    # The enlace técnico loads submissions with his own token (pueblaabierto publicar).
+    shadow = act(people.tecnico, "workflow_update_start", id=dataset["id"])
+    assert act(people.tecnico, "workflow_show", id=shadow["id"])["history"][-1]["role"] == "enlace_tecnico"
     draft = new_dataset(people, name="aun-borrador")
     with pytest.raises(tk.ValidationError, match="Solo un conjunto publicado"):
         act(people.datos, "workflow_update_start", id=draft["id"])

@@ -79,4 +79,16 @@ COMMON_OPTIONS = {
     # FORM.317 asks for the dependencia's logo and the resource files as uploads, not only URLs;
     # CKAN 2.11 hides the upload inputs unless this is on (storage_path alone is not enough).
     "ckan.uploads_enabled": "true",
+    # Security (issue 11): dependencias and groups are created by sysadmins (and the enlace técnico
+    # through our auth, security/auth.py), never by any logged-in user; every form of every plugin
+    # is CSRF-protected; cookies stay first-party; accounts and avatars are not public.
+    "ckan.auth.user_create_organizations": "false",
+    "ckan.auth.user_create_groups": "false",
+    "ckan.auth.public_user_details": "false",
+    "ckan.gravatar_default": "disabled",
+    "ckan.csrf_protection.ignore_extensions": "false",
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "ckan.datastore.search.rows_max": "32000",
+    "pueblaabierto.datastore.sql_timeout": "5000",
 }

@@ -4,15 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import actions, auth, guard, labels, views
+from . import actions, auth, deletion, guard, labels, tecnico, views
 
 
 def get_actions() -> dict[str, Any]:
-    return {**actions.get_actions(), **guard.get_actions()}
+    return {
+        **actions.get_actions(),
+        **guard.get_actions(),
+        **tecnico.get_actions(),
+        "workflow_restore": deletion.workflow_restore,
+    }
 
 
 def get_auth_functions() -> dict[str, Any]:
-    return auth.get_auth_functions()
+    return {
+        **auth.get_auth_functions(),
+        **tecnico.get_auth_functions(),
+        "workflow_restore": deletion.workflow_restore_auth,
+    }
 
 
 def get_blueprints() -> list[Any]:

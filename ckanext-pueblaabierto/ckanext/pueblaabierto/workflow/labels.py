@@ -5,7 +5,7 @@ DataStore, DCAT and activity) and ``package_search`` (stored labels in the index
 labels, so this module is the single place where workflow visibility is defined.
 
 - A published (public, active) dataset keeps CKAN's ``public`` label.
-- An unpublished one keeps CKAN's labels (members of its organization, its creator) and adds
+- An unpublished one keeps CKAN's labels (members of its organization), its creator's, and adds
   the labels of the liaisons that work on it: the dependency's enlace de datos abiertos and
   enlace de seguridad always; the enlace de transparencia and enlace técnico once it has been
   sent to review (they do not see drafts the dependency has not submitted).
@@ -37,6 +37,11 @@ def get_dataset_labels(dataset_obj: Any) -> list[str]:
     labels = list(_default.get_dataset_labels(dataset_obj))
     if "public" in labels:
         return labels
+    if dataset_obj.creator_user_id and f"creator-{dataset_obj.creator_user_id}" not in labels:
+        # CKAN gives the creator label only to datasets without organization; the enlace
+        # técnico creates drafts in every dependency with ``pueblaabierto publicar`` and must
+        # read what he loads (tecnico.py), without being a member who sees all drafts.
+        labels.append(f"creator-{dataset_obj.creator_user_id}")
     if dataset_obj.owner_org:
         labels += [
             _org_label(machine.DATOS, dataset_obj.owner_org),

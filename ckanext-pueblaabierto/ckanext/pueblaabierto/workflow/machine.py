@@ -54,6 +54,7 @@ def state_label(state: str) -> str:
         REVISION_APROBADA: _("Revisión aprobada"),
         EN_VALIDACION_TECNICA: _("En validación técnica"),
         PUBLICADO: _("Publicado"),
+        "eliminado": _("Eliminado"),
     }.get(state, state)
 
 
@@ -74,6 +75,9 @@ def transition_label(transition: str) -> str:
         SOLICITAR_PUBLICACION: _("Solicitar publicación"),
         PUBLICAR: _("Publicar"),
         INICIAR_ACTUALIZACION: _("Iniciar actualización"),
+        # A sysadmin's deletion of a published dataset and its undoing (deletion.py).
+        "eliminar": _("Eliminar (administración)"),
+        "restaurar": _("Restaurar (administración)"),
     }.get(transition, transition)
 
 
@@ -179,10 +183,15 @@ def decide(
     comment: str = "",
     personal_findings: Iterable[str] = (),
     acknowledged_findings: Iterable[str] = (),
+    sender: str | None = None,
+    demo: bool = False,
 ) -> Decision:
     """Check one request against the procedure; return the ``Decision`` or raise ``Refused``.
 
     ``approvals`` maps reviewer role -> user id of the approvals collected in this round.
+    ``sender`` is the user id who sent the dataset to review: separation of duties forbids
+    them any approval of it, in any role, sysadmins included. Only ``demo`` (the sysadmin's
+    ``workflow_demo_publish``, recorded as such) lets one person walk the whole path.
     ``personal_findings`` are the keys of the personal-data findings of the submission's
     validation report; the enlace de seguridad must list each one in ``acknowledged_findings``.
     """
@@ -229,6 +238,13 @@ def decide(
         if as_role not in candidates:
             raise Refused(_("La aprobación del {role} ya está registrada.").format(role=role_label(as_role)))
         candidates = [as_role]
+        if as_role not in actor.roles and not actor.sysadmin:
+            raise Refused(
+                _("Usted no tiene el rol {role} para este conjunto de datos: no puede actuar en él.").format(
+                    role=role_label(as_role)
+                ),
+                kind="role",
+            )
 
     held = [role for role in candidates if role in actor.roles]
     if held:
@@ -253,8 +269,16 @@ def decide(
         raise Refused(_("Para rechazar escriba las observaciones en el comentario."), kind="input")
 
     if transition == APROBAR:
+        if not demo and sender and sender == actor.user_id:
+            raise Refused(
+                _(
+                    "Usted envió este conjunto de datos a revisión: no puede aprobarlo, en ningún rol. "
+                    "La aprobación corresponde a otra persona."
+                ),
+                kind="role",
+            )
         other = [r for r in REVIEWERS if r != role and r in approvals]
-        if not as_sysadmin and any(approvals[r] == actor.user_id for r in other):
+        if not demo and any(approvals[r] == actor.user_id for r in other):
             raise Refused(_("Las dos aprobaciones deben venir de personas distintas."), kind="role")
         if role == SEGURIDAD:
             missing = [key for key in personal_findings if key not in set(acknowledged_findings)]

@@ -49,8 +49,13 @@ def transition(
     as_role: str | None = None,
     acknowledged_findings: list[str] | None = None,
     validation_report: dict[str, Any] | None = None,
+    demo: bool = False,
 ) -> dict[str, Any]:
-    """Run transition ``name`` on the dataset; return the new workflow summary."""
+    """Run transition ``name`` on the dataset; return the new workflow summary.
+
+    ``demo``: the sysadmin's demo walk (workflow_demo_publish), the only path where one
+    person may send and approve (separation of duties, machine.decide).
+    """
     pkg = get_package(package_id)
     actor = actor_for(context, pkg)
     row = wf_model.get_state(pkg.id)
@@ -68,6 +73,8 @@ def transition(
             comment=comment or "",
             personal_findings=wf_report.personal_keys(stored_report),
             acknowledged_findings=acknowledged_findings or [],
+            sender=row.requested_by if row is not None else None,
+            demo=demo,
         )
     except machine.Refused as refused:
         if refused.kind == "role":

@@ -65,9 +65,14 @@ def workflow_update_start(context: dict[str, Any], data_dict: dict[str, Any]) ->
     tk.check_access("workflow_update_start", context, data_dict)
     pkg = get_package(data_dict["id"])
     actor = actor_for(context, pkg)
-    if not actor.sysadmin and machine.DATOS not in actor.roles:
+    # The enlace técnico opens updates too: he loads the dependencias' new submissions with
+    # ``pueblaabierto publicar`` and his own token (tecnico.py).
+    if not actor.sysadmin and machine.DATOS not in actor.roles and machine.TECNICO not in actor.roles:
         raise tk.NotAuthorized(
-            _("Solo el Enlace de Datos Abiertos de la dependencia puede proponer una actualización.")
+            _(
+                "Solo el Enlace de Datos Abiertos de la dependencia o el Enlace Técnico pueden proponer "
+                "una actualización."
+            )
         )
     if current_state(pkg) != machine.PUBLICADO:
         raise tk.ValidationError(
@@ -103,8 +108,8 @@ def workflow_update_start(context: dict[str, Any], data_dict: dict[str, Any]) ->
         transition=START,
         from_state=machine.PUBLICADO,
         to_state=machine.BORRADOR,
-        role=machine.DATOS if machine.DATOS in actor.roles else None,
-        as_sysadmin=machine.DATOS not in actor.roles,
+        role=next((r for r in (machine.DATOS, machine.TECNICO) if r in actor.roles), None),
+        as_sysadmin=not ({machine.DATOS, machine.TECNICO} & actor.roles),
         comment=(data_dict.get("comment") or "").strip() or _("Actualización de {name}.").format(name=pkg.name),
     )
     session.add(record)

@@ -1,0 +1,77 @@
+"""The enlace técnico publishes with his own account and token (issue 11).
+
+``pueblaabierto publicar`` creates or updates the Dependencia, the datasets, their resources,
+DataStore tables and views. CKAN grants those writes through organization membership; the
+enlace técnico spans every dependency, and making him a member of each one would also show
+him their unsubmitted drafts (labels.py keeps those from him). So these chained auth
+functions grant the writes to whoever holds the global ``enlace_tecnico`` role, a role only
+sysadmins assign. Everything else still applies: the workflow guard (guard.py) keeps the
+datasets private and unchangeable once under review or published, and the organization he
+creates records him as its creator (the publisher adopts only such organizations).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from . import machine
+from . import model as wf_model
+
+
+def is_tecnico(context: dict[str, Any]) -> bool:
+    """Whether the context's user holds the enlace técnico role (and is an active account)."""
+    name = context.get("user")
+    if not name:
+        return False
+    user = model.User.get(name)
+    if user is None or user.state != "active":
+        return False
+    return any(row.role == machine.TECNICO for row in wf_model.active_roles(user_id=user.id))
+
+
+def _granted(name: str) -> Any:
+    @tk.chained_auth_function
+    def auth(next_auth: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+        if is_tecnico(context):
+            return {"success": True}
+        return next_auth(context, data_dict)
+
+    auth.__name__ = name
+    return auth
+
+
+# resource_create/update/delete, resource views and datastore_* defer to these.
+GRANTED = ("package_create", "package_update", "package_delete", "organization_create", "organization_update")
+
+
+def get_auth_functions() -> dict[str, Any]:
+    return {name: _granted(name) for name in GRANTED}
+
+
+def drop_creator_membership(context: dict[str, Any], organization: dict[str, Any]) -> None:
+    """CKAN makes an organization's creator its admin; the enlace técnico must not be one.
+
+    As a member he would see every draft of the dependency (CKAN's member labels), which the
+    procedure keeps from him until it is sent to review.
+    """
+    user = model.User.get(context.get("user") or "")
+    if user is None or user.sysadmin:
+        return
+    tk.get_action("organization_member_delete")(
+        {"ignore_auth": True, "user": user.name}, {"id": organization["id"], "username": user.name}
+    )
+
+
+@tk.chained_action
+def organization_create(up_func: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> Any:
+    organization = up_func(context, data_dict)
+    if not context.get("ignore_auth") and is_tecnico(context):
+        drop_creator_membership(context, organization)
+    return organization
+
+
+def get_actions() -> dict[str, Any]:
+    return {"organization_create": organization_create}

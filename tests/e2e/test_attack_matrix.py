@@ -1,0 +1,408 @@
+"""Attack matrix (issue 11): a hostile visitor or logged-in user against the live portal.
+
+Each test is one row of the matrix: what an attacker tried over HTTP (API, pages, forms,
+downloads) and what the portal must answer. They complement the visibility matrix
+(tests/plugin/workflow/test_visibility.py), which covers who *reads* an unpublished dataset;
+every new page or action of the portal adds its row here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import uuid
+
+import ckanapi
+import pytest
+import requests
+
+from tests.e2e.test_workflow_http import PASSWORD, _csrf, _login, _user
+
+ADMIN_PASSWORD = "e2e-Contrasena-1"  # tests/live_ckan.py
+
+
+def _suffix() -> str:
+    return uuid.uuid4().hex[:6]
+
+
+def _org(admin, suffix: str, **extra) -> dict:
+    return admin.action.organization_create(
+        name=f"dep-{suffix}", title=f"Dependencia {suffix}", id_dependencia=str(500000 + int(suffix, 16) % 400000),
+        description="Dependencia de prueba.", **extra,
+    )
+
+
+_dataset_ids = itertools.count(1)
+# What FORM.317 asks of every resource (schemas/dataset.yaml).
+RESOURCE = {"fecha_inicio": "2024-01-01", "fecha_fin": "2024-06-30", "tipo_visualizacion": "tabla"}
+
+
+def _resource(api, dataset: dict, filename: str, declared: str, content: bytes | None = None, **extra) -> dict:
+    if content is None:
+        extra.setdefault("url", f"http://example.com/{filename}")
+    else:
+        extra["upload"] = (filename, io.BytesIO(content))
+    return api.action.resource_create(package_id=dataset["id"], name=filename, format=declared,
+                                      nombre_archivo=filename, **RESOURCE, **extra)
+
+
+def _dataset(api, org: dict, name: str, **extra) -> dict:
+    return api.action.package_create(
+        name=name, title=f"Conjunto {name}", notes="Datos de prueba.", owner_org=org["id"],
+        id_dataset=str(next(_dataset_ids)),
+        tema="infraestructura-y-servicios-publicos", frecuencia="anual", responsable_nombre="Laura Pérez Gómez",
+        responsable_correo="laura.perez@pueblacapital.gob.mx", **extra,
+    )
+
+
+@pytest.fixture
+def dependency(live_ckan):
+    """A dependencia with its four liaisons (each with a token) and an ordinary logged-in user."""
+    admin = live_ckan.api()
+    suffix = _suffix()
+    org = _org(admin, suffix)
+    names = {key: f"{key[:4]}{suffix}" for key in ("datos", "segu", "tran", "tecn", "nadie")}
+    tokens = {key: _user(admin, name) for key, name in names.items()}
+    admin.action.workflow_role_assign(user=names["datos"], role="enlace_datos_abiertos", organization=org["name"])
+    admin.action.workflow_role_assign(user=names["segu"], role="enlace_seguridad", organization=org["name"])
+    admin.action.workflow_role_assign(user=names["tran"], role="enlace_transparencia")
+    admin.action.workflow_role_assign(user=names["tecn"], role="enlace_tecnico")
+    api = {key: live_ckan.api(token=token) for key, token in tokens.items()}
+    return {"admin": admin, "org": org, "names": names, "tokens": tokens, "api": api, "suffix": suffix}
+
+
+def _publish(dependency, name: str, **extra) -> dict:
+    """A dataset published by the four liaisons, each in their own role."""
+    api = dependency["api"]
+    dataset = _dataset(api["datos"], dependency["org"], name, **extra)
+    api["datos"].action.workflow_transition(id=dataset["id"], transition="enviar_revision")
+    api["segu"].action.workflow_transition(id=dataset["id"], transition="aprobar")
+    api["tran"].action.workflow_transition(id=dataset["id"], transition="aprobar")
+    api["datos"].action.workflow_transition(id=dataset["id"], transition="solicitar_publicacion")
+    api["tecn"].action.workflow_transition(id=dataset["id"], transition="publicar")
+    return api["datos"].action.package_show(id=dataset["id"])
+
+
+# -- 1. Dependencias and groups: sysadmins (and the enlace técnico's publisher) only -----------
+
+
+def test_ordinary_user_cannot_create_a_dependencia_or_a_group(dependency):
+    nadie = dependency["api"]["nadie"]
+    suffix = dependency["suffix"]
+    with pytest.raises(ckanapi.NotAuthorized):
+        nadie.action.organization_create(name=f"toma-{suffix}", title="Toma", id_dependencia="999999")
+    with pytest.raises(ckanapi.NotAuthorized):
+        nadie.action.group_create(name=f"grupo-{suffix}", title="Grupo")
+    # Neither may the liaisons of a dependencia: only sysadmins and the enlace técnico.
+    with pytest.raises(ckanapi.NotAuthorized):
+        dependency["api"]["datos"].action.organization_create(name=f"toma2-{suffix}", title="Toma")
+
+
+def test_every_configuration_we_ship_sets_the_security_options():
+    from pathlib import Path
+
+    import yaml
+    from ckanext.pueblaabierto.embedded import settings
+
+    expected = {
+        "ckan.auth.user_create_organizations": "false",
+        "ckan.auth.user_create_groups": "false",
+        "ckan.auth.public_user_details": "false",
+        "ckan.gravatar_default": "disabled",
+        "ckan.csrf_protection.ignore_extensions": "false",
+    }
+    for key, value in expected.items():
+        assert settings.COMMON_OPTIONS[key] == value, key
+    compose = Path(__file__).resolve().parents[2] / "docker" / "compose.yaml"
+    environment = yaml.safe_load(compose.read_text(encoding="utf-8"))["services"]["ckan"]["environment"]
+    for key, value in expected.items():
+        variable = "CKAN__" + key.removeprefix("ckan.").replace(".", "__").upper()
+        assert str(environment[variable]) == value, variable
+    assert environment["CKAN___PUEBLAABIERTO__DATASTORE__SQL_TIMEOUT"] == settings.COMMON_OPTIONS[
+        "pueblaabierto.datastore.sql_timeout"]
+
+
+# -- 2. CSRF: no cookie-only POST from another origin ------------------------------------------
+
+
+def test_cookie_only_posts_without_the_csrf_token_are_refused(live_ckan, dependency):
+    api, names = dependency["api"], dependency["names"]
+    dataset = _dataset(api["datos"], dependency["org"], f"csrf-{dependency['suffix']}")
+    api["datos"].action.workflow_transition(id=dataset["id"], transition="enviar_revision")
+
+    # A reviewer's browser session, an attacker's page posting into it without the token.
+    browser = _login(live_ckan.url, names["segu"])
+    forged = browser.post(f"{live_ckan.url}/dataset/{dataset['name']}/flujo/transicion",
+                          data={"transition": "aprobar"}, timeout=60)
+    assert forged.status_code == 400
+    assert api["segu"].action.workflow_show(id=dataset["id"])["approvals"] == []
+
+    # A sysadmin's session: «Roles del flujo» grants nothing without the token.
+    admin = _login_admin(live_ckan)
+    forged = admin.post(f"{live_ckan.url}/flujo/roles", data={"user": names["nadie"], "role": "enlace_tecnico"},
+                        timeout=60)
+    assert forged.status_code == 400
+    assert dependency["admin"].action.workflow_role_list(user=names["nadie"]) == []
+    # The same forms with the page's token work (the portal's own pages are not broken).
+    page = admin.get(f"{live_ckan.url}/flujo/roles", timeout=60)
+    granted = admin.post(f"{live_ckan.url}/flujo/roles", timeout=60,
+                         data={"user": names["nadie"], "role": "enlace_tecnico", **_csrf(page.text)})
+    assert granted.status_code == 200
+    assert [r["role"] for r in dependency["admin"].action.workflow_role_list(user=names["nadie"])] == [
+        "enlace_tecnico"]
+    dependency["admin"].action.workflow_role_revoke(user=names["nadie"], role="enlace_tecnico")
+
+
+def _login_admin(live_ckan) -> requests.Session:
+    import tests.e2e.test_workflow_http as workflow_http
+
+    original = workflow_http.PASSWORD
+    workflow_http.PASSWORD = ADMIN_PASSWORD
+    try:
+        return _login(live_ckan.url, live_ckan.sysadmin)
+    finally:
+        workflow_http.PASSWORD = original
+
+
+def test_session_and_remember_cookies_are_samesite_lax(live_ckan, dependency):
+    name = dependency["names"]["nadie"]
+    browser = requests.Session()
+    form = browser.get(f"{live_ckan.url}/user/login", timeout=60).text
+    response = browser.post(f"{live_ckan.url}/user/login", timeout=60, allow_redirects=False,
+                            data={"login": name, "password": PASSWORD, "remember": "63072000", **_csrf(form)})
+    cookies = [c for c in response.raw.headers.getlist("Set-Cookie")]
+    assert cookies, "login sets cookies"
+    for cookie in cookies:
+        assert "samesite=lax" in cookie.lower(), cookie
+        assert "httponly" in cookie.lower(), cookie
+
+
+# -- 3. Uploads never run in the portal's origin ----------------------------------------------
+
+HTML = b"<!DOCTYPE html><html><body><script>fetch('/api/3/action/user_list')</script></body></html>"
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script></svg>'
+# Well-formed XML that a browser runs when shown inline: the script is XHTML by namespace.
+XML_SCRIPT = (b'<?xml version="1.0"?><datos><x:script xmlns:x="http://www.w3.org/1999/xhtml">'
+              b"alert(document.cookie)</x:script></datos>")
+
+
+def test_upload_whose_content_is_not_its_declared_format_is_refused(live_ckan, dependency):
+    datos = dependency["api"]["datos"]
+    dataset = _dataset(datos, dependency["org"], f"sube-{dependency['suffix']}")
+    for declared, filename, content in (("JSON", "datos.json", HTML), ("CSV", "datos.csv", HTML),
+                                        ("XLSX", "datos.xlsx", b"MZ\x90\x00 ejecutable"),
+                                        ("XML", "mapa.xml", SVG)):
+        with pytest.raises(ckanapi.ValidationError) as refused:
+            _resource(datos, dataset, filename, declared, content)
+        message = " ".join(str(m) for m in refused.value.error_dict.get("upload", []))
+        assert "no corresponde" in message or "HTML" in message, (declared, refused.value.error_dict)
+        assert filename in message
+    assert datos.action.package_show(id=dataset["id"])["resources"] == []
+    # A CSV that is a CSV is welcome.
+    ok = _resource(datos, dataset, "ok.csv", "CSV", b"a,b\n1,2\n")
+    assert ok["url_type"] == "upload"
+
+
+def test_uploaded_active_files_are_attachments_with_nosniff_and_a_sandbox(live_ckan, dependency):
+    datos, token = dependency["api"]["datos"], dependency["tokens"]["datos"]
+    dataset = _dataset(datos, dependency["org"], f"activo-{dependency['suffix']}")
+    resource = _resource(datos, dataset, "datos.xml", "XML", XML_SCRIPT)
+    served = requests.get(resource["url"], headers={"Authorization": token}, timeout=60)
+    assert served.status_code == 200 and served.content == XML_SCRIPT
+    assert served.headers["X-Content-Type-Options"] == "nosniff"
+    assert served.headers["Content-Disposition"].startswith("attachment"), served.headers
+    assert "sandbox" in served.headers["Content-Security-Policy"]
+    # Inert data (JSON, CSV) stays viewable inline, still never sniffed nor scripted.
+    data = _resource(datos, dataset, "datos.json", "JSON", b'{"a": 1}')
+    served = requests.get(data["url"], headers={"Authorization": token}, timeout=60)
+    assert served.status_code == 200 and served.headers["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in served.headers["Content-Security-Policy"]
+
+
+def test_pages_carry_a_content_security_policy_and_frame_protection(live_ckan):
+    for path in ("/", "/dataset/", "/organization/"):
+        page = requests.get(f"{live_ckan.url}{path}", timeout=60)
+        assert page.status_code == 200
+        assert page.headers["X-Frame-Options"] == "SAMEORIGIN"
+        assert page.headers["X-Content-Type-Options"] == "nosniff"
+        policy = page.headers["Content-Security-Policy"]
+        assert "frame-ancestors 'self'" in policy and "object-src 'none'" in policy
+        # The map previews' base layer (geoview, OpenStreetMap tiles) stays allowed.
+        assert "tile.openstreetmap.org" in policy
+
+
+# -- 4. A published dataset changes only through the workflow ---------------------------------
+
+
+def test_published_dataset_cannot_be_deleted_or_regrouped_or_have_its_views_changed(live_ckan, dependency):
+    admin, api = dependency["admin"], dependency["api"]
+    suffix = dependency["suffix"]
+    dataset = _publish(dependency, f"publicado-{suffix}", resources=[
+        {"url": "http://example.com/p.csv", "name": "p.csv", "format": "CSV", "nombre_archivo": "p.csv", **RESOURCE}])
+    draft = _dataset(api["datos"], dependency["org"], f"borrador-{suffix}")
+    assert _resource(api["datos"], draft, "x.csv", "CSV")  # drafts still take resources
+    view_resource = dataset["resources"][0]["id"] if dataset["resources"] else None
+
+    with pytest.raises(ckanapi.NotAuthorized, match="Proponer actualización"):
+        api["datos"].action.package_delete(id=dataset["id"])
+    if view_resource:
+        with pytest.raises(ckanapi.ValidationError, match="Proponer actualización"):
+            api["datos"].action.resource_view_create(resource_id=view_resource, view_type="text_view",
+                                                     title="Vista sin revisión")
+    group = admin.action.group_create(name=f"grupo-{suffix}", title="Grupo")
+    with pytest.raises(ckanapi.ValidationError, match="Proponer actualización"):
+        admin.action.member_create(id=group["id"], object=dataset["id"], object_type="package", capacity="public")
+    assert admin.action.member_list(id=group["id"], object_type="package") == []
+    published = admin.action.package_show(id=dataset["id"])
+    assert published["state"] == "active" and published["private"] is False
+
+
+def test_sysadmin_deletion_needs_a_reason_is_recorded_and_can_be_undone(live_ckan, dependency):
+    admin = dependency["admin"]
+    dataset = _publish(dependency, f"retirar-{dependency['suffix']}")
+    with pytest.raises(ckanapi.ValidationError, match="motivo"):
+        admin.action.package_delete(id=dataset["id"])
+    admin.action.package_delete(id=dataset["id"], motivo="Publicado por error: datos duplicados.")
+    with pytest.raises((ckanapi.NotFound, ckanapi.NotAuthorized)):
+        live_ckan.api(token="").action.package_show(id=dataset["id"])
+    record = list(csv.DictReader(io.StringIO(_history_csv(live_ckan, dependency, dataset["id"]))))
+    assert record[-1]["transition"] == "eliminar"
+    assert record[-1]["comment"] == "Publicado por error: datos duplicados."
+    restored = admin.action.workflow_restore(id=dataset["id"], motivo="Aclarado.")
+    assert restored["state"] == "active" and restored["private"] is False
+    assert live_ckan.api(token="").action.package_show(id=dataset["id"])["name"] == dataset["name"]
+    assert _history_csv(live_ckan, dependency, dataset["id"]).count("restaurar") == 1
+
+
+def _history_csv(live_ckan, dependency, dataset_id: str) -> str:
+    response = requests.get(f"{live_ckan.url}/flujo/registro.csv", params={"id": dataset_id}, timeout=60,
+                            headers={"Authorization": dependency["tokens"]["tran"]})
+    assert response.status_code == 200, response.text[:300]
+    return response.text
+
+
+# -- 5. Separation of duties -------------------------------------------------------------------
+
+
+def test_whoever_sent_to_review_cannot_approve_and_roles_not_held_are_named(live_ckan, dependency):
+    admin, api, names = dependency["admin"], dependency["api"], dependency["names"]
+    # The enlace de datos abiertos is also enlace de seguridad of the dependencia.
+    admin.action.workflow_role_assign(user=names["datos"], role="enlace_seguridad",
+                                      organization=dependency["org"]["name"])
+    dataset = _dataset(api["datos"], dependency["org"], f"propio-{dependency['suffix']}")
+    api["datos"].action.workflow_transition(id=dataset["id"], transition="enviar_revision")
+    with pytest.raises(ckanapi.NotAuthorized, match="envió este conjunto"):
+        api["datos"].action.workflow_transition(id=dataset["id"], transition="aprobar")
+    with pytest.raises(ckanapi.NotAuthorized, match="no tiene el rol Enlace de Transparencia"):
+        api["segu"].action.workflow_transition(id=dataset["id"], transition="aprobar",
+                                               as_role="enlace_transparencia")
+    # Not even a sysadmin approves twice outside the demo.
+    admin.action.workflow_transition(id=dataset["id"], transition="aprobar", as_role="enlace_seguridad")
+    with pytest.raises(ckanapi.NotAuthorized, match="personas distintas"):
+        admin.action.workflow_transition(id=dataset["id"], transition="aprobar", as_role="enlace_transparencia")
+    approved = api["tran"].action.workflow_transition(id=dataset["id"], transition="aprobar")
+    assert approved["state"] == "revision_aprobada"
+
+
+# -- 6. No trace of unpublished datasets -------------------------------------------------------
+
+
+def test_no_trace_of_an_unpublished_dataset_for_anonymous_visitors(live_ckan, dependency):
+    admin, api = dependency["admin"], dependency["api"]
+    suffix = dependency["suffix"]
+    secret = _dataset(api["datos"], dependency["org"], f"secreto-{suffix}", tags=[{"name": f"clave{suffix}"}])
+    # PX (statistical tables) is a FORM.317 format no published example uses.
+    _resource(api["datos"], secret, "r.px", "PX")
+    group = admin.action.group_create(name=f"grupo-traza-{suffix}", title="Grupo")
+    admin.action.member_create(id=group["id"], object=secret["id"], object_type="package", capacity="public")
+    anonymous = live_ckan.api(token="")
+
+    assert all(m[0] != secret["id"] for m in anonymous.action.member_list(id=group["id"], object_type="package"))
+    [listed] = [g for g in anonymous.action.group_list(all_fields=True) if g["name"] == group["name"]]
+    assert listed["package_count"] == 0
+    assert f"clave{suffix}" not in anonymous.action.tag_list()
+    assert anonymous.action.tag_autocomplete(q=f"clave{suffix}") == []
+    with pytest.raises(ckanapi.NotFound):
+        anonymous.action.tag_show(id=f"clave{suffix}")
+    assert "px" not in anonymous.action.format_autocomplete(q="px")
+    assert "px" in admin.action.format_autocomplete(q="px")
+    for who in (anonymous, api["nadie"]):
+        activity = who.action.organization_activity_list(id=dependency["org"]["id"], limit=100)
+        assert all(secret["id"] != a["object_id"] for a in activity)
+    activity = api["nadie"].action.user_activity_list(id=dependency["names"]["datos"], limit=100)
+    assert all(secret["id"] != a["object_id"] for a in activity)
+    # The API says "not found", as for a dataset that never existed; a 403 would confirm it.
+    resource_id = api["datos"].action.package_show(id=secret["id"])["resources"][0]["id"]
+    for who in (anonymous, api["nadie"]):
+        with pytest.raises(ckanapi.NotFound):
+            who.action.package_show(id=secret["name"])
+        with pytest.raises(ckanapi.NotFound):
+            who.action.resource_show(id=resource_id)
+        with pytest.raises(ckanapi.NotFound):
+            who.action.package_activity_list(id=secret["id"])
+    # The liaisons who work on it still see its tags and formats.
+    assert f"clave{suffix}" in api["datos"].action.package_show(id=secret["id"])["tags"][0]["name"]
+    for path in (f"/dataset/{secret['name']}", f"/dataset/edit/{secret['name']}",
+                 f"/dataset/{secret['name']}/flujo", f"/dataset/activity/{secret['name']}"):
+        page = requests.get(f"{live_ckan.url}{path}", timeout=60)
+        assert page.status_code == 404, (path, page.status_code)
+        assert f"Conjunto {secret['name']}" not in page.text
+
+
+# -- 7. DataStore SQL ------------------------------------------------------------------------
+
+
+def test_slow_or_broken_sql_is_cancelled_in_spanish_without_echoing_it(live_ckan):
+    anonymous = live_ckan.api(token="")
+    with pytest.raises(ckanapi.ValidationError) as slow:
+        anonymous.action.datastore_search_sql(sql="SELECT count(*) FROM generate_series(1, 2000000000) AS g")
+    message = str(slow.value.error_dict)
+    assert "segundos y se canceló" in message
+    assert "generate_series" not in message and "SELECT" not in message
+    with pytest.raises(ckanapi.ValidationError) as broken:
+        anonymous.action.datastore_search_sql(sql="SELEC nada FROM tabla_inexistente")
+    message = str(broken.value.error_dict)
+    assert "no es válida" in message
+    assert "tabla_inexistente" not in message and "psycopg" not in message.lower()
+
+
+# -- 8. CSV exports never carry formulas -----------------------------------------------------
+
+
+def test_workflow_csv_neutralises_formula_cells(live_ckan, dependency):
+    api = dependency["api"]
+    dataset = _dataset(api["datos"], dependency["org"], f"formula-{dependency['suffix']}")
+    api["datos"].action.workflow_transition(id=dataset["id"], transition="enviar_revision",
+                                            oficio_numero="=HYPERLINK(\"http://evil\",\"x\")")
+    api["segu"].action.workflow_transition(id=dataset["id"], transition="rechazar", comment="+1+cmd|' /C calc'!A0")
+    rows = list(csv.DictReader(io.StringIO(_history_csv(live_ckan, dependency, dataset["id"]))))
+    assert rows[0]["oficio_numero"] == "'=HYPERLINK(\"http://evil\",\"x\")"
+    assert rows[1]["comment"] == "'+1+cmd|' /C calc'!A0"
+    for row in rows:
+        assert not any(value.startswith(("=", "+", "-", "@", "\t", "\r")) for value in row.values() if value)
+
+
+# -- 9. Accounts are not public --------------------------------------------------------------
+
+
+def test_accounts_are_not_public_and_no_avatar_service_is_called(live_ckan, dependency):
+    anonymous = live_ckan.api(token="")
+    with pytest.raises(ckanapi.NotAuthorized):
+        anonymous.action.user_list()
+    org = dependency["org"]["name"]
+    assert "users" not in anonymous.action.organization_show(id=org) or not anonymous.action.organization_show(
+        id=org)["users"]
+    for who in (anonymous, dependency["api"]["nadie"]):
+        with pytest.raises(ckanapi.NotAuthorized):
+            who.action.organization_show(id=org, include_users=True)
+    # Members see who else is in their dependencia, not the MD5 of their e-mail addresses.
+    shown = dependency["api"]["datos"].action.organization_show(id=org, include_users=True)
+    others = [user for user in shown["users"] if user["name"] != dependency["names"]["datos"]]
+    assert others and all("email_hash" not in user for user in others), others
+    member = dependency["api"]["datos"].action.user_show(id=dependency["names"]["segu"])
+    assert "email_hash" not in member and "email" not in member
+    for path in ("/", f"/organization/{org}", "/dataset/", f"/user/{dependency['names']['datos']}"):
+        page = requests.get(f"{live_ckan.url}{path}", timeout=60,
+                            headers={"Authorization": dependency["tokens"]["datos"]})
+        assert "gravatar" not in page.text.lower(), path
