@@ -1,0 +1,64 @@
+"""Routes of the exports: /data.json, /catalog.json and /dataset/<name>/datapackage.json."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from flask import Blueprint, Response
+
+from . import datapackage, national, published
+
+interop = Blueprint("pueblaabierto_interop", __name__)
+
+
+def _json(payload: Any, mimetype: str = "application/json") -> Response:
+    body = json.dumps(payload, ensure_ascii=False, indent=1)
+    return Response(body, mimetype=mimetype, headers={"Access-Control-Allow-Origin": "*"})
+
+
+def data_json() -> Response:
+    """The national inventory's catalogue (datos.gob.mx), all published datasets."""
+    return _json(national.catalog())
+
+
+def catalog_json() -> Response:
+    """The DCAT catalogue as JSON-LD: ckanext-dcat serves ``.jsonld`` but not ``.json``."""
+    data_dict = {key: tk.request.args.get(key) for key in ("page", "modified_since", "q", "fq")}
+    try:
+        tk.get_action("dcat_catalog_show")
+    except KeyError:
+        return tk.abort(404, tk._("Catálogo DCAT no disponible"))
+    try:
+        body = tk.get_action("dcat_catalog_show")({}, {**data_dict, "format": "jsonld"})
+    except tk.ValidationError as error:
+        return tk.abort(409, str(error))
+    return Response(body, mimetype="application/ld+json", headers={"Access-Control-Allow-Origin": "*"})
+
+
+def datapackage_json(id: str) -> Response:  # noqa: A002 - CKAN's name for the URL part
+    pkg = published.dataset(id)
+    if pkg is None:
+        return tk.abort(404, tk._("Conjunto de datos no encontrado"))
+    return _json(datapackage.package(pkg))
+
+
+interop.add_url_rule("/data.json", view_func=data_json)
+interop.add_url_rule("/catalog.json", view_func=catalog_json)
+interop.add_url_rule("/dataset/<id>/datapackage.json", view_func=datapackage_json)
+
+
+def get_blueprints() -> list[Blueprint]:
+    return [interop]
+
+
+def get_actions() -> dict[str, Any]:
+    """Our /dcat.json, chained on ckanext-dcat's action (only where its JSON interface runs)."""
+    import ckan.plugins as p
+
+    if not p.plugin_loaded("dcat_json_interface"):
+        return {}
+    from . import dcat_json
+
+    return {"dcat_datasets_list": dcat_json.dcat_datasets_list}
