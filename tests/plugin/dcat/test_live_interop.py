@@ -155,6 +155,18 @@ def test_catalog_json_is_the_catalogue_in_json_ld(portal, graph):
     as_json = Graph().parse(data=response.content, format="json-ld")
     datasets = set(as_json.subjects(RDF.type, _u(DCAT, "Dataset")))
     assert datasets == set(graph.subjects(RDF.type, _u(DCAT, "Dataset")))
+    name = portal.published[0]["name"]
+    one = portal.get(f"/dataset/{name}.json")
+    assert one.status_code == 200 and one.headers["Content-Type"].startswith("application/ld+json")
+    assert (_dataset_ref(portal, portal.published[0]), RDF.type, _u(DCAT, "Dataset")) in Graph().parse(
+        data=one.content, format="json-ld")
+
+
+@pytest.mark.parametrize("path", ["/catalog.foo", "/dataset/{name}.foo"])
+def test_unknown_rdf_format_is_a_clear_409_not_a_500(portal, path):
+    response = portal.get(path.format(name=portal.published[0]["name"]))
+    assert response.status_code == 409
+    assert "Formato «foo» no disponible. Use .ttl (Turtle)" in response.text
 
 
 def test_dcat_json_is_complete_and_ckanext_dcat_reads_it(portal):

@@ -37,6 +37,19 @@ def catalog_json() -> Response:
     return Response(body, mimetype="application/ld+json", headers={"Access-Control-Allow-Origin": "*"})
 
 
+def dataset_json(id: str) -> Response:  # noqa: A002 - CKAN's name for the URL part
+    """One dataset in DCAT as JSON-LD, like /catalog.json (ckanext-dcat knows only .jsonld)."""
+    try:
+        body = tk.get_action("dcat_dataset_show")({}, {"id": id, "format": "jsonld"})
+    except KeyError:
+        return tk.abort(404, tk._("Catálogo DCAT no disponible"))
+    except tk.NotAuthorized:
+        return tk.abort(403)
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Conjunto de datos no encontrado"))
+    return Response(body, mimetype="application/ld+json")
+
+
 def datapackage_json(id: str) -> Response:  # noqa: A002 - CKAN's name for the URL part
     pkg = published.dataset(id)
     if pkg is None:
@@ -47,6 +60,7 @@ def datapackage_json(id: str) -> Response:  # noqa: A002 - CKAN's name for the U
 interop.add_url_rule("/data.json", view_func=data_json)
 interop.add_url_rule("/catalog.json", view_func=catalog_json)
 interop.add_url_rule("/dataset/<id>/datapackage.json", view_func=datapackage_json)
+interop.add_url_rule("/dataset/<id>.json", view_func=dataset_json)
 
 
 def get_blueprints() -> list[Blueprint]:
@@ -54,11 +68,14 @@ def get_blueprints() -> list[Blueprint]:
 
 
 def get_actions() -> dict[str, Any]:
-    """Our /dcat.json, chained on ckanext-dcat's action (only where its JSON interface runs)."""
+    """Chained on ckanext-dcat's actions, only where its plugins run: /dcat.json, format checks."""
     import ckan.plugins as p
 
-    if not p.plugin_loaded("dcat_json_interface"):
-        return {}
-    from . import dcat_json
+    from . import dcat_json, formats
 
-    return {"dcat_datasets_list": dcat_json.dcat_datasets_list}
+    actions: dict[str, Any] = {}
+    if p.plugin_loaded("dcat"):
+        actions.update(dcat_catalog_show=formats.dcat_catalog_show, dcat_dataset_show=formats.dcat_dataset_show)
+    if p.plugin_loaded("dcat_json_interface"):
+        actions["dcat_datasets_list"] = dcat_json.dcat_datasets_list
+    return actions
