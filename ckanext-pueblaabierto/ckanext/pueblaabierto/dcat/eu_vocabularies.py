@@ -101,3 +101,9 @@ def publisher_type() -> Concept:
     entry = _data()["publisher_type"]
     return Concept(iri=f"{PUBLISHER_TYPE}/{entry['code']}", scheme=scheme("publisher_type"), label=entry["label"],
                    code=entry["code"])
+
+
+def country() -> Concept:
+    entry = _data()["country"]
+    return Concept(iri=f"{AUTHORITY}/country/{entry['code']}", scheme=scheme("country"), label=entry["label"],
+                   code=entry["code"])

@@ -19,6 +19,7 @@ label), so the catalogue passes the official SHACL shapes on its own, without fe
 * fecha_inicio/fin -> the distribution's dct:temporal
 * first publication (workflow record) -> dct:issued; the portal page -> dcat:landingPage
 * language         -> dct:language <.../authority/language/SPA>; text literals tagged @es
+* (the municipality) -> dct:spatial <.../authority/country/MEX>
 
 ``parse_dataset`` reads all of that back, so a harvester using ckanext-dcat's RDFParser with
 these profiles gets the dataset ``package_show`` gives (tests/plugin/dcat).
@@ -79,6 +80,8 @@ class Form317Profile(RDFProfile):
         self._identifier(dataset_dict, dataset_ref)
         self._license(dataset_dict, dataset_ref)
         self._language(dataset_ref)
+        if (dataset_ref, DCT.spatial, None) not in self.g:
+            self.g.add((dataset_ref, DCT.spatial, self._concept(eu.country(), DCT.Location)))
         for resource in dataset_dict.get("resources") or []:
             distribution = URIRef(resource_uri(resource))
             self._distribution(resource, distribution, dataset_dict)
