@@ -68,7 +68,7 @@ def dcat_datasets_list(original_action: Any, context: dict[str, Any], data_dict:
     published datasets.
     """
     tk.check_access("dcat_datasets_list", context, data_dict)
-    rows = tk.config.get("ckanext.dcat.datasets_per_page")
+    rows = int(tk.config.get("ckanext.dcat.datasets_per_page") or 100)
     page = _page(data_dict)
     search: dict[str, Any] = {"rows": rows, "start": rows * (page - 1), "sort": "metadata_modified desc"}
     since = _modified_since(data_dict)
