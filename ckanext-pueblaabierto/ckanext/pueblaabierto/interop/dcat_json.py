@@ -12,9 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from dateutil.parser import parse as dateutil_parse
 
-from . import national, published
+from . import national, params, published
 
 
 def entry(pkg: dict[str, Any]) -> dict[str, Any]:
@@ -37,28 +36,6 @@ def entry(pkg: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _page(data_dict: dict[str, Any]) -> int:
-    try:
-        page = int(data_dict.get("page") or 1)
-    except (TypeError, ValueError):
-        page = 0
-    if page < 1:
-        raise tk.ValidationError({"page": [tk._("La página debe ser un número entero positivo (1, 2, 3…).")]})
-    return page
-
-
-def _modified_since(data_dict: dict[str, Any]) -> str | None:
-    value = data_dict.get("modified_since")
-    if not value:
-        return None
-    try:
-        return dateutil_parse(value).isoformat() + "Z"
-    except (ValueError, OverflowError):
-        raise tk.ValidationError(
-            {"modified_since": [tk._("Fecha no válida en modified_since; use ISO 8601, p. ej. 2024-05-31.")]}
-        ) from None
-
-
 @tk.chained_action
 @tk.side_effect_free
 def dcat_datasets_list(original_action: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> list[dict]:
@@ -69,9 +46,9 @@ def dcat_datasets_list(original_action: Any, context: dict[str, Any], data_dict:
     """
     tk.check_access("dcat_datasets_list", context, data_dict)
     rows = int(tk.config.get("ckanext.dcat.datasets_per_page") or 100)
-    page = _page(data_dict)
+    page = params.page(data_dict)
     search: dict[str, Any] = {"rows": rows, "start": rows * (page - 1), "sort": "metadata_modified desc"}
-    since = _modified_since(data_dict)
+    since = params.modified_since(data_dict)
     if since:
         search["fq"] = f"metadata_modified:[{since} TO NOW]"
     return [entry(pkg) for pkg in published.search(**search)]

@@ -71,11 +71,11 @@ def get_actions() -> dict[str, Any]:
     """Chained on ckanext-dcat's actions, only where its plugins run: /dcat.json, format checks."""
     import ckan.plugins as p
 
-    from . import dcat_json, formats
+    from . import dcat_json, params
 
     actions: dict[str, Any] = {}
     if p.plugin_loaded("dcat"):
-        actions.update(dcat_catalog_show=formats.dcat_catalog_show, dcat_dataset_show=formats.dcat_dataset_show)
+        actions.update(dcat_catalog_show=params.dcat_catalog_show, dcat_dataset_show=params.dcat_dataset_show)
     if p.plugin_loaded("dcat_json_interface"):
         actions["dcat_datasets_list"] = dcat_json.dcat_datasets_list
     return actions
