@@ -83,6 +83,7 @@ def test_vocabularies_are_eu_iris_and_texts_are_spanish(portal, graph):
     catalog = next(graph.subjects(RDF.type, _u(DCAT, "Catalog")))
     assert graph.value(catalog, _u(DCT, "publisher")) is not None
     assert graph.value(catalog, _u(DCT, "language")) == URIRef(EU + "language/SPA")
+    assert graph.value(catalog, _u(DCT, "license")) == URIRef("https://datos.gob.mx/libreusomx")
     for pkg in portal.published:
         ref = _dataset_ref(portal, pkg)
         frequency = graph.value(ref, _u(DCT, "accrualPeriodicity"))

@@ -249,9 +249,18 @@ class Form317Profile(RDFProfile):
     # -- Catalogue -> RDF ----------------------------------------------------------------
     def graph_from_catalog(self, catalog_dict: dict[str, Any], catalog_ref: Any) -> None:
         self._language(catalog_ref)
-        homepage = self.g.value(catalog_ref, FOAF.homepage)
-        if homepage is not None:
-            self.g.add((homepage, RDF.type, FOAF.Document))
+        # The home page is a foaf:Document; the catalogue IRI is the site URL without the
+        # slash, so the page gets the slash rather than making the catalogue a document.
+        self.g.remove((catalog_ref, FOAF.homepage, None))
+        homepage = URIRef(f"{site_url()}/")
+        self.g.add((catalog_ref, FOAF.homepage, homepage))
+        self.g.add((homepage, RDF.type, FOAF.Document))
+        vocab = vocabularies.load()
+        default = next((lic for lic in vocab.licencias if lic["id"] == vocab.licencia_predeterminada), None)
+        if default is not None:
+            licence = URIRef(default["url"])
+            self.g.add((catalog_ref, DCT.license, licence))
+            self._license_document(licence, {"license_id": default["id"], "license_title": default["title"]})
         publisher = URIRef(tk.config.get("pueblaabierto.dcat.publisher_uri") or site_url())
         self.g.add((catalog_ref, DCT.publisher, publisher))
         self.g.add((publisher, RDF.type, FOAF.Agent))
