@@ -16,8 +16,8 @@ import ckan.plugins.toolkit as tk
 from . import national, params, published
 
 
-def entry(pkg: dict[str, Any]) -> dict[str, Any]:
-    base = national.dataset(pkg)
+def entry(pkg: dict[str, Any], id_dependencias: dict[str, str] | None = None) -> dict[str, Any]:
+    base = national.dataset(pkg, id_dependencias=id_dependencias)
     org = pkg.get("organization") or {}
     agent = {"name": org.get("title") or "", "identifier": base["publisher"].get("identifier") or ""}
     if org.get("name"):
@@ -41,8 +41,8 @@ def entry(pkg: dict[str, Any]) -> dict[str, Any]:
 def dcat_datasets_list(original_action: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> list[dict]:
     """ckanext-dcat's paged list (same page size and parameters), each dataset complete.
 
-    It searches as anonymous whoever asks (a liaison would otherwise get her drafts): only
-    published datasets.
+    Like every export it reads as anonymous, whoever asks (published.py): only published
+    datasets.
     """
     tk.check_access("dcat_datasets_list", context, data_dict)
     rows = int(tk.config.get("ckanext.dcat.datasets_per_page") or 100)
@@ -51,4 +51,5 @@ def dcat_datasets_list(original_action: Any, context: dict[str, Any], data_dict:
     since = params.modified_since(data_dict)
     if since:
         search["fq"] = f"metadata_modified:[{since} TO NOW]"
-    return [entry(pkg) for pkg in published.search(**search)]
+    id_dependencias: dict[str, str] = {}
+    return [entry(pkg, id_dependencias) for pkg in published.search(**search)]

@@ -70,7 +70,9 @@ def distribution(resource: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in entry.items() if value is not None}
 
 
-def dataset(pkg: dict[str, Any], issued: str | None = None) -> dict[str, Any]:
+def dataset(pkg: dict[str, Any], issued: str | None = None,
+            id_dependencias: dict[str, str] | None = None) -> dict[str, Any]:
+    """One dataset's entry; ``id_dependencias`` caches organization id -> id_dependencia."""
     org = pkg.get("organization") or {}
     entry = {
         "identifier": pkg["id"],
@@ -88,7 +90,7 @@ def dataset(pkg: dict[str, Any], issued: str | None = None) -> dict[str, Any]:
         "language": ["es"],
         "theme": [pkg["tema"]] if pkg.get("tema") else [],
         "license": pkg.get("license_url") or "",
-        "publisher": {"name": org.get("title") or "", "identifier": _id_dependencia(org)},
+        "publisher": {"name": org.get("title") or "", "identifier": _id_dependencia(org, id_dependencias)},
         "distribution": [distribution(r) for r in pkg.get("resources") or []],
     }
     if pkg.get("id_dataset"):
@@ -96,10 +98,14 @@ def dataset(pkg: dict[str, Any], issued: str | None = None) -> dict[str, Any]:
     return {key: value for key, value in entry.items() if value is not None}
 
 
-def _id_dependencia(org: dict[str, Any]) -> str:
-    if "id_dependencia" not in org and org.get("id"):
-        org = published.organization(org["id"])
-    return str(org.get("id_dependencia") or "")
+def _id_dependencia(org: dict[str, Any], cache: dict[str, str] | None = None) -> str:
+    """package_search's organization dicts lack the scheming field: read each dependencia once."""
+    if "id_dependencia" in org or not org.get("id"):
+        return str(org.get("id_dependencia") or "")
+    cache = {} if cache is None else cache
+    if org["id"] not in cache:
+        cache[org["id"]] = str(published.organization(org["id"]).get("id_dependencia") or "")
+    return cache[org["id"]]
 
 
 def _default_licence_url() -> str:
@@ -111,10 +117,10 @@ def catalog() -> dict[str, Any]:
     """The whole published catalogue, one request (the national tool harvests it as a file)."""
     pkgs = list(published.datasets())
     first = publication.first_published(pkg["id"] for pkg in pkgs)
-    datasets = []
+    datasets, id_dependencias = [], {}
     for pkg in pkgs:
         moment = first.get(pkg["id"])
-        datasets.append(dataset(pkg, moment.isoformat(timespec="seconds") if moment else None))
+        datasets.append(dataset(pkg, moment.isoformat(timespec="seconds") if moment else None, id_dependencias))
     return {
         "title": tk.config.get("ckan.site_title"),
         "description": tk.config.get("ckan.site_description") or "",

@@ -18,6 +18,14 @@ def _json(payload: Any, mimetype: str = "application/json") -> Response:
     return Response(body, mimetype=mimetype, headers={"Access-Control-Allow-Origin": "*"})
 
 
+def _dcat_action(name: str) -> Any:
+    """ckanext-dcat's action, or a 404 where its plugin is not enabled."""
+    try:
+        return tk.get_action(name)
+    except KeyError:
+        return tk.abort(404, tk._("Catálogo DCAT no disponible"))
+
+
 def data_json() -> Response:
     """The national inventory's catalogue (datos.gob.mx), all published datasets."""
     return _json(national.catalog())
@@ -26,23 +34,19 @@ def data_json() -> Response:
 def catalog_json() -> Response:
     """The DCAT catalogue as JSON-LD: ckanext-dcat serves ``.jsonld`` but not ``.json``."""
     data_dict = {key: tk.request.args.get(key) for key in ("page", "modified_since", "q", "fq")}
+    action = _dcat_action("dcat_catalog_show")
     try:
-        tk.get_action("dcat_catalog_show")
-    except KeyError:
-        return tk.abort(404, tk._("Catálogo DCAT no disponible"))
-    try:
-        body = tk.get_action("dcat_catalog_show")({}, {**data_dict, "format": "jsonld"})
-    except tk.ValidationError as error:
+        body = action({}, {**data_dict, "format": "jsonld"})
+    except tk.ValidationError as error:  # params.py already answered web requests in Spanish
         return tk.abort(409, str(error))
     return Response(body, mimetype="application/ld+json", headers={"Access-Control-Allow-Origin": "*"})
 
 
 def dataset_json(id: str) -> Response:  # noqa: A002 - CKAN's name for the URL part
     """One dataset in DCAT as JSON-LD, like /catalog.json (ckanext-dcat knows only .jsonld)."""
+    action = _dcat_action("dcat_dataset_show")
     try:
-        body = tk.get_action("dcat_dataset_show")({}, {"id": id, "format": "jsonld"})
-    except KeyError:
-        return tk.abort(404, tk._("Catálogo DCAT no disponible"))
+        body = action({}, {"id": id, "format": "jsonld"})
     except tk.NotAuthorized:
         return tk.abort(403)
     except tk.ObjectNotFound:
