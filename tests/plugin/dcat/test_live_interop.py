@@ -133,7 +133,7 @@ def test_issued_is_the_first_publication_in_the_workflow_record(portal, graph):
 # tipo_visualizacion and nombre_archivo (how our portal shows the file; no DCAT property).
 DATASET_KEYS = ("name", "title", "notes", "license_id", "id_dataset", "tema", "frecuencia", "responsable_nombre",
                 "responsable_correo", "periodo_inicio", "periodo_fin")
-RESOURCE_KEYS = ("name", "description", "url", "format", "fecha_inicio", "fecha_fin")
+RESOURCE_KEYS = ("name", "description", "url", "format", "size", "fecha_inicio", "fecha_fin")
 
 
 def _harvested(pkg: dict) -> dict:
@@ -155,6 +155,9 @@ def test_ckanext_dcat_parser_reads_back_what_package_show_says(portal, catalog_p
     for pkg in portal.published:
         assert pkg["name"] in harvested, sorted(harvested)
         assert _harvested(harvested[pkg["name"]]) == _harvested(pkg)
+        extras = {e["key"]: e["value"] for e in harvested[pkg["name"]].get("extras") or []}
+        # The dependencia, for the harvester to map to one of its organizations.
+        assert extras["publisher_name"] == pkg["organization"]["title"]
 
 
 # -- JSON endpoints ----------------------------------------------------------------------------------
