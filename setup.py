@@ -49,6 +49,7 @@ setup(
     package_data={
         "ckanext.pueblaabierto": [
             "templates/**/*", "public/**/*", "i18n/**/*", "migration/**/*", "config_declaration.yaml",
+            "dcat/*.yaml",
         ],
         "pueblaabierto.schemas": ["*.yaml", "*.json", "table_schemas/*.json"],
     },

@@ -4,6 +4,7 @@ Sections, one per area (each owned by its package):
 - configuration and CLI        -> config_declaration.yaml, cli.py
 - search backend (PostgreSQL)  -> search/
 - FORM.317 metadata            -> schema/ (validators), helpers.py, datastore_info.py, dcat/, i18n/
+- exports (DCAT-JSON, /data.json, Data Packages) -> interop/
 - validation workflow (FORM.317 review) -> workflow/ (hooks.py)
 - security (headers, uploads, traces, DataStore SQL) -> security/ (hooks.py)
 """
@@ -17,6 +18,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
 from . import cli, datastore_info, helpers
+from .interop import views as interop
 from .schema import facet_labels
 from .schema import licenses as form317_licenses
 from .schema import validators as form317_validators
@@ -80,7 +82,7 @@ class PueblaAbiertoPlugin(p.SingletonPlugin, DefaultTranslation):
 
     # -- Validation workflow (workflow/: actions, auth, visibility labels, pages) ----------
     def get_actions(self) -> dict[str, Any]:
-        return security.merge_actions(workflow.get_actions(), security.get_actions())
+        return security.merge_actions(workflow.get_actions(), security.get_actions(), interop.get_actions())
 
     def get_auth_functions(self) -> dict[str, Any]:
         return workflow.get_auth_functions()
@@ -96,4 +98,4 @@ class PueblaAbiertoPlugin(p.SingletonPlugin, DefaultTranslation):
         return workflow.get_user_dataset_labels(user_obj)
 
     def get_blueprint(self) -> list[Any]:
-        return workflow.get_blueprints()
+        return [*workflow.get_blueprints(), *interop.get_blueprints()]

@@ -124,9 +124,12 @@ def test_dcat_maps_form317_fields(live_ckan, published, path, fmt):
     dataset = URIRef(f"{live_ckan.url}/dataset/{published['pkg']['id']}")
     assert (dataset, RDF.type, DCAT.Dataset) in g
 
-    assert g.value(dataset, DCT.accrualPeriodicity) == Literal("R/P1M")
+    # DCAT-AP 3.0.1: the EU frequency table (the national code R/P1M is in /data.json).
+    assert g.value(dataset, DCT.accrualPeriodicity) == URIRef(
+        "http://publications.europa.eu/resource/authority/frequency/MONTHLY")
 
-    theme = g.value(dataset, DCAT.theme)
+    # The portal's tema concept, beside the closest EU data-theme (Regiones y ciudades).
+    theme = next(t for t in g.objects(dataset, DCAT.theme) if "?tema=" in str(t))
     assert g.value(theme, SKOS.prefLabel) == Literal("Infraestructura y Servicios Públicos", lang="es")
 
     contact = g.value(dataset, DCAT.contactPoint)

@@ -2,7 +2,8 @@
 
 Matrix: viewers (anonymous, another dependency's editor, each liaison) x states (borrador,
 en_revision, publicado) x read paths (package_show, package_search and its facet counts,
-resource page and download, datastore_search and SQL, DCAT, activity streams, dashboard).
+resource page and download, datastore_search and SQL, DCAT, /data.json, Data Packages, activity
+streams, dashboard).
 """
 
 from __future__ import annotations
@@ -106,14 +107,22 @@ def test_web_pages_downloads_and_dcat(app, world, viewer):
         assert (download.status_code in (200, 302)) is expected, (state, "download", download.status_code)
         rdf = app.get(f"/dataset/{dataset['name']}.rdf", headers=headers)
         assert (rdf.status_code == 200) is expected, (state, "dcat rdf", rdf.status_code)
+        # Data Packages: only of published datasets, whoever asks (drafts included).
+        package = app.get(f"/dataset/{dataset['name']}/datapackage.json", headers=headers)
+        assert (package.status_code == 200) is (state == "publicado"), (state, "datapackage", package.status_code)
     catalog = app.get("/catalog.ttl", headers=headers).get_data(as_text=True)
     catalog_json = app.get("/dcat.json", headers=headers).get_data(as_text=True)
+    exports = {path: app.get(path, headers=headers).get_data(as_text=True)
+               for path in ("/data.json", "/catalog.json")}
     for state, dataset in datasets.items():
         if state != "publicado":
             # The public catalogue never lists unpublished datasets, whoever asks.
             assert dataset["id"] not in catalog and dataset["title"] not in catalog, state
             assert dataset["title"] not in catalog_json, state
+            for path, text in exports.items():
+                assert dataset["id"] not in text and dataset["title"] not in text, (path, state)
     assert datasets["publicado"]["id"] in catalog and "Secreto publicado" in catalog_json
+    assert all(datasets["publicado"]["id"] in text for text in exports.values())
 
 
 @pytest.mark.parametrize("viewer", ["anonymous", "outsider"])

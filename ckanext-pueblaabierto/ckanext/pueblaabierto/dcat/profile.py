@@ -1,66 +1,146 @@
-"""ckanext-dcat profile for the FORM.317 fields, applied after ``euro_dcat_ap_3``.
+"""ckanext-dcat profile for Puebla Abierto, applied after ``euro_dcat_ap_3``: DCAT-AP 3.0.1.
 
-The base profile already writes title, description, keywords, licence, distributions and
-falls back to the organization as ``dct:publisher``; it knows nothing about our keys, so this
-profile adds what Mexico's national inventory asks for (mexico-open-data.md):
+The base profile writes title, description, keywords, distributions and the organization as
+``dct:publisher``, with free text where DCAT-AP 3.0.1 asks for controlled vocabularies. This
+profile rewrites those values as the IRIs of the EU authority tables (eu_vocabularies.yaml),
+adds the FORM.317 fields, and describes every concept it uses (type, ``skos:inScheme``,
+label), so the catalogue passes the official SHACL shapes on its own, without fetching them:
 
-* frecuencia      -> dct:accrualPeriodicity (ISO 8601 code from vocabularios.yaml, e.g. R/P1M)
-* tema            -> dcat:theme (skos:Concept, the portal's tema facet URL, Spanish label)
-* responsable_*   -> dcat:contactPoint (vcard:Kind with vcard:fn and vcard:hasEmail)
-* periodo_*       -> dct:temporal (dct:PeriodOfTime with dcat:startDate/dcat:endDate)
-* dependencia     -> dct:publisher gets dct:identifier = id_dependencia
-* fecha_inicio/fin-> the distribution's dct:temporal
-* license_id      -> dct:license on the dataset too (datos.gob.mx reads it there; Libre Uso MX)
+* frecuencia       -> dct:accrualPeriodicity <.../authority/frequency/MONTHLY>
+* tema             -> dcat:theme: the portal's tema concept (in the portal's scheme) and
+                      the closest EU data-theme
+* responsable_*    -> dcat:contactPoint (vcard:Kind with vcard:fn and vcard:hasEmail)
+* periodo_*        -> dct:temporal (dct:PeriodOfTime with dcat:startDate/dcat:endDate)
+* dependencia      -> dct:publisher gets dct:identifier = id_dependencia and a publisher type
+* id_dataset       -> adms:identifier (adms:Identifier, skos:notation)
+* license_id       -> dct:license (dct:LicenseDocument, ADMS licence type) on the dataset too
+* format           -> dct:format <.../file-type/CSV> and dcat:mediaType <iana.org/.../text/csv>
+* url              -> dcat:downloadURL (and dcat:accessURL, mandatory)
+* fecha_inicio/fin -> the distribution's dct:temporal
+* first publication (workflow record) -> dct:issued; the portal page -> dcat:landingPage
+* language         -> dct:language <.../authority/language/SPA>; text literals tagged @es
+* (the municipality) -> dct:spatial <.../authority/country/MEX>
+
+``parse_dataset`` reads all of that back, so a harvester using ckanext-dcat's RDFParser with
+these profiles gets the dataset ``package_show`` gives (tests/plugin/dcat).
 """
 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, urlparse
 
 import ckan.plugins.toolkit as tk
 from pueblaabierto.schemas import rules, vocabularies
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import RDF, SKOS, XSD
+from rdflib.namespace import FOAF, RDF, RDFS, SKOS, XSD
 
 from ckanext.dcat.profiles import RDFProfile
-from ckanext.dcat.profiles.base import DCAT, DCT
+from ckanext.dcat.profiles.base import ADMS, DCAT, DCT, VCARD
 from ckanext.dcat.utils import catalog_uri, resource_uri
+
+from . import eu_vocabularies as eu
+from . import publication
+
+LANG = "es"
+# Free-text properties whose literals are Spanish (DCAT-AP: titles and descriptions @lang).
+TEXT_PROPERTIES = (DCT.title, DCT.description, DCAT.keyword, FOAF.name, SKOS.prefLabel)
+
+
+def site_url() -> str:
+    return catalog_uri().rstrip("/")
+
+
+def tema_scheme() -> URIRef:
+    """The portal's tema facet: the scheme of its theme concepts."""
+    return URIRef(f"{site_url()}/dataset/#tema")
+
+
+def tema_concept(value: str) -> URIRef:
+    # The tema facet of the portal's search: a stable, resolvable URI for each category.
+    return URIRef(f"{site_url()}/dataset/?tema={quote(value)}")
+
+
+def landing_page(dataset_dict: dict[str, Any]) -> str:
+    return f"{site_url()}/dataset/{dataset_dict.get('name') or dataset_dict.get('id')}"
 
 
 class Form317Profile(RDFProfile):
-    """Adds the FORM.317 fields; parsing RDF back into datasets is left to the base profiles."""
+    """DCAT-AP 3.0.1 with EU vocabularies and the FORM.317 fields (see the module docstring)."""
 
-    def parse_dataset(self, dataset_dict: dict[str, Any], dataset_ref: Any) -> dict[str, Any]:
-        return dataset_dict
-
+    # -- Dataset -> RDF ----------------------------------------------------------------
     def graph_from_dataset(self, dataset_dict: dict[str, Any], dataset_ref: Any) -> None:
+        self._landing_page(dataset_dict, dataset_ref)
+        self._issued(dataset_dict, dataset_ref)
         self._frequency(dataset_dict, dataset_ref)
         self._theme(dataset_dict, dataset_ref)
         self._contact(dataset_dict, dataset_ref)
         self._period(dataset_ref, dataset_dict.get("periodo_inicio"), dataset_dict.get("periodo_fin"))
-        self._publisher_identifier(dataset_dict, dataset_ref)
+        self._publisher(dataset_dict, dataset_ref)
+        self._identifier(dataset_dict, dataset_ref)
         self._license(dataset_dict, dataset_ref)
+        self._language(dataset_ref)
+        if (dataset_ref, DCT.spatial, None) not in self.g:
+            self.g.add((dataset_ref, DCT.spatial, self._concept(eu.country(), DCT.Location)))
         for resource in dataset_dict.get("resources") or []:
             distribution = URIRef(resource_uri(resource))
+            self._distribution(resource, distribution, dataset_dict)
             self._period(distribution, resource.get("fecha_inicio"), resource.get("fecha_fin"))
+        self._tag_spanish(dataset_ref)
+
+    def _concept(self, concept: eu.Concept | None, *types: URIRef) -> URIRef | None:
+        """Describe an authority-table concept in our graph (type, scheme, label)."""
+        if concept is None:
+            return None
+        ref = URIRef(concept.iri)
+        for kind in (SKOS.Concept, *types):
+            self.g.add((ref, RDF.type, kind))
+        self.g.add((ref, SKOS.inScheme, URIRef(concept.scheme)))
+        if (ref, SKOS.prefLabel, None) not in self.g:
+            self.g.add((ref, SKOS.prefLabel, Literal(concept.label, lang=LANG)))
+        self._scheme(URIRef(concept.scheme), concept.scheme.rsplit("/", 1)[-1])
+        return ref
+
+    def _scheme(self, ref: URIRef, title: str) -> None:
+        self.g.add((ref, RDF.type, SKOS.ConceptScheme))
+        if (ref, DCT.title, None) not in self.g:
+            self.g.add((ref, DCT.title, Literal(title)))
+
+    def _landing_page(self, dataset_dict: dict[str, Any], dataset_ref: Any) -> None:
+        if (dataset_ref, DCAT.landingPage, None) in self.g:
+            return
+        page = URIRef(landing_page(dataset_dict))
+        self.g.add((dataset_ref, DCAT.landingPage, page))
+        self.g.add((page, RDF.type, FOAF.Document))
+
+    def _issued(self, dataset_dict: dict[str, Any], dataset_ref: Any) -> None:
+        moment = publication.issued(dataset_dict)
+        if not moment:
+            return
+        self.g.remove((dataset_ref, DCT.issued, None))
+        self.g.add((dataset_ref, DCT.issued, Literal(moment, datatype=XSD.dateTime)))
 
     def _frequency(self, dataset_dict: dict[str, Any], dataset_ref: Any) -> None:
-        term = vocabularies.load().get("frecuencias", dataset_dict.get("frecuencia") or "")
-        if term is None:
+        ref = self._concept(eu.frequency(dataset_dict.get("frecuencia") or ""), DCT.Frequency)
+        if ref is None:
             return
         self.g.remove((dataset_ref, DCT.accrualPeriodicity, None))
-        self.g.add((dataset_ref, DCT.accrualPeriodicity, Literal(term.extra["iso8601"])))
+        self.g.add((dataset_ref, DCT.accrualPeriodicity, ref))
 
     def _theme(self, dataset_dict: dict[str, Any], dataset_ref: Any) -> None:
         term = vocabularies.load().get("temas", dataset_dict.get("tema") or "")
         if term is None:
             return
-        # The tema facet of the portal's search: a stable, resolvable URI for each category.
-        concept = URIRef(f"{catalog_uri().rstrip('/')}/dataset/?tema={quote(term.value)}")
+        concept = tema_concept(term.value)
         self.g.add((dataset_ref, DCAT.theme, concept))
         self.g.add((concept, RDF.type, SKOS.Concept))
-        self.g.add((concept, SKOS.prefLabel, Literal(term.label, lang="es")))
+        self.g.add((concept, SKOS.prefLabel, Literal(term.label, lang=LANG)))
+        self.g.add((concept, SKOS.notation, Literal(term.value)))
+        self.g.add((concept, SKOS.inScheme, tema_scheme()))
+        self._scheme(tema_scheme(), "Temas de Puebla Abierto")
+        european = self._concept(eu.data_theme(term.value))
+        if european is not None:
+            self.g.add((dataset_ref, DCAT.theme, european))
 
     def _contact(self, dataset_dict: dict[str, Any], dataset_ref: Any) -> None:
         name, email = dataset_dict.get("responsable_nombre"), dataset_dict.get("responsable_correo")
@@ -86,20 +166,164 @@ class Form317Profile(RDFProfile):
             return
         license_ref = URIRef(url)
         self.g.add((dataset_ref, DCT.license, license_ref))
-        self.g.add((license_ref, RDF.type, DCT.LicenseDocument))
-        if dataset_dict.get("license_title"):
-            self.g.add((license_ref, DCT.title, Literal(dataset_dict["license_title"], lang="es")))
+        self._license_document(license_ref, dataset_dict)
 
-    def _publisher_identifier(self, dataset_dict: dict[str, Any], dataset_ref: Any) -> None:
+    def _license_document(self, license_ref: URIRef, dataset_dict: dict[str, Any]) -> None:
+        self.g.add((license_ref, RDF.type, DCT.LicenseDocument))
+        if dataset_dict.get("license_title") and (license_ref, DCT.title, None) not in self.g:
+            self.g.add((license_ref, DCT.title, Literal(dataset_dict["license_title"], lang=LANG)))
+        kind = self._concept(eu.licence_type(dataset_dict.get("license_id") or ""))
+        if kind is not None:
+            # The base profile marks every distribution licence "UnknownIPR"; ours are known.
+            self.g.remove((license_ref, DCT.type, None))
+            self.g.add((license_ref, DCT.type, kind))
+
+    def _language(self, subject: Any) -> None:
+        self.g.remove((subject, DCT.language, None))
+        self.g.add((subject, DCT.language, self._concept(eu.language(), DCT.LinguisticSystem)))
+
+    def _publisher(self, dataset_dict: dict[str, Any], dataset_ref: Any) -> None:
+        publishers = list(self.g.objects(dataset_ref, DCT.publisher))
+        kind = self._concept(eu.publisher_type())
+        for publisher in publishers:
+            self.g.add((publisher, DCT.type, kind))
         org = dataset_dict.get("organization") or {}
-        if not org.get("id"):
+        if not org.get("id") or not publishers:
             return
         if "id_dependencia" not in org:
+            # The base profile has just read this organization into ckanext-dcat's cache.
+            cached = self._org_cache.get(org["id"])
             try:
-                org = tk.get_action("organization_show")({"ignore_auth": True}, {"id": org["id"]})
+                org = cached or tk.get_action("organization_show")({"ignore_auth": True}, {"id": org["id"]})
             except tk.ObjectNotFound:
                 return
-        if not org.get("id_dependencia"):
+        if org.get("id_dependencia"):
+            for publisher in publishers:
+                self.g.add((publisher, DCT.identifier, Literal(str(org["id_dependencia"]))))
+
+    def _identifier(self, dataset_dict: dict[str, Any], dataset_ref: Any) -> None:
+        """id_dataset: the dependencia's own number for the dataset (FORM.317 «ID de Dataset»)."""
+        if not dataset_dict.get("id_dataset"):
             return
-        for publisher in self.g.objects(dataset_ref, DCT.publisher):
-            self.g.add((publisher, DCT.identifier, Literal(str(org["id_dependencia"]))))
+        identifier = BNode()
+        self.g.add((dataset_ref, ADMS.identifier, identifier))
+        self.g.add((identifier, RDF.type, ADMS.Identifier))
+        self.g.add((identifier, SKOS.notation, Literal(str(dataset_dict["id_dataset"]))))
+
+    def _distribution(self, resource: dict[str, Any], distribution: URIRef, dataset_dict: dict[str, Any]) -> None:
+        url = resource.get("url")
+        if url:
+            self.g.remove((distribution, DCAT.downloadURL, None))
+            self.g.add((distribution, DCAT.downloadURL, URIRef(url)))
+            self.g.add((URIRef(url), RDF.type, RDFS.Resource))
+            self.g.add((distribution, DCAT.accessURL, URIRef(url)))
+        formato = resource.get("format") or ""
+        self.g.remove((distribution, DCT["format"], None))
+        self.g.remove((distribution, DCAT.mediaType, None))
+        file_type = self._concept(eu.file_type(formato), DCT.MediaTypeOrExtent)
+        if file_type is not None:
+            self.g.add((distribution, DCT["format"], file_type))
+        media_type = eu.media_type_iri(formato)
+        if media_type:
+            self.g.add((distribution, DCAT.mediaType, URIRef(media_type)))
+            self.g.add((URIRef(media_type), RDF.type, DCT.MediaType))
+        for license_ref in self.g.objects(distribution, DCT.license):
+            if isinstance(license_ref, URIRef):
+                self._license_document(license_ref, dataset_dict)
+
+    def _tag_spanish(self, dataset_ref: Any) -> None:
+        """Plain literals of the dataset, its distributions and its publisher get ``@es``.
+
+        The concepts this profile describes are labelled in Spanish already; walking only
+        these nodes keeps a 100-dataset page from re-reading the shared ones each time.
+        """
+        subjects = {dataset_ref}
+        for predicate in (DCAT.distribution, DCT.publisher):
+            subjects.update(self.g.objects(dataset_ref, predicate))
+        self._tag(subjects)
+
+    def _tag(self, subjects: set[Any]) -> None:
+        for subject in subjects:
+            for predicate in TEXT_PROPERTIES:
+                for value in list(self.g.objects(subject, predicate)):
+                    if isinstance(value, Literal) and value.language is None and value.datatype is None:
+                        self.g.remove((subject, predicate, value))
+                        self.g.add((subject, predicate, Literal(str(value), lang=LANG)))
+
+    # -- Catalogue -> RDF ----------------------------------------------------------------
+    def graph_from_catalog(self, catalog_dict: dict[str, Any], catalog_ref: Any) -> None:
+        self._language(catalog_ref)
+        # The home page is a foaf:Document; the catalogue IRI is the site URL without the
+        # slash, so the page gets the slash rather than making the catalogue a document.
+        self.g.remove((catalog_ref, FOAF.homepage, None))
+        homepage = URIRef(f"{site_url()}/")
+        self.g.add((catalog_ref, FOAF.homepage, homepage))
+        self.g.add((homepage, RDF.type, FOAF.Document))
+        vocab = vocabularies.load()
+        default = next((lic for lic in vocab.licencias if lic["id"] == vocab.licencia_predeterminada), None)
+        if default is not None:
+            licence = URIRef(default["url"])
+            self.g.add((catalog_ref, DCT.license, licence))
+            self._license_document(licence, {"license_id": default["id"], "license_title": default["title"]})
+        publisher = URIRef(tk.config.get("pueblaabierto.dcat.publisher_uri") or site_url())
+        self.g.add((catalog_ref, DCT.publisher, publisher))
+        self.g.add((publisher, RDF.type, FOAF.Agent))
+        self.g.add((publisher, FOAF.name, Literal(tk.config.get("pueblaabierto.dcat.publisher_name"), lang=LANG)))
+        self.g.add((publisher, DCT.type, self._concept(eu.publisher_type())))
+        email = tk.config.get("pueblaabierto.dcat.publisher_email")
+        if email:
+            self.g.add((publisher, FOAF.mbox, URIRef(f"mailto:{email}")))
+        self.g.add((catalog_ref, DCAT.themeTaxonomy, URIRef(eu.scheme("data_theme"))))
+        self._scheme(URIRef(eu.scheme("data_theme")), "data-theme")
+        self.g.add((catalog_ref, DCAT.themeTaxonomy, tema_scheme()))
+        self._scheme(tema_scheme(), "Temas de Puebla Abierto")
+        self._tag({catalog_ref, publisher})
+
+    # -- RDF -> dataset (a harvester's view) -------------------------------------------
+    def parse_dataset(self, dataset_dict: dict[str, Any], dataset_ref: Any) -> dict[str, Any]:
+        g = self.g
+        page = g.value(dataset_ref, DCAT.landingPage)
+        if page is not None and "/dataset/" in str(page):
+            dataset_dict["name"] = str(page).rstrip("/").rsplit("/", 1)[-1]
+        for identifier in g.objects(dataset_ref, ADMS.identifier):
+            if g.value(identifier, SKOS.notation) is not None:
+                dataset_dict["id_dataset"] = str(g.value(identifier, SKOS.notation))
+        frequency = g.value(dataset_ref, DCT.accrualPeriodicity)
+        if frequency is not None and eu.frecuencia_of(str(frequency)):
+            dataset_dict["frecuencia"] = eu.frecuencia_of(str(frequency))
+        for theme in g.objects(dataset_ref, DCAT.theme):
+            tema = parse_qs(urlparse(str(theme)).query).get("tema")
+            if (theme, SKOS.inScheme, tema_scheme()) in g and tema:
+                dataset_dict["tema"] = tema[0]
+        contact = g.value(dataset_ref, DCAT.contactPoint)
+        if contact is not None:
+            dataset_dict["responsable_nombre"] = str(g.value(contact, VCARD.fn) or "")
+            email = str(g.value(contact, VCARD.hasEmail) or "")
+            dataset_dict["responsable_correo"] = email.removeprefix("mailto:")
+        dataset_dict["periodo_inicio"], dataset_dict["periodo_fin"] = self._parse_period(dataset_ref)
+        license_ref = g.value(dataset_ref, DCT.license)
+        if license_ref is not None:
+            for licence in vocabularies.load().licencias:
+                if licence["url"] == str(license_ref):
+                    dataset_dict["license_id"] = licence["id"]
+        known = vocabularies.load().values("formatos")
+        by_uri = {str(d): d for d in g.objects(dataset_ref, DCAT.distribution)}
+        for resource in dataset_dict.get("resources") or []:
+            distribution = by_uri.get(resource.get("uri") or "")
+            if distribution is None:
+                continue
+            file_type = g.value(distribution, DCT["format"])
+            if file_type is not None and eu.formato_of(str(file_type), known):
+                resource["format"] = eu.formato_of(str(file_type), known)
+            resource["fecha_inicio"], resource["fecha_fin"] = self._parse_period(distribution)
+            download = g.value(distribution, DCAT.downloadURL)
+            if download is not None:
+                resource["url"] = str(download)
+        return dataset_dict
+
+    def _parse_period(self, subject: Any) -> tuple[str, str]:
+        period = self.g.value(subject, DCT.temporal)
+        if period is None:
+            return "", ""
+        start, end = self.g.value(period, DCAT.startDate), self.g.value(period, DCAT.endDate)
+        return (str(start) if start is not None else "", str(end) if end is not None else "")
