@@ -117,7 +117,8 @@ def catalog() -> dict[str, Any]:
     """The whole published catalogue, one request (the national tool harvests it as a file)."""
     pkgs = list(published.datasets())
     first = publication.first_published(pkg["id"] for pkg in pkgs)
-    datasets, id_dependencias = [], {}
+    datasets: list[dict[str, Any]] = []
+    id_dependencias: dict[str, Any] = {}
     for pkg in pkgs:
         moment = first.get(pkg["id"])
         datasets.append(dataset(pkg, moment.isoformat(timespec="seconds") if moment else None, id_dependencias))
