@@ -46,6 +46,9 @@ PLUGINS = [
     "charts_view",
 ]
 
+# Log levels of the generated ckan.ini (section -> level): INFO, not CKAN's DEBUG for ckanext.
+LOG_LEVELS = {"logger_ckan": "INFO", "logger_ckanext": "INFO"}
+
 SYSADMIN_NAME = "admin"
 SYSADMIN_EMAIL = "admin@pueblacapital.gob.mx"
 
