@@ -50,12 +50,16 @@ class Supervisor:
 
     def _spawn(self, program: Program) -> None:
         log = open(self.log_file, "ab")  # noqa: SIM115  (the child keeps it)
+        # Its own process group, like a systemd unit's control group: when gunicorn's master dies
+        # its orphaned workers are killed with it, so the port is free for the new master.
         program.process = subprocess.Popen(
             program.command,
             cwd=self.cwd,
             stdout=log,
             stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
             env={**os.environ, **server.quiet_environment()},
+            start_new_session=True,
         )
         log.close()
         program.started = time.monotonic()
@@ -93,6 +97,7 @@ class Supervisor:
                     code = 1
                     self.stopping = True
                     break
+                _signal_group(program.process.pid, signal.SIGKILL)
                 self._say(f"{program.name} terminó (código {returned}); se reinicia")
                 time.sleep(min(2 ** (len(program.crashes) - 1), 10) * 0.5)
                 self._spawn(program)
@@ -111,9 +116,19 @@ class Supervisor:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+        for program in self.programs:
+            if program.process:
+                _signal_group(program.process.pid, signal.SIGKILL)  # anything left behind
         if self.state_file:
             self.state_file.unlink(missing_ok=True)
         self._say("detenido")
+
+
+def _signal_group(pgid: int, signum: int) -> None:
+    try:
+        os.killpg(pgid, signum)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 @click.command()
