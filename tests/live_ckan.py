@@ -66,4 +66,4 @@ def live_ckan(tmp_path_factory) -> LiveCKAN:
         yield LiveCKAN(url=url, token=account["token"], sysadmin=account["name"], config=config, env=env)
     finally:
         server.terminate()
-        server.wait(timeout=20)
+        server.wait(timeout=90)  # gunicorn lets each worker finish its request first
