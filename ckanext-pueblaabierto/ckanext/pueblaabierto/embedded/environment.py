@@ -172,21 +172,18 @@ class Embedded:
         if not path.exists():
             self.ckan("generate", "config", str(path), config=None)
         options = {
-            **settings.COMMON_OPTIONS,
-            "sqlalchemy.url": self.postgres.url(CKAN_DB_USER, self.secrets["ckan_db"], pair.main),
-            "ckan.datastore.write_url": self.postgres.url(CKAN_DB_USER, self.secrets["ckan_db"], pair.datastore),
-            "ckan.datastore.read_url": self.postgres.url(
-                DATASTORE_READ_USER, self.secrets["datastore_ro"], pair.datastore
+            **settings.instance_options(
+                database_url=self.postgres.url(CKAN_DB_USER, self.secrets["ckan_db"], pair.main),
+                datastore_write_url=self.postgres.url(CKAN_DB_USER, self.secrets["ckan_db"], pair.datastore),
+                datastore_read_url=self.postgres.url(DATASTORE_READ_USER, self.secrets["datastore_ro"], pair.datastore),
+                redis_url=f"redis://127.0.0.1:{settings.REDIS_PORT}/{redis_db}",
+                site_url=site_url,
+                plugins=plugins,
+                storage_path=str(self.paths.storage / pair.main),
+                smtp_server=f"127.0.0.1:{settings.SMTP_PORT}",
+                backup_dir=str(self.paths.backups / pair.main),
+                admin_url=self.postgres.url("postgres", self.secrets["pg_superuser"], "postgres"),
             ),
-            "ckan.redis.url": f"redis://127.0.0.1:{settings.REDIS_PORT}/{redis_db}",
-            "ckan.site_url": site_url,
-            "ckan.plugins": " ".join(plugins),
-            "ckan.storage_path": str(self.paths.storage / pair.main),
-            "smtp.server": f"127.0.0.1:{settings.SMTP_PORT}",
-            "smtp.mail_from": settings.MAIL_FROM,
-            # Backups of this instance and its maintenance switch (ops/backup.py, ops/maintenance.py).
-            "pueblaabierto.respaldo.ruta": str(self.paths.backups / pair.main),
-            "pueblaabierto.respaldo.admin_url": self.postgres.url("postgres", self.secrets["pg_superuser"], "postgres"),
             **(extra or {}),
         }
         self.ckan("config-tool", str(path), *[f"{key}={value}" for key, value in options.items()], config=None)
