@@ -1,8 +1,9 @@
 """A real CKAN served over HTTP, for end-to-end tests (``live_ckan`` fixture).
 
 It gets its own databases (``ckan_e2e`` + ``datastore_e2e``, created afresh each session), the
-same plugin list and options as the portal of ``make portal``, and runs ``ckan run`` on a free
-port, so tests talk to it exactly as developers and the pipeline do: through ckanapi over HTTP.
+same plugin list and options as the portal of ``make portal``, and runs the production set-up
+(gunicorn and the jobs worker, as ``make portal`` and the systemd units) on a free port, so
+tests talk to it exactly as developers and the pipeline do: through ckanapi over HTTP.
 """
 
 from __future__ import annotations

@@ -42,6 +42,7 @@ class Supervisor:
         self.state_file = state_file
         self.cwd = cwd
         self.stopping = False
+        self.stop_signal = signal.SIGTERM
         self.parent = os.getppid()
 
     def _say(self, message: str) -> None:
@@ -73,6 +74,8 @@ class Supervisor:
             self.state_file.write_text(json.dumps(state))
 
     def _request_stop(self, signum, frame) -> None:
+        # Ctrl-C (SIGINT) is passed on: gunicorn then stops at once instead of draining requests.
+        self.stop_signal = signal.SIGINT if signum == signal.SIGINT else signal.SIGTERM
         self.stopping = True
 
     def run(self) -> int:
@@ -108,7 +111,7 @@ class Supervisor:
     def _stop_all(self) -> None:
         running = [p.process for p in self.programs if p.process and p.process.poll() is None]
         for process in running:
-            process.terminate()  # gunicorn and rq both finish the current request/job on SIGTERM
+            process.send_signal(self.stop_signal)  # on SIGTERM gunicorn and rq finish the current request/job
         deadline = time.monotonic() + 40
         for process in running:
             try:
