@@ -11,10 +11,13 @@ STAMP  := $(VENV)/.installed-stamp
 portal: install
 	@$(BIN)/python -m ckanext.pueblaabierto.embedded portal
 
+# Stops at the end (even on failure or Ctrl-C) the services test-env started, and only those:
+# a «make portal» running meanwhile keeps its PostgreSQL, Redis and mail sink.
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	@ini=$$($(BIN)/python -m ckanext.pueblaabierto.embedded test-env) && \
+	@trap '$(BIN)/python -m ckanext.pueblaabierto.embedded stop --los-de-la-prueba' EXIT; \
+	  ini=$$($(BIN)/python -m ckanext.pueblaabierto.embedded test-env) && \
 	  $(BIN)/pytest --ckan-ini "$$ini"
 
 stop:

@@ -1,8 +1,9 @@
 """A real CKAN served over HTTP, for end-to-end tests (``live_ckan`` fixture).
 
 It gets its own databases (``ckan_e2e`` + ``datastore_e2e``, created afresh each session), the
-same plugin list and options as the portal of ``make portal``, and runs ``ckan run`` on a free
-port, so tests talk to it exactly as developers and the pipeline do: through ckanapi over HTTP.
+same plugin list and options as the portal of ``make portal``, and runs the production set-up
+(gunicorn and the jobs worker, as ``make portal`` and the systemd units) on a free port, so
+tests talk to it exactly as developers and the pipeline do: through ckanapi over HTTP.
 """
 
 from __future__ import annotations
@@ -66,4 +67,4 @@ def live_ckan(tmp_path_factory) -> LiveCKAN:
         yield LiveCKAN(url=url, token=account["token"], sysadmin=account["name"], config=config, env=env)
     finally:
         server.terminate()
-        server.wait(timeout=20)
+        server.wait(timeout=90)  # gunicorn lets each worker finish its request first

@@ -100,9 +100,9 @@ def test_ordinary_user_cannot_create_a_dependencia_or_a_group(dependency):
 
 
 def test_every_configuration_we_ship_sets_the_security_options():
-    from pathlib import Path
-
-    import yaml
+    """make portal, systemd and both docker variants write their ckan.ini from COMMON_OPTIONS
+    (embedded/settings.instance_options; tests/embedded/test_docker_deployment.py checks the
+    containers' ini), so the options must be there."""
     from ckanext.pueblaabierto.embedded import settings
 
     expected = {
@@ -114,13 +114,7 @@ def test_every_configuration_we_ship_sets_the_security_options():
     }
     for key, value in expected.items():
         assert settings.COMMON_OPTIONS[key] == value, key
-    compose = Path(__file__).resolve().parents[2] / "docker" / "compose.yaml"
-    environment = yaml.safe_load(compose.read_text(encoding="utf-8"))["services"]["ckan"]["environment"]
-    for key, value in expected.items():
-        variable = "CKAN__" + key.removeprefix("ckan.").replace(".", "__").upper()
-        assert str(environment[variable]) == value, variable
-    assert environment["CKAN___PUEBLAABIERTO__DATASTORE__SQL_TIMEOUT"] == settings.COMMON_OPTIONS[
-        "pueblaabierto.datastore.sql_timeout"]
+    assert int(settings.COMMON_OPTIONS["pueblaabierto.datastore.sql_timeout"]) <= 10000
 
 
 # -- 2. CSRF: no cookie-only POST from another origin ------------------------------------------

@@ -133,3 +133,45 @@ def test_postgres_runs_even_when_its_user_cannot_enter_the_checkout(tmp_path):
     finally:
         postgres.stop()
         shutil.rmtree(postgres.data_dir.parent, ignore_errors=True)
+
+
+def _free_ports(count: int) -> list[int]:
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def test_make_test_stops_only_the_services_its_test_env_started(tmp_path):
+    from ckanext.pueblaabierto.embedded.services import port_is_busy
+
+    pg, redis_port, smtp = _free_ports(3)
+    ports = {"PUEBLAABIERTO_PG_PORT": str(pg), "PUEBLAABIERTO_REDIS_PORT": str(redis_port),
+             "PUEBLAABIERTO_SMTP_PORT": str(smtp)}
+    try:
+        started = run_embedded("test-env", root=tmp_path, **ports)
+        assert started.returncode == 0, started.stderr
+        assert all(port_is_busy(port) for port in (pg, redis_port, smtp))
+
+        # A «make portal» running meanwhile (its supervisor is alive) keeps them.
+        state = tmp_path / ".var" / "run" / "portal.json"
+        state.write_text(f'{{"supervisor": {os.getpid()}}}')
+        kept = run_embedded("stop", "--los-de-la-prueba", root=tmp_path, **ports)
+        assert kept.returncode == 0 and all(port_is_busy(port) for port in (pg, redis_port, smtp))
+
+        # Without it, the next test run that started them stops them: the ports are free again.
+        state.unlink()
+        run_embedded("test-env", root=tmp_path, **ports)  # finds them running: starts nothing
+        marker = tmp_path / ".var" / "run" / "servicios-de-prueba"
+        assert not marker.exists(), "services found running are not the test run's to stop"
+        run_embedded("stop", root=tmp_path, **ports)
+        run_embedded("test-env", root=tmp_path, **ports)
+        stopped = run_embedded("stop", "--los-de-la-prueba", root=tmp_path, **ports)
+        assert "PostgreSQL" in stopped.stdout and "Redis" in stopped.stdout
+        assert not any(port_is_busy(port) for port in (pg, redis_port, smtp))
+    finally:
+        run_embedded("stop", root=tmp_path, **ports)

@@ -6,6 +6,7 @@ import json
 
 import click
 
+from .ops.cli import COMMANDS as OPS_COMMANDS
 from .workflow.cli import COMMANDS as WORKFLOW_COMMANDS
 
 
@@ -31,6 +32,9 @@ def sysadmin(name: str, email: str, password: str, token_name: str) -> None:
 
 
 for _command in WORKFLOW_COMMANDS:  # rol, flujo
+    pueblaabierto.add_command(_command)
+
+for _command in OPS_COMMANDS:  # respaldo, despliegue
     pueblaabierto.add_command(_command)
 
 

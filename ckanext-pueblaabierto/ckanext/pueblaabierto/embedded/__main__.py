@@ -14,6 +14,7 @@ from functools import wraps
 
 import click
 
+from ..ops import server
 from . import credentials, settings
 from .environment import DatabasePair, Embedded
 from .errors import SetupError
@@ -72,7 +73,7 @@ def _load_examples(env: Embedded, site_url: str, token: str) -> None:
     folder = env.paths.root / "dataset_forms" / "ejemplos"
     result = subprocess.run(
         [sys.executable, "-m", "pueblaabierto", "lote", str(folder), "--ejemplos-demo"],
-        env={**os.environ, "CKAN_URL": site_url, "CKAN_API_TOKEN": token},
+        env={**os.environ, **server.quiet_environment(), "CKAN_URL": site_url, "CKAN_API_TOKEN": token},
     )
     if result.returncode != 0:
         click.secho(
@@ -112,41 +113,56 @@ def portal(sin_ejemplos: bool) -> None:
             "CKAN_API_TOKEN": account["token"],
         }
         credentials.write(env.paths.credentials, known)
-    _step(f"Iniciando CKAN en {site_url}")
-    server = env.serve(env.paths.ckan_ini, settings.CKAN_PORT)
+    workers = server.workers_for(env.paths.ckan_ini)
+    _step(f"Iniciando CKAN en {site_url} (gunicorn, {workers} procesos, y el trabajador de tareas)")
+    web = env.serve(env.paths.ckan_ini, settings.CKAN_PORT, state_file=env.paths.portal_state)
     # `kill` (SIGTERM) must stop CKAN as Ctrl-C does, not leave it orphaned on the port.
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        env.wait_until_up(site_url, server)
+        env.wait_until_up(site_url, web)
         if not sin_ejemplos:
             _step("Cargando las solicitudes de ejemplo de dataset_forms/ejemplos/")
             _load_examples(env, site_url, known["CKAN_API_TOKEN"])
         click.secho(
-            f"\nPuebla Abierto está en {site_url}\n"
+            f"\nListo. Puebla Abierto está en {site_url}\n"
             f"  Usuario: {known['CKAN_SYSADMIN']}   Contraseña: {known['CKAN_PASSWORD']}\n"
             f"  Token de API y demás datos: source {env.paths.credentials}\n"
             f"  Correos que envía el portal (avisos del flujo): {env.paths.mail}/new/\n"
+            f"  Registro del servidor web y del trabajador: {env.paths.logs / 'ckan.log'}\n"
             "  Ctrl-C detiene CKAN; «make stop» detiene PostgreSQL y Redis.\n",
             fg="green",
             err=True,
         )
-        server.wait()
+        web.wait()
     except KeyboardInterrupt:
         click.echo("\nDeteniendo CKAN...", err=True)
     finally:
-        if server.poll() is None:
-            server.terminate()
+        if web.poll() is None:
+            web.terminate()
             try:
-                server.wait(timeout=15)
+                web.wait(timeout=60)
             except subprocess.TimeoutExpired:
-                server.kill()
+                web.kill()
 
 
 @main.command()
+@click.option(
+    "--los-de-la-prueba",
+    is_flag=True,
+    help="Solo los servicios que arrancó «test-env» (así «make test» no detiene los de un «make portal» en marcha).",
+)
 @friendly_errors
-def stop() -> None:
+def stop(los_de_la_prueba: bool) -> None:
     """Detiene PostgreSQL, Redis y el buzón de correo del proyecto."""
-    stopped = Embedded().stop_services()
+    env = Embedded()
+    only = None
+    if los_de_la_prueba:
+        marker = env.paths.test_started(settings.TEST_SUFFIX)
+        only = marker.read_text(encoding="utf-8").splitlines() if marker.exists() else []
+        marker.unlink(missing_ok=True)
+        if only and env.portal_is_running():
+            only = []  # a «make portal» started meanwhile uses them now
+    stopped = env.stop_services(only)
     click.echo(f"Detenidos: {', '.join(stopped)}." if stopped else "No había servicios en marcha.")
 
 
@@ -155,7 +171,11 @@ def stop() -> None:
 def test_env() -> None:
     """Prepara los servicios y bases de datos de prueba, escribe .var/test.ini e imprime su ruta."""
     env = Embedded()
-    env.start_services()
+    started = env.start_services()
+    if started:  # remembered so «make test» stops these, and only these, at the end
+        marker = env.paths.test_started(settings.TEST_SUFFIX)
+        known = marker.read_text(encoding="utf-8").splitlines() if marker.exists() else []
+        marker.write_text("\n".join(dict.fromkeys(known + started)) + "\n", encoding="utf-8")
     env.ensure_databases(TEST_DATABASES)
     env.write_ini(
         env.paths.test_ini(settings.TEST_SUFFIX),
@@ -172,8 +192,13 @@ def test_env() -> None:
 def status() -> None:
     """Dice qué servicios del proyecto están en marcha."""
     env = Embedded()
-    for name, service in (("PostgreSQL", env.postgres), ("Redis", env.redis), ("Buzón de correo", env.mailbox)):
-        click.echo(f"{name}: {'en marcha' if service.is_running() else 'detenido'}")
+    for name, service in env.services().items():
+        click.echo(f"{name[0].upper() + name[1:]}: {'en marcha' if service.is_running() else 'detenido'}")
+    state = env.portal_processes()
+    if state:
+        click.echo("Portal: en marcha (" + ", ".join(f"{name} pid {pid}" for name, pid in state.items()) + ")")
+    else:
+        click.echo("Portal: detenido")
 
 
 if __name__ == "__main__":

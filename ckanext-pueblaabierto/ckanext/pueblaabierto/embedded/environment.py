@@ -79,20 +79,37 @@ class Embedded:
         )
 
     # -- services -----------------------------------------------------------------
-    def start_services(self) -> None:
-        self.postgres.start()
-        self.redis.start()
-        self.mailbox.start()
+    def services(self) -> dict[str, Postgres | Redis | Mailbox]:
+        return {"PostgreSQL": self.postgres, "Redis": self.redis, "buzón de correo": self.mailbox}
 
-    def stop_services(self) -> list[str]:
+    def start_services(self) -> list[str]:
+        """Starts what is not running yet; returns the names of the services it started."""
+        started = []
+        for name, service in self.services().items():
+            if not service.is_running():
+                service.start()
+                started.append(name)
+        return started
+
+    def stop_services(self, only: list[str] | None = None) -> list[str]:
+        """Stops the project's services (or only those named), mail first, PostgreSQL last."""
         stopped = []
-        if self.mailbox.stop():
-            stopped.append("buzón de correo")
-        if self.redis.stop():
-            stopped.append("Redis")
-        if self.postgres.stop():
-            stopped.append("PostgreSQL")
+        for name, service in reversed(self.services().items()):
+            if (only is None or name in only) and service.stop():
+                stopped.append(name)
         return stopped
+
+    def portal_processes(self) -> dict[str, int]:
+        """The live processes of a running ``make portal`` (empty when it is not running)."""
+        try:
+            state = json.loads(self.paths.portal_state.read_text())
+            os.kill(state["supervisor"], 0)
+        except (OSError, ValueError, KeyError):
+            return {}
+        return state
+
+    def portal_is_running(self) -> bool:
+        return bool(self.portal_processes())
 
     # -- databases ------------------------------------------------------------------
     def ensure_databases(self, pair: DatabasePair, *, recreate: bool = False) -> None:
@@ -155,21 +172,24 @@ class Embedded:
         if not path.exists():
             self.ckan("generate", "config", str(path), config=None)
         options = {
-            **settings.COMMON_OPTIONS,
-            "sqlalchemy.url": self.postgres.url(CKAN_DB_USER, self.secrets["ckan_db"], pair.main),
-            "ckan.datastore.write_url": self.postgres.url(CKAN_DB_USER, self.secrets["ckan_db"], pair.datastore),
-            "ckan.datastore.read_url": self.postgres.url(
-                DATASTORE_READ_USER, self.secrets["datastore_ro"], pair.datastore
+            **settings.instance_options(
+                database_url=self.postgres.url(CKAN_DB_USER, self.secrets["ckan_db"], pair.main),
+                datastore_write_url=self.postgres.url(CKAN_DB_USER, self.secrets["ckan_db"], pair.datastore),
+                datastore_read_url=self.postgres.url(DATASTORE_READ_USER, self.secrets["datastore_ro"], pair.datastore),
+                redis_url=f"redis://127.0.0.1:{settings.REDIS_PORT}/{redis_db}",
+                site_url=site_url,
+                plugins=plugins,
+                storage_path=str(self.paths.storage / pair.main),
+                smtp_server=f"127.0.0.1:{settings.SMTP_PORT}",
+                backup_dir=str(self.paths.backups / pair.main),
+                admin_url=self.postgres.url("postgres", self.secrets["pg_superuser"], "postgres"),
             ),
-            "ckan.redis.url": f"redis://127.0.0.1:{settings.REDIS_PORT}/{redis_db}",
-            "ckan.site_url": site_url,
-            "ckan.plugins": " ".join(plugins),
-            "ckan.storage_path": str(self.paths.storage / pair.main),
-            "smtp.server": f"127.0.0.1:{settings.SMTP_PORT}",
-            "smtp.mail_from": settings.MAIL_FROM,
             **(extra or {}),
         }
         self.ckan("config-tool", str(path), *[f"{key}={value}" for key, value in options.items()], config=None)
+        # CKAN's generated ini logs ckanext.* at DEBUG; a person reading the log wants INFO.
+        for section, level in settings.LOG_LEVELS.items():
+            self.ckan("config-tool", str(path), "-s", section, f"level={level}", config=None)
         return path
 
     # -- running CKAN -----------------------------------------------------------------
@@ -197,21 +217,34 @@ class Embedded:
         )
         return json.loads(out.strip().splitlines()[-1])
 
-    def serve(self, config: Path, port: int, *, log_file: Path | None = None) -> subprocess.Popen:
+    def serve(
+        self, config: Path, port: int, *, log_file: Path | None = None, state_file: Path | None = None
+    ) -> subprocess.Popen:
+        """The production server set-up (gunicorn + jobs worker, ops/supervise.py) on 127.0.0.1:port.
+
+        The same command lines as the systemd units and the Docker PostgreSQL variant; their
+        output goes to ``log_file`` (default ``.var/log/ckan.log``), never to the console.
+        """
         if port_is_busy(port):
             raise SetupError(
                 f"El puerto {port} ya está ocupado: quizá hay otro portal en marcha en otra terminal "
                 f"(deténgalo con Ctrl-C) o hay otro programa escuchando (ver con: ss -ltnp 'sport = :{port}'). "
                 f"Para usar otro puerto: PUEBLAABIERTO_CKAN_PORT=NÚMERO make portal"
             )
-        output = open(log_file, "ab") if log_file else None
+        from ..ops import server
+
+        log_file = log_file or self.paths.logs / "ckan.log"
+        command = [
+            sys.executable, "-m", "ckanext.pueblaabierto.ops.supervise",
+            "--ini", str(config), "--bind", f"{settings.CKAN_HOST}:{port}", "--log", str(log_file),
+        ]
+        if state_file:
+            command += ["--estado", str(state_file)]
         return subprocess.Popen(
-            ckan_command() + ["-c", str(config), "run", "--host", settings.CKAN_HOST, "--port", str(port),
-                              "--disable-reloader", "--threaded"],
+            command,
             cwd=self.paths.root,
-            stdout=output,
-            stderr=subprocess.STDOUT if output else None,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, **server.quiet_environment()},
         )
 
     @staticmethod
@@ -221,8 +254,8 @@ class Embedded:
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 raise SetupError(
-                    f"CKAN terminó al arrancar (código {process.returncode}). Revise los mensajes de arriba "
-                    "o el registro en .var/log/."
+                    f"CKAN terminó al arrancar (código {process.returncode}). Revise el registro "
+                    ".var/log/ckan.log (o el de la prueba en .var/log/)."
                 )
             try:
                 if requests.get(status_url, timeout=5).status_code == 200:

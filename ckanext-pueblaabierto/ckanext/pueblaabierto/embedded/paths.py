@@ -52,6 +52,11 @@ class StatePaths:
         return self.var / "storage"
 
     @property
+    def backups(self) -> Path:
+        """Backups and their bitácora, one folder per instance (``respaldos/ckan`` for the portal)."""
+        return self.var / "respaldos"
+
+    @property
     def secrets(self) -> Path:
         return self.var / "secrets.json"
 
@@ -61,6 +66,15 @@ class StatePaths:
 
     def test_ini(self, suffix: str = "") -> Path:
         return self.var / f"test{suffix}.ini"
+
+    def test_started(self, suffix: str = "") -> Path:
+        """Services that ``test-env`` started (one name a line), for ``stop --los-de-la-prueba``."""
+        return self.run / f"servicios-de-prueba{suffix}"
+
+    @property
+    def portal_state(self) -> Path:
+        """Process ids of the running ``make portal`` (supervisor, web, worker), as JSON."""
+        return self.run / "portal.json"
 
     @property
     def credentials(self) -> Path:

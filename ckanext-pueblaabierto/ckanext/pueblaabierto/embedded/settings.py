@@ -1,6 +1,9 @@
-"""Ports, plugin list and CKAN options of the embedded default, in one place.
+"""Ports, plugin list and CKAN options of every CKAN we run, in one place.
 
-The Docker deployment (docker/) uses the same plugin list; a test keeps them in step.
+The embedded portal, the tests, the systemd units (which run the ini the operator writes from
+these) and the Docker PostgreSQL variant (ops/container.py writes its ini with
+:func:`instance_options`) all take their options from here; the Solr variant's compose file is
+checked against them by a test.
 """
 
 from __future__ import annotations
@@ -45,6 +48,9 @@ PLUGINS = [
     "geojson_view",
     "charts_view",
 ]
+
+# Log levels of the generated ckan.ini (section -> level): INFO, not CKAN's DEBUG for ckanext.
+LOG_LEVELS = {"logger_ckan": "INFO", "logger_ckanext": "INFO"}
 
 SYSADMIN_NAME = "admin"
 SYSADMIN_EMAIL = "admin@pueblacapital.gob.mx"
@@ -92,3 +98,34 @@ COMMON_OPTIONS = {
     "ckan.datastore.search.rows_max": "32000",
     "pueblaabierto.datastore.sql_timeout": "5000",
 }
+
+
+def instance_options(
+    *,
+    database_url: str,
+    datastore_write_url: str,
+    datastore_read_url: str,
+    redis_url: str,
+    site_url: str,
+    storage_path: str,
+    smtp_server: str,
+    backup_dir: str,
+    plugins: list[str] | None = None,
+    admin_url: str = "",
+) -> dict[str, str]:
+    """COMMON_OPTIONS plus what differs from one CKAN to another (databases, URLs, folders)."""
+    return {
+        **COMMON_OPTIONS,
+        "sqlalchemy.url": database_url,
+        "ckan.datastore.write_url": datastore_write_url,
+        "ckan.datastore.read_url": datastore_read_url,
+        "ckan.redis.url": redis_url,
+        "ckan.site_url": site_url,
+        "ckan.plugins": " ".join(PLUGINS if plugins is None else plugins),
+        "ckan.storage_path": storage_path,
+        "smtp.server": smtp_server,
+        "smtp.mail_from": MAIL_FROM,
+        # Backups of this instance and its maintenance switch (ops/backup.py, ops/maintenance.py).
+        "pueblaabierto.respaldo.ruta": backup_dir,
+        "pueblaabierto.respaldo.admin_url": admin_url,
+    }
