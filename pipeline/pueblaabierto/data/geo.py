@@ -142,7 +142,7 @@ _REASON = re.compile(r"\s*([^\[]+?)\s*\[\s*(-?[\d.eE+-]+)\s+(-?[\d.eE+-]+)[^\]]*
 
 
 def spanish_reason(reason: str) -> str:
-    """"Self-intersection[-98.15 19.05]" -> "se cruza a sí misma en (-98.15, 19.05)"."""
+    """ "Self-intersection[-98.15 19.05]" -> "se cruza a sí misma en (-98.15, 19.05)"."""
     match = _REASON.fullmatch(reason)
     text, place = (match.group(1), f" en ({match.group(2)}, {match.group(3)})") if match else (reason, "")
     return _REASONS.get(text.strip().lower(), "la geometría no es válida") + place
