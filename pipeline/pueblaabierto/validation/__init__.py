@@ -7,11 +7,12 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from pueblaabierto.data.limits import DEFAULT_LIMITS, Limits
 from pueblaabierto.errors import UnusableInput
 from pueblaabierto.findings import Finding, Report
 from pueblaabierto.progress import ProgressCallback
 from pueblaabierto.validation.allowlist import allowed_values, build_allow_list
-from pueblaabierto.validation.files import check_files
+from pueblaabierto.validation.files import check_files, check_form_file
 from pueblaabierto.validation.metadata import check_metadata
 from pueblaabierto.workbook.reader import read_submission
 
@@ -24,10 +25,12 @@ def validate_submission(
     progress: ProgressCallback | None = None,
     *,
     allowed: list[str] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Report:
     """Read ``workbook`` and check it and its files (in ``data_dir``, default: its folder).
 
-    Raises UnusableInput when the workbook (or the data folder) cannot be used at all.
+    Raises UnusableInput when the workbook (or the data folder) cannot be used at all,
+    including a workbook that is not what its name says, has macros or is a zip bomb.
     """
     data_dir = data_dir or workbook.parent
     if not data_dir.is_dir():
@@ -36,8 +39,10 @@ def validate_submission(
             f"No se encontró la carpeta de datos «{data_dir}».",
             "Indique con --datos la carpeta donde están los archivos del formato.",
         )
+    form_findings = check_form_file(workbook, limits)
     submission = read_submission(workbook)
     report = Report()
+    report.extend(form_findings)
     report.extend(submission.findings)
     report.extend(check_metadata(submission))
     files = check_files(submission, data_dir)
@@ -66,6 +71,7 @@ def validate_submission(
                     display_name=name,
                     allow=allow,
                     progress=_rows_progress(progress, name, path),
+                    limits=limits,
                 )
             )
         except UnusableInput as exc:
