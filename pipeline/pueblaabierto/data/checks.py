@@ -98,6 +98,7 @@ class DataChecks(Check):
     _done: int = 0
     _first_chunk: bool = True
     _header_key: Any = None  # folded labels: the header repeated mid-table (page breaks)
+    _first_label: Any = None
     _pending: Any = None  # blank/note rows that may be the notes under the table
 
     @classmethod
@@ -131,6 +132,7 @@ class DataChecks(Check):
         self.columns.names = self._names
         self._policies = [ColumnPolicy.for_column(name) for name in self._names]
         self._header_key = "\x1f".join(fold(str(label)) for label in labels)
+        self._first_label = str(labels[0]).strip().casefold() if labels else None
         # What baseline.validate_start reports: an empty source and header problems.
         if not (resource.labels or resource.fragment):
             return [ferrors.SourceError(note="the source is empty")]
@@ -153,9 +155,9 @@ class DataChecks(Check):
         if len(line) <= len(cells) - 1 or not cells:
             self._hold(number, None)
             return []
-        filled = [c for c in cells if c.strip()] if len(self._names) > 2 else None
-        if filled is not None and len(filled) == 1 and _NOTE.match(filled[0]):
-            self._hold(number, (cells, raw, filled[0]))
+        # A note fills the first cell only: the joined row is that cell plus separators (O(1) test).
+        if len(self._names) > 2 and len(line) - len(cells[0]) == len(cells) - 1 and _NOTE.match(cells[0]):
+            self._hold(number, (cells, raw, cells[0]))
             return []
         if self._pending:
             self._release()
@@ -178,7 +180,12 @@ class DataChecks(Check):
 
     def _data_row(self, number: int, cells: list[str], raw: list[Any] | None, line: str) -> None:
         width = len(self._names)
-        if self._header_key and len(cells) == width and "\x1f".join(fold(c) for c in cells) == self._header_key:
+        if (
+            cells
+            and cells[0].strip().casefold() == self._first_label  # cheap test first: fold() costs per cell
+            and len(cells) == width
+            and "\x1f".join(fold(c) for c in cells) == self._header_key
+        ):
             self.collector.add(REPEATED_HEADER, None, number, " | ".join(cells[:4]))
             return
         key = hash(line)

@@ -258,7 +258,7 @@ def scan_text(text: str, policy: ColumnPolicy, allow: AllowList, field_type: str
         candidates = _INTEGER_CANDIDATES[(policy.nss, policy.clabe)]
         return _scan_lines(text, candidates, policy, allow) if candidates else []
     hits = _scan_lines(text, _TRIGGER, policy, allow)
-    if policy.address != "public" and _ADDRESS_TRIGGER.search(text):
+    if policy.address != "public":
         hits += _scan_addresses(text, policy, allow)
     return hits
 
@@ -294,8 +294,9 @@ def _scan_lines(text: str, trigger: re.Pattern[str], policy: ColumnPolicy, allow
     return hits
 
 
-# A line of free text with enough digits for a phone number somewhere in it.
-_FREE_TEXT = re.compile(r"(?=[^\n]*[A-Za-zÁÉÍÓÚáéíóúñÑ]{3})(?=(?:[^\n\d]*\d){10})")
+# A line of free text with ten digits in a row, maybe separated by spaces, dots, dashes or
+# parentheses: only those lines pay for libphonenumber (amounts "1,234,567.89" do not).
+_FREE_TEXT = re.compile(r"(?=[^\n]*[A-Za-zÁÉÍÓÚáéíóúñÑ]{3})[^\n]*?(?<!\d)\d(?:[ .()\-]{0,3}\d){9}")
 # Words that say the number next to them is a record, not a phone.
 _RECORD_WORD = re.compile(
     r"(?i:\b(?:folio|expediente|exp|oficio|contrato|cuenta|clave|cve|ticket|orden|predial|catastral|licencia|"
@@ -349,20 +350,24 @@ _STREET_AND_NUMBER = re.compile(
 )
 
 
+# Lines with a digit (a house number): the only ones the address patterns are tried on, so
+# their case-insensitive alternations never run over a whole column chunk.
+_LINE_WITH_DIGIT = re.compile(r"^[^\n\d]*\d[^\n]*", re.MULTILINE)
+
+
 def _scan_addresses(text: str, policy: ColumnPolicy, allow: AllowList) -> list[Hit]:
     pattern = _STREET_AND_NUMBER if policy.address == "private" else _FULL_ADDRESS
     hits = []
     line = last = 0
-    previous_line = -1
-    for match in pattern.finditer(text):
-        line += text.count("\n", last, match.start())
-        last = match.start()
-        if line == previous_line:
+    for candidate in _LINE_WITH_DIGIT.finditer(text):
+        line += text.count("\n", last, candidate.start())
+        last = candidate.start()
+        value = candidate.group()
+        if not _ADDRESS_TRIGGER.search(value):
             continue
-        value = match.group().strip()
-        if not allow.allows("domicilio", value):
-            hits.append(Hit("domicilio", value, line))
-            previous_line = line
+        match = pattern.search(value)
+        if match and not allow.allows("domicilio", match.group().strip()):
+            hits.append(Hit("domicilio", match.group().strip(), line))
     return hits
 
 

@@ -92,7 +92,32 @@ def build_table_schema(path: Path, terms: dict[str, str], *, formato: str = "", 
 
 
 def first_rows(path: Path, *, formato: str = "", encoding: str | None = None) -> list[list[Any]]:
-    """The first rows of a table as the parser reads them, header or not."""
+    """The first rows of a table as they are in the file, header or not.
+
+    Read directly (csv / openpyxl read-only): a Frictionless Resource would infer a
+    schema from 1,000 rows just to hand over these 30."""
+    fmt = _frictionless_format(path, formato)
+    if fmt == "csv":
+        import csv
+
+        with path.open(encoding=encoding or "utf-8", errors="replace", newline="") as handle:
+            sample = handle.read(64 * 1024)
+        try:
+            dialect: Any = csv.Sniffer().sniff(sample.split("\n", 1)[0] or sample, delimiters=",;\t|")
+        except csv.Error:
+            dialect = csv.excel
+        lines = sample.splitlines(keepends=True)[:SCAN_ROWS]
+        return [row for row, _ in zip(csv.reader(lines, dialect), range(SCAN_ROWS), strict=False)]
+    if fmt == "xlsx":
+        from openpyxl import load_workbook
+
+        book = load_workbook(path, read_only=True, data_only=True)
+        try:
+            sheet = book.worksheets[0]
+            sheet.reset_dimensions()
+            return [list(row) for row, _ in zip(sheet.iter_rows(values_only=True), range(SCAN_ROWS), strict=False)]
+        finally:
+            book.close()
     resource = open_resource(path, formato=formato, encoding=encoding, header_row=None)
     with resource:
         return resource.read_cells(size=SCAN_ROWS)
