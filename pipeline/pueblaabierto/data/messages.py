@@ -85,6 +85,29 @@ DATE_NOT_ISO = Rule(
     "Escriba las fechas como AAAA-MM-DD (por ejemplo 2024-01-31) y los meses como AAAA-MM (2024-01); en Excel "
     "use el formato de celda personalizado «aaaa-mm-dd».",
 )
+NUMBER_WITH_WORDS = Rule(
+    "numero-con-texto",
+    lambda c, r, n, s: (
+        f"{_col(c)} es de cantidades, pero {n:,} valor(es) traen palabras o unidades después del número ({r}): {s}."
+    ),
+    "Deje solo el número (1022, no «1,022 asistentes») y diga qué se cuenta en el nombre de la columna o en su "
+    "Descripción del Diccionario de Datos (por ejemplo «asistentes»).",
+)
+SERIAL_DATE = Rule(
+    "fecha-numero-de-serie",
+    lambda c, r, n, s: (
+        f"{_col(c)} es de fechas, pero {n:,} valor(es) son el número de serie con que Excel guarda las fechas, "
+        f"no una fecha ({r}): {s}."
+    ),
+    "En Excel seleccione la columna, aplique el formato de celda personalizado «aaaa-mm-dd» y guarde de nuevo: "
+    "el número se mostrará como la fecha que representa.",
+)
+NOT_A_DATE = Rule(
+    "valor-no-es-fecha",
+    lambda c, r, n, s: f"{_col(c)} es de fechas, pero {n:,} valor(es) no son fechas ({r}): {s}.",
+    "Escriba la fecha como AAAA-MM-DD; si el dato es otro (un porcentaje, un avance), póngalo en su propia "
+    "columna y deje vacía la celda de la fecha si no se conoce.",
+)
 MIXED_TYPES = Rule(
     "tipos-mezclados",
     lambda c, r, n, s: f"{_col(c)} mezcla números o fechas con {n:,} texto(s) ({r}): {s}.",
