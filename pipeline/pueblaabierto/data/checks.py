@@ -29,6 +29,7 @@ from frictionless.table import Row
 from pueblaabierto.data import messages
 from pueblaabierto.data.aggregate import FindingCollector, Rule
 from pueblaabierto.data.cells import ColumnChecks, join_lines, line_numbers
+from pueblaabierto.data.coordinates import CoordinateCheck
 from pueblaabierto.data.personal import KINDS, AllowList, ColumnPolicy, mask, scan_text
 from pueblaabierto.findings import Severity
 from pueblaabierto.schemas.vocabularies import fold
@@ -99,6 +100,7 @@ class DataChecks(Check):
     _first_chunk: bool = True
     _header_key: Any = None  # folded labels: the header repeated mid-table (page breaks)
     _first_label: Any = None
+    _coordinates: Any = None  # CoordinateCheck | None
     _pending: Any = None  # blank/note rows that may be the notes under the table
 
     @classmethod
@@ -131,6 +133,7 @@ class DataChecks(Check):
         ]
         self.columns.names = self._names
         self._policies = [ColumnPolicy.for_column(name) for name in self._names]
+        self._coordinates = CoordinateCheck.for_columns(self._names)
         self._header_key = "\x1f".join(fold(str(label)) for label in labels)
         self._first_label = str(labels[0]).strip().casefold() if labels else None
         # What baseline.validate_start reports: an empty source and header problems.
@@ -238,6 +241,8 @@ class DataChecks(Check):
             self._detect_second_header(rows, numbers)
         raw = self._raw
         fields = self.columns.fields
+        if self._coordinates is not None:
+            self._coordinates.check_chunk(rows, numbers, self.collector)
         columns = list(zip(*rows, strict=True))  # rows were padded to the header width
         for index, values in enumerate(columns):
             text = join_lines(values)
