@@ -220,8 +220,9 @@ class DataChecks(Check):
 
     def validate_end(self) -> Iterable[Error]:
         notes = [(number, note[2]) for number, note in self._pending if note is not None]
+        # Blank lines between the table and its notes are part of the notes block.
         for number, note in self._pending:
-            if note is None and (not notes or number < notes[0][0]):
+            if note is None and not notes:
                 self.collector.add(messages.BLANK_ROW, None, number)
         for number, text in notes:
             self.collector.add(NOTES_UNDER_TABLE, None, number, text[:80])
