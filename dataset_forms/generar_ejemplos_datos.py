@@ -325,7 +325,19 @@ def padron_ods_dos_filas() -> forms.Example:
     terms = [("programa", "Programa social."), ("colonia", "Colonia."), ("monto", "Monto en pesos."),
              ("fecha_entrega", "Fecha de entrega.")]
     return delivery("bienestar", "Apoyos entregados por colonia", "Salud y Bienestar",
-                    {"apoyos_colonia.ods": buffer.getvalue()}, {"apoyos_colonia.ods": "ODS"}, terms)
+                    {"apoyos_colonia.ods": reproducible_odf(buffer.getvalue())}, {"apoyos_colonia.ods": "ODS"}, terms)
+
+
+def reproducible_odf(data: bytes) -> bytes:
+    """Fixed member times and document dates; «mimetype» stays first and stored, as ODF requires."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "meta.xml":
+                content = re.sub(rb"(<(?:meta:creation-date|dc:date)>)[^<]*", rb"\g<1>2024-01-01T00:00:00", content)
+            target.writestr(zipfile.ZipInfo(info.filename, FIXED_TIME), content, info.compress_type)
+    return out.getvalue()
 
 
 def pdf_como_csv() -> forms.Example:
@@ -458,9 +470,11 @@ def real_world() -> dict[str, Callable[[], forms.Example]]:
 
 def macro_form(folder: Path) -> None:
     """The FORM.317 itself with a VBA project (an .xlsm saved under .xlsx)."""
+    (folder / "FORM.317.xlsx").unlink(missing_ok=True)  # written from scratch: reproducible_zip fixes the times
     forms.base().write(folder)
     path = folder / "FORM.317.xlsx"
-    path.write_bytes(with_member(path.read_bytes(), "xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 Attribute VB_Name"))
+    data = with_member(path.read_bytes(), "xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 Attribute VB_Name")
+    path.write_bytes(reproducible_zip(data))
 
 
 def main() -> None:
