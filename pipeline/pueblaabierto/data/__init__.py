@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pueblaabierto.data.content import EXPECTED, Content, Refusal, inspect_container, sniff, too_big
-from pueblaabierto.data.limits import DEFAULT_LIMITS, Limits
+from pueblaabierto.data.limits import DEFAULT_LIMITS, MB, Limits
 from pueblaabierto.data.personal import AllowList
 from pueblaabierto.data.tabular import build_table_schema
 from pueblaabierto.findings import Finding
@@ -99,7 +99,44 @@ def _refuse(path: Path, formato: str, display_name: str, limits: Limits) -> tupl
             ),
             content,
         )
-    return inspect_container(path, content, display_name, limits), content
+    refusal = inspect_container(path, content, display_name, limits)
+    if refusal is None:
+        refusal = _too_big_for_memory(path, content, declared, display_name, limits)
+    return refusal, content
+
+
+_WHOLE_IN_MEMORY = frozenset({"GEOJSON", "KML", "SHP", "ODS"})
+
+
+def _too_big_for_memory(
+    path: Path, content: Content, declared: str, display_name: str, limits: Limits
+) -> Refusal | None:
+    """ODS and spatial files are parsed whole (odfpy, geopandas): their size, uncompressed
+    when zipped, is held to ``max_in_memory_mb`` so the run stays within the memory budget."""
+    if declared not in _WHOLE_IN_MEMORY:
+        return None
+    size = path.stat().st_size
+    if content.members:
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(path) as archive:
+                size = sum(info.file_size for info in archive.infolist())
+        except (zipfile.BadZipFile, OSError):
+            return None
+    if size <= limits.max_in_memory_bytes:
+        return None
+    advice = (
+        "Entregue la tabla como CSV UTF-8, que se revisa por partes sin límite práctico de tamaño."
+        if declared == "ODS"
+        else "Divida la capa en varias (por ejemplo, por zona o por año) o simplifique sus geometrías."
+    )
+    return Refusal(
+        "archivo-demasiado-grande",
+        f"«{display_name}» ocupa {size / MB:,.0f} MB sin comprimir; los archivos {declared} se revisan completos en "
+        f"memoria y el máximo es {limits.max_in_memory_mb:,} MB.",
+        advice,
+    )
 
 
 def _kind(path: Path, formato: str) -> str:

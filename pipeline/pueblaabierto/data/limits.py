@@ -38,6 +38,9 @@ class Limits:
     # Rows of any one sheet of the FORM.317 read into memory; the official sheets have
     # tens of rows, so the rest of a pasted sheet is never read.
     max_form_sheet_rows: int = 5_000
+    # Formats that are read whole into memory (ODS through odfpy's DOM, GeoJSON/KML/SHP
+    # through geopandas) cost ~8-10x their size: this keeps them inside the budget.
+    max_in_memory_mb: int = 60
     # Peak resident memory of a validation run.
     memory_budget_mb: int = 600
 
@@ -48,6 +51,10 @@ class Limits:
     @property
     def max_form_bytes(self) -> int:
         return self.max_form_mb * MB
+
+    @property
+    def max_in_memory_bytes(self) -> int:
+        return self.max_in_memory_mb * MB
 
     @property
     def max_uncompressed_bytes(self) -> int:

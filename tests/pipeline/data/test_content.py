@@ -104,3 +104,17 @@ def test_size_rows_and_columns_limits(tmp_path):
 def test_limits_from_a_config_mapping():
     limits = Limits.from_mapping({"max_rows": "1000", "memory_budget_mb": 300, "desconocida": 1, "max_file_mb": ""})
     assert limits.max_rows == 1000 and limits.memory_budget_mb == 300 and limits.max_file_mb == Limits().max_file_mb
+
+
+def test_formats_read_whole_are_held_to_the_in_memory_limit(tmp_path):
+    path = tmp_path / "capa.geojson"
+    feature = (
+        '{"type": "Feature", "properties": {"n": "%s"}, "geometry": {"type": "Point", "coordinates": [-98.2, 19]}}'
+    )
+    path.write_text(
+        '{"type": "FeatureCollection", "features": [' + ",".join(feature % ("x" * 900) for _ in range(1300)) + "]}"
+    )
+    findings = validate_resource_file(
+        path, formato="GEOJSON", terms={}, display_name="capa.geojson", limits=Limits(max_in_memory_mb=1)
+    )
+    assert codes(findings) == ["archivo-demasiado-grande"] and "GEOJSON" in findings[0].message
