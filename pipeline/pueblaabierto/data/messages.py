@@ -163,7 +163,7 @@ class Text:
 FILE_TEXTS: dict[str, Text] = {
     "blank-label": Text(
         "encabezado-vacio",
-        "La columna {position} de «{file}» no tiene nombre en el encabezado (fila 1).",
+        "La columna {position} de «{file}» no tiene nombre en el encabezado (fila {row}).",
         "Escriba en la fila 1 un nombre para cada columna, igual al Término del Diccionario de Datos. "
         "Si la fila 1 es un título, elimínela para que el encabezado quede en la fila 1.",
     ),
@@ -273,12 +273,16 @@ def translate(error: ferrors.Error, file: str) -> Finding:
     note = error.note or ""
     if error.type == "duplicate-label":
         note = "igual que la columna " + ", ".join(re.findall(r"\d+", note))
+    # Header errors carry the header's row(s): not row 1 when the table starts lower.
+    header_rows = getattr(error, "row_numbers", None) or [1]
+    if not row and ("label" in error.type or "header" in error.type):
+        row = header_rows[-1]
     return Finding(
         code=text.code,
-        message=text.message.format(file=file, column=column or "", position=position or "?", note=note),
+        message=text.message.format(file=file, column=column or "", position=position or "?", note=note, row=row),
         severity=text.severity,
         suggestion=text.suggestion,
         file=file,
         column=column or (f"columna {position}" if position else None),
-        row=row or (1 if "label" in error.type or "header" in error.type else None),
+        row=row,
     )

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from frictionless import Detector, Dialect, FrictionlessException, Resource, Schema, fields
+from frictionless import Detector, Dialect, FrictionlessException, Resource, Schema, fields, formats
 
 from pueblaabierto.data import messages
 from pueblaabierto.data.aggregate import FindingCollector
@@ -65,6 +65,7 @@ def open_resource(
     encoding: str | None = None,
     schema: Schema | None = None,
     header_row: int | None = 1,
+    delimiter: str | None = None,
 ) -> Resource:
     """A Frictionless Resource for a local data file (relative to its folder, which
     Frictionless requires to treat the path as safe). ``header_row``: the row of the
@@ -75,6 +76,8 @@ def open_resource(
     if fmt == "ods":
         return Resource(data=_read_ods(path), schema=schema, detector=detector, dialect=dialect)
     options: dict[str, Any] = {"format": fmt, "detector": detector, "dialect": dialect}
+    if delimiter and fmt == "csv":
+        options["control"] = formats.CsvControl(delimiter=delimiter)
     if encoding:
         options["encoding"] = encoding
     if schema is not None:
@@ -102,12 +105,8 @@ def first_rows(path: Path, *, formato: str = "", encoding: str | None = None) ->
 
         with path.open(encoding=encoding or "utf-8", errors="replace", newline="") as handle:
             sample = handle.read(64 * 1024)
-        try:
-            dialect: Any = csv.Sniffer().sniff(sample.split("\n", 1)[0] or sample, delimiters=",;\t|")
-        except csv.Error:
-            dialect = csv.excel
         lines = sample.splitlines(keepends=True)[:SCAN_ROWS]
-        return [row for row, _ in zip(csv.reader(lines, dialect), range(SCAN_ROWS), strict=False)]
+        return [row for row, _ in zip(csv.reader(lines, delimiter=_delimiter(lines)), range(SCAN_ROWS), strict=False)]
     if fmt == "xlsx":
         from openpyxl import load_workbook
 
@@ -123,10 +122,36 @@ def first_rows(path: Path, *, formato: str = "", encoding: str | None = None) ->
         return resource.read_cells(size=SCAN_ROWS)
 
 
+def _delimiter_of(path: Path, encoding: str | None) -> str:
+    with path.open(encoding=encoding or "utf-8", errors="replace", newline="") as handle:
+        return _delimiter(handle.read(64 * 1024).splitlines()[:SCAN_ROWS])
+
+
+def _delimiter(lines: list[str]) -> str:
+    """The delimiter most lines agree on (the same non-zero count per line). csv.Sniffer
+    gives up when a title line above the table holds no delimiter at all."""
+    from collections import Counter
+
+    best, best_score = ",", 0
+    for candidate in (",", ";", "\t", "|"):
+        counts = Counter(line.count(candidate) for line in lines if line.strip())
+        counts.pop(0, None)
+        score = max(counts.values(), default=0)
+        if score > best_score:
+            best, best_score = candidate, score
+    return best
+
+
 def _infer(
-    path: Path, terms: dict[str, str], *, formato: str = "", encoding: str | None = None, header_row: int = 1
+    path: Path,
+    terms: dict[str, str],
+    *,
+    formato: str = "",
+    encoding: str | None = None,
+    header_row: int = 1,
+    delimiter: str | None = None,
 ) -> tuple[Schema, list[str]]:
-    resource = open_resource(path, formato=formato, encoding=encoding, header_row=header_row)
+    resource = open_resource(path, formato=formato, encoding=encoding, header_row=header_row, delimiter=delimiter)
     resource.infer()
     by_fold = {fold(term): (term, description) for term, description in terms.items()}
     schema = resource.schema
@@ -159,13 +184,19 @@ def validate_table(
             findings.append(result.finding)
 
     try:
-        layout = detect_layout(first_rows(path, formato=formato, encoding=encoding), terms, display_name)
+        rows = first_rows(path, formato=formato, encoding=encoding)
+        layout = detect_layout(rows, terms, display_name)
+        # Frictionless guesses the delimiter from the top of the file, where a title line
+        # may have none: when the table starts lower, use the one the table's lines agree on.
+        delimiter = _delimiter_of(path, encoding) if fmt == "csv" and layout.moved else None
         findings += layout.findings
         if fmt == "xlsx":
             findings += check_xlsx_layout(
                 path, display_name, header_rows=layout.header_row, first_row=layout.group_row or layout.header_row
             )
-        schema, labels = _infer(path, terms, formato=formato, encoding=encoding, header_row=layout.header_row)
+        schema, labels = _infer(
+            path, terms, formato=formato, encoding=encoding, header_row=layout.header_row, delimiter=delimiter
+        )
     except FrictionlessException as exc:
         return findings + [messages.translate(error, display_name) for error in exc.to_errors()]
     except Exception as exc:  # noqa: BLE001 - a corrupt file must become a finding, not a crash
@@ -187,7 +218,9 @@ def validate_table(
         typed_cells=fmt != "csv",
     )
     untyped = Schema(fields=[fields.AnyField(name=fld.name) for fld in schema.fields])
-    resource = open_resource(path, formato=formato, encoding=encoding, schema=untyped, header_row=layout.header_row)
+    resource = open_resource(
+        path, formato=formato, encoding=encoding, schema=untyped, header_row=layout.header_row, delimiter=delimiter
+    )
     try:
         report = resource.validate(StreamingChecklist(checks=[check]), limit_rows=limits.max_rows)
     except FrictionlessException as exc:

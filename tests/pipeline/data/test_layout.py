@@ -109,3 +109,19 @@ def test_csv_formula_injection(check_csv):
     formula = only(findings, "celda-con-formula", "liga")
     assert formula.count == 3 and formula.rows == (2, 3, 4)
     assert not [f for f in findings if f.code == "celda-con-formula" and f.column == "saldo"]
+
+
+def test_semicolon_table_under_a_title_without_delimiters_names_its_columns(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text(
+        "PROGRAMA DE APOYOS 2024\n\nprograma;colonia;colonia;;monto\nBecas;Centro;Centro;x;100\n"
+        "Becas;La Paz;La Paz;y;200\nDespensas;Analco;Analco;z;300\n",
+        encoding="utf-8",
+    )
+    findings = validate_resource_file(
+        path, formato="CSV", terms={"programa": "", "colonia": "", "monto": ""}, display_name="x.csv"
+    )
+    assert sorted(codes(findings)) == ["encabezado-duplicado", "encabezado-vacio", "titulo-sobre-la-tabla"]
+    assert only(findings, "encabezado-duplicado").column == "colonia"
+    empty = only(findings, "encabezado-vacio")
+    assert empty.row == 3 and "fila 3" in empty.message
