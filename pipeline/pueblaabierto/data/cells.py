@@ -201,6 +201,8 @@ class ColumnChecks:
                 self._add_total(row, self._name(index), shown)
                 continue
             rule = messages.TYPE_ERROR if "type" in notes else messages.CONSTRAINT_ERROR
+            if fld.type in ("date", "datetime") and _NUMBER_VALUE.fullmatch(shown.strip()):
+                rule, shown = messages.NOT_A_DATE, _as_read(shown)
             self.collector.add(rule, self._name(index), row, shown[:60])
 
     # text columns ------------------------------------------------------------------
@@ -223,6 +225,13 @@ class ColumnChecks:
             if rows[line] not in self.skip_rows:
                 rule = messages.NOT_A_DATE if date_column else messages.NUMBER_AS_TEXT
                 self.collector.add(rule, name, rows[line], match.group().strip())
+        if date_column:
+            # A bare number among dates: a percentage or amount typed in the wrong column
+            # (serial dates, 20000-60000, were reported above as such).
+            for match, line in _with_lines(text, _PLAIN_NUMBER_LINE):
+                value = match.group().strip()
+                if rows[line] not in self.skip_rows and not _SERIAL_LINE.fullmatch(value):
+                    self.collector.add(messages.NOT_A_DATE, name, rows[line], _as_read(value))
         if not date_column:
             worded = _with_lines(text, _NUMBER_WITH_WORDS_LINE)
             self._worded[index] = self._worded.get(index, 0) + len(worded) + len(formatted)
@@ -274,6 +283,18 @@ class ColumnChecks:
         if row not in self._totals_rows:
             self._totals_rows.add(row)
             self.collector.add(messages.TOTALS_ROW, column, row, label)
+
+
+_NUMBER_VALUE = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def _as_read(value: str) -> str:
+    """A number as a person saw it in the sheet: 0.45 was most likely shown as 45%."""
+    try:
+        number = float(value)
+    except ValueError:
+        return value
+    return f"{value} (¿{number * 100:g}%?)" if 0 < abs(number) < 1 else value
 
 
 def _native_ok(kind: str, value: Any) -> bool:

@@ -60,3 +60,23 @@ def test_excel_serial_dates_are_explained(check_csv, tmp_path):
 def test_plain_counts_in_a_date_named_column_outside_serial_range_are_left_alone(check_csv):
     rows = [["dias_atencion", "folio"], ["3", "1"], ["15", "2"]]
     assert check_csv(rows) == []
+
+
+def test_percentage_cell_in_an_xlsx_date_column_is_not_a_date(tmp_path):
+    import datetime as dt
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["obra", "fecha_inicio"])
+    for day in range(1, 6):
+        sheet.append([f"Obra {day}", dt.date(2024, 1, day)])
+    sheet.append(["Obra 6", 0.45])
+    sheet["B7"].number_format = "0%"  # shown as 45% in Excel
+    path = tmp_path / "obras.xlsx"
+    book.save(path)
+    findings = validate_resource_file(
+        path, formato="XLSX", terms=terms_for(["obra", "fecha_inicio"]), display_name="obras.xlsx"
+    )
+    wrong = only(findings, "valor-no-es-fecha", "fecha_inicio")
+    assert wrong.rows == (7,) and "45%" in wrong.message
+    assert "fecha-numero-de-serie" not in codes(findings)
