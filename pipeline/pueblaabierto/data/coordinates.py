@@ -26,8 +26,8 @@ _AXIS_ONLY = {"x", "y"}
 OUT_OF_RANGE = Rule(
     "coordenada-fuera-de-rango",
     lambda c, r, n, s: (
-        f"{n:,} fila(s) tienen coordenadas imposibles ({c}, {r}): {s}. La latitud va de -90 a 90 y la longitud de "
-        "-180 a 180."
+        f"{n:,} fila(s) tienen coordenadas imposibles (columnas {c}, {r}): {s}. La latitud va de -90 a 90 y la "
+        "longitud de -180 a 180."
     ),
     "Escriba las coordenadas en grados decimales WGS84 (EPSG:4326), por ejemplo latitud 19.0433 y longitud "
     "-98.2019; si están en UTM u otro sistema, conviértalas antes de entregar.",
@@ -35,15 +35,15 @@ OUT_OF_RANGE = Rule(
 ZERO = Rule(
     "coordenada-cero",
     lambda c, r, n, s: (
-        f"{n:,} fila(s) tienen la coordenada 0, 0 ({c}, {r}): es un punto en el océano Atlántico, no en Puebla; "
-        "suele ser una ubicación vacía exportada como cero."
+        f"{n:,} fila(s) tienen la coordenada 0, 0 (columnas {c}, {r}): es un punto en el océano Atlántico, no en "
+        "Puebla; suele ser una ubicación vacía exportada como cero."
     ),
     "Escriba la ubicación real del registro, o deje vacías la latitud y la longitud si no se conoce.",
 )
 SWAPPED = Rule(
     "coordenadas-invertidas",
     lambda c, r, n, s: (
-        f"{n:,} fila(s) tienen la latitud y la longitud invertidas ({c}, {r}): {s}. En Puebla la latitud es "
+        f"{n:,} fila(s) tienen la latitud y la longitud invertidas (columnas {c}, {r}): {s}. En Puebla la latitud es "
         "cercana a 19 y la longitud a -98."
     ),
     "Intercambie los valores de esas filas: la latitud (≈ 19) va en la columna de latitud y la longitud (≈ -98) "
@@ -51,7 +51,7 @@ SWAPPED = Rule(
 )
 OUTSIDE = Rule(
     "fuera-de-puebla",
-    lambda c, r, n, s: f"{n:,} fila(s) tienen coordenadas fuera del municipio de Puebla ({c}, {r}): {s}.",
+    lambda c, r, n, s: f"{n:,} fila(s) tienen coordenadas fuera del municipio de Puebla (columnas {c}, {r}): {s}.",
     "Verifique esas coordenadas: deben estar en grados decimales WGS84 (latitud cerca de 19.0, longitud cerca de "
     "-98.2). Si los datos cubren a propósito otra zona, ignore este aviso.",
     Severity.WARNING,
@@ -72,7 +72,7 @@ def _number(text: str) -> float | None:
 class CoordinateCheck:
     lat: int
     lon: int
-    label: str  # "columnas latitud/longitud", as the user wrote them
+    label: str  # "latitud/longitud": the pair as the user named it (the finding's column)
 
     @classmethod
     def for_columns(cls, names: list[str]) -> CoordinateCheck | None:
@@ -83,7 +83,7 @@ class CoordinateCheck:
             return None
         if (folded[lat] in _AXIS_ONLY) != (folded[lon] in _AXIS_ONLY):
             return None  # "y" next to "longitud" is not a coordinate pair
-        return cls(lat, lon, f'columnas "{names[lat]}" y "{names[lon]}"')
+        return cls(lat, lon, f"{names[lat]}/{names[lon]}")
 
     def check_chunk(self, rows: list[list[str]], numbers: list[int], collector: FindingCollector) -> None:
         min_lon, min_lat, max_lon, max_lat = PUEBLA_BBOX

@@ -74,7 +74,7 @@ def test_coordinates_in_a_csv(check_csv):
         ["Monterrey", "25.6866", "-100.3161"],
     ]
     findings = check_csv(rows)
-    pair = 'columnas "latitud" y "longitud"'
+    pair = "latitud/longitud"
     assert only(findings, "coordenada-cero", pair).rows == (3,)
     assert only(findings, "coordenadas-invertidas", pair).rows == (4,)
     assert only(findings, "coordenada-fuera-de-rango", pair).rows == (5,)
