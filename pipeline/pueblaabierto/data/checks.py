@@ -252,7 +252,8 @@ class DataChecks(Check):
             )
             name = self._names[index]
             kind = fields[index].type if index < len(fields) else "string"
-            if "=" in text or "@" in text or "+" in text or "-" in text:
+            # Every formula shape needs one of these: a column of negative numbers never pays.
+            if "=" in text or "(" in text or "|" in text or "!" in text:
                 for match, line in _formula_lines(text):
                     self.collector.add(FORMULA_TEXT, name, numbers[line], match.group().strip()[:60])
             for hit in scan_text(text, self._policies[index], self.allow, kind):
