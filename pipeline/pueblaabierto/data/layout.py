@@ -76,6 +76,10 @@ def detect_layout(rows: Iterable[list[Any]], terms: Iterable[str], display_name:
     best = max(range(len(grid)), key=lambda i: (named(i), -i))
     if named(best) >= 2:
         header = best
+    elif len(filled[0]) >= 0.6 * width:
+        # Row 1 is as wide as the table: it is the header even if some names look like
+        # numbers (years as columns); a title block is narrower than the table.
+        return layout
     else:
         for index, cells in enumerate(filled):
             below = filled[index + 1] if index + 1 < len(filled) else []
