@@ -185,6 +185,10 @@ def validate_table(
 
     try:
         rows = first_rows(path, formato=formato, encoding=encoding)
+        width = max((len(row) for row in rows), default=0)
+        if width > limits.max_columns:
+            # Before Frictionless infers a type per column: 100,000 columns would take minutes.
+            return findings + [_too_wide(display_name, width, limits, Layout())]
         layout = detect_layout(rows, terms, display_name)
         # Frictionless guesses the delimiter from the top of the file, where a title line
         # may have none: when the table starts lower, use the one the table's lines agree on.

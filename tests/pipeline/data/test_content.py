@@ -118,3 +118,10 @@ def test_formats_read_whole_are_held_to_the_in_memory_limit(tmp_path):
         path, formato="GEOJSON", terms={}, display_name="capa.geojson", limits=Limits(max_in_memory_mb=1)
     )
     assert codes(findings) == ["archivo-demasiado-grande"] and "GEOJSON" in findings[0].message
+
+
+def test_a_hundred_thousand_columns_are_refused_before_type_inference(tmp_path):
+    path = tmp_path / "ancho.csv"
+    path.write_bytes(b"a," * 100_000 + b"\n" + b"1," * 100_000 + b"\n")
+    findings = validate_resource_file(path, formato="CSV", terms={}, display_name="ancho.csv")
+    assert codes(findings) == ["demasiadas-columnas"]
