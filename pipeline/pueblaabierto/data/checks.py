@@ -28,7 +28,8 @@ from frictionless.table import Row
 
 from pueblaabierto.data import messages
 from pueblaabierto.data.aggregate import FindingCollector, Rule
-from pueblaabierto.data.cells import ColumnChecks, join_lines
+from pueblaabierto.data.cells import ColumnChecks, join_lines, line_numbers
+from pueblaabierto.data.coordinates import CoordinateCheck
 from pueblaabierto.data.personal import KINDS, AllowList, ColumnPolicy, mask, scan_text
 from pueblaabierto.findings import Severity
 from pueblaabierto.schemas.vocabularies import fold
@@ -97,6 +98,10 @@ class DataChecks(Check):
     second_header: Any = None  # names found in row 2 when it is a second header row
     _done: int = 0
     _first_chunk: bool = True
+    _header_key: Any = None  # folded labels: the header repeated mid-table (page breaks)
+    _first_label: Any = None
+    _coordinates: Any = None  # CoordinateCheck | None
+    _pending: Any = None  # blank/note rows that may be the notes under the table
 
     @classmethod
     def create(
@@ -114,6 +119,7 @@ class DataChecks(Check):
         check.terms = {fold(t) for t in terms}
         check.progress, check.typed_cells = progress, typed_cells
         check._rows, check._raw, check._numbers, check._seen = [], [], [], set()
+        check._pending = []
         return check
 
     def validate_start(self) -> Iterable[Error]:
@@ -127,6 +133,9 @@ class DataChecks(Check):
         ]
         self.columns.names = self._names
         self._policies = [ColumnPolicy.for_column(name) for name in self._names]
+        self._coordinates = CoordinateCheck.for_columns(self._names)
+        self._header_key = "\x1f".join(fold(str(label)) for label in labels)
+        self._first_label = str(labels[0]).strip().casefold() if labels else None
         # What baseline.validate_start reports: an empty source and header problems.
         if not (resource.labels or resource.fragment):
             return [ferrors.SourceError(note="the source is empty")]
@@ -140,16 +149,48 @@ class DataChecks(Check):
             cells, number = row._Row__cells, row._Row__row_number  # type: ignore[attr-defined]
         except AttributeError:
             cells, number = row.cells, row.row_number
-        width = len(self._names)
         raw = None
         if self.typed_cells:
             raw, cells = cells, [to_text(c) for c in cells]
         # One string per row gives both the blank test and the duplicate key in C
-        # (a row of n empty cells joins to n-1 separators; str caches its hash).
+        # (a row of n empty cells joins to n-1 separators; an empty CSV line has no cell).
         line = "\x1f".join(cells)
-        if len(line) == len(cells) - 1:
-            self.collector.add(messages.BLANK_ROW, None, number)
+        if len(line) <= len(cells) - 1 or not cells:
+            self._hold(number, None)
             return []
+        # A note fills the first cell only: the joined row is that cell plus separators (O(1) test).
+        if len(self._names) > 2 and len(line) - len(cells[0]) == len(cells) - 1 and _NOTE.match(cells[0]):
+            self._hold(number, (cells, raw, cells[0]))
+            return []
+        if self._pending:
+            self._release()
+        self._data_row(number, cells, raw, line)
+        return []
+
+    def _hold(self, number: int, note: Any) -> None:
+        """Blank and note-like rows wait: under the table they are its notes (one finding),
+        between data rows they are ordinary rows."""
+        self._pending.append((number, note))
+
+    def _release(self) -> None:
+        for number, note in self._pending:
+            if note is None:
+                self.collector.add(messages.BLANK_ROW, None, number)
+            else:
+                cells, raw, _ = note
+                self._data_row(number, cells, raw, "\x1f".join(cells))
+        self._pending = []
+
+    def _data_row(self, number: int, cells: list[str], raw: list[Any] | None, line: str) -> None:
+        width = len(self._names)
+        if (
+            cells
+            and cells[0].strip().casefold() == self._first_label  # cheap test first: fold() costs per cell
+            and len(cells) == width
+            and "\x1f".join(fold(c) for c in cells) == self._header_key
+        ):
+            self.collector.add(REPEATED_HEADER, None, number, " | ".join(cells[:4]))
+            return
         key = hash(line)
         if key in self._seen:
             self.collector.add(messages.DUPLICATE_ROW, None, number)
@@ -171,7 +212,6 @@ class DataChecks(Check):
         self._numbers.append(number)
         if len(self._rows) >= CHUNK_ROWS:
             self._flush()
-        return []
 
     @property
     def rows_read(self) -> int:
@@ -179,6 +219,14 @@ class DataChecks(Check):
         return self._done + len(self._rows or [])
 
     def validate_end(self) -> Iterable[Error]:
+        notes = [(number, note[2]) for number, note in self._pending if note is not None]
+        # Blank lines between the table and its notes are part of the notes block.
+        for number, note in self._pending:
+            if note is None and not notes:
+                self.collector.add(messages.BLANK_ROW, None, number)
+        for number, text in notes:
+            self.collector.add(NOTES_UNDER_TABLE, None, number, text[:80])
+        self._pending = []
         self._flush()
         self.columns.finish()
         return []
@@ -194,6 +242,8 @@ class DataChecks(Check):
             self._detect_second_header(rows, numbers)
         raw = self._raw
         fields = self.columns.fields
+        if self._coordinates is not None:
+            self._coordinates.check_chunk(rows, numbers, self.collector)
         columns = list(zip(*rows, strict=True))  # rows were padded to the header width
         for index, values in enumerate(columns):
             text = join_lines(values)
@@ -202,6 +252,10 @@ class DataChecks(Check):
             )
             name = self._names[index]
             kind = fields[index].type if index < len(fields) else "string"
+            # Every formula shape needs one of these: a column of negative numbers never pays.
+            if "=" in text or "(" in text or "|" in text or "!" in text:
+                for match, line in _formula_lines(text):
+                    self.collector.add(FORMULA_TEXT, name, numbers[line], match.group().strip()[:60])
             for hit in scan_text(text, self._policies[index], self.allow, kind):
                 self.collector.add(PERSONAL_RULES[hit.kind], name, numbers[hit.line], mask(hit.kind, hit.value))
         self._done += len(rows)
@@ -214,7 +268,8 @@ class DataChecks(Check):
         terms, or text above columns whose values (rows 3+) are numbers or dates while
         the header has gaps (a grouped header). Frictionless cannot tell: the text in
         row 2 even makes it infer those columns as text."""
-        if not numbers or numbers[0] != 2 or len(rows) < 2:
+        header_rows = self.resource.dialect.header_rows or [1]
+        if not numbers or numbers[0] != header_rows[-1] + 1 or len(rows) < 2:
             return
         texts = [str(c).strip() for c in rows[0]]
         nonempty = [t for t in texts if t]
@@ -235,6 +290,53 @@ class DataChecks(Check):
             self.columns.skip_rows.add(numbers[0])
             self.second_header = nonempty
             self.collector.add(SECOND_HEADER, None, numbers[0], " | ".join(nonempty[:6]))
+
+
+# A lone text under the table: "Nota:", "Fuente:", "* Cifras preliminares", "Elaboró: ...".
+_NOTE = re.compile(
+    r"\s*(?:\*|\(\d\)|nota|notas|fuente|fuentes|elabor[oó]|elaborado|revis[oó]|autoriz[oó]|observaci[oó]n|"
+    r"observaciones|cifras|informaci[oó]n|datos|fecha de (?:corte|actualizaci[oó]n|elaboraci[oó]n)|"
+    r"[uú]ltima actualizaci[oó]n|p/|n\.?d\.?\s*[:=]|s/d\s*[:=])",
+    re.IGNORECASE,
+)
+# Cells a spreadsheet would run as a formula when the published CSV is opened
+# (CSV/formula injection): "=...", "@SUM(...)", "+cmd|...", "-2+3+cmd|' /C calc'!A0".
+# A negative number, "+52 222..." or "- sin dato" are not formulas.
+_FORMULA_LINE = re.compile(
+    r"^[ \t]*(?:=[^\n]*[^\s=][^\n]*|[@+\-][^\n]*[(|!][^\n]*|[+\-][ \t]*[A-Za-z_]+\([^\n]*)$", re.MULTILINE
+)
+
+
+def _formula_lines(text: str) -> list[tuple[re.Match[str], int]]:
+    matches = list(_FORMULA_LINE.finditer(text))
+    return list(zip(matches, line_numbers(text, matches), strict=True))
+
+
+REPEATED_HEADER = Rule(
+    "encabezado-repetido",
+    lambda c, r, n, s: (
+        f"El encabezado se repite dentro de la tabla ({r}: {s}), como pasa al copiar un reporte impreso por "
+        "páginas. Esas filas no son datos y no se revisaron como tales."
+    ),
+    "Borre las filas que repiten el encabezado; deje solo la fila 1.",
+)
+NOTES_UNDER_TABLE = Rule(
+    "notas-bajo-la-tabla",
+    lambda c, r, n, s: (
+        f"Debajo de la tabla hay {n:,} fila(s) de notas ({r}: {s}). No son datos: no se revisaron como filas."
+    ),
+    "Borre las notas del archivo de datos y escríbalas en la Descripción del Recurso o del Dataset en el FORM.317 "
+    "(la fuente, las cifras preliminares, quién elaboró).",
+)
+FORMULA_TEXT = Rule(
+    "celda-con-formula",
+    lambda c, r, n, s: (
+        f'La columna "{c}" tiene {n:,} valor(es) que una hoja de cálculo ejecutaría como fórmula al abrir el '
+        f"archivo ({r}): {s}."
+    ),
+    "Quite el signo inicial (=, +, -, @) o ponga un apóstrofo antes (') si el texto debe empezar así. Una "
+    "fórmula en un archivo publicado puede ejecutar programas o enviar datos en la computadora de quien lo abre.",
+)
 
 
 _NUMERIC_OR_DATE = re.compile(r"[-+$]?\s*[\d.,]+\s*%?|\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:[ T][\d:.]+)?")

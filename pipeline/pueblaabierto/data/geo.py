@@ -20,12 +20,10 @@ import shapely
 from pueblaabierto.data.aggregate import FindingCollector, Rule
 from pueblaabierto.data.cells import join_lines
 from pueblaabierto.data.checks import PERSONAL_RULES, to_text
+from pueblaabierto.data.coordinates import PUEBLA_BBOX
 from pueblaabierto.data.headers import check_dictionary
 from pueblaabierto.data.personal import AllowList, ColumnPolicy, mask, scan_text
 from pueblaabierto.findings import Finding, Severity
-
-# Municipality of Puebla, generous bounding box (lon/lat, EPSG:4326).
-PUEBLA_BBOX = (-98.35, 18.80, -98.00, 19.25)
 
 # Fields GDAL's LIBKML driver adds to every placemark: KML structure, not data columns.
 _KML_STRUCTURE = frozenset(
@@ -65,8 +63,11 @@ def validate_geo(
     allow: AllowList,
     progress: Callable[[int], None] | None = None,
 ) -> list[Finding]:
+    source, layout_findings = _source(path, display_name)
+    if source is None:
+        return layout_findings
     try:
-        frame = gpd.read_file(_source(path), engine="pyogrio")
+        frame = gpd.read_file(source, engine="pyogrio")
     except Exception:  # noqa: BLE001 - any reader failure is a finding for the enlace
         # GDAL's reason is English and names internal paths (/vsizip/...): not for the enlace.
         return [
@@ -92,7 +93,7 @@ def validate_geo(
                 file=display_name,
             )
         ]
-    findings: list[Finding] = []
+    findings: list[Finding] = list(layout_findings)
     collector = FindingCollector(display_name)
     geometry = frame.geometry
 
@@ -112,6 +113,10 @@ def validate_geo(
         for c in frame.columns
         if c != frame.geometry.name and not _all_empty(frame[c]) and not (kml and str(c) in _KML_STRUCTURE)
     ]
+    shapefile = path.suffix.lower() in (".zip", ".shp") or formato.strip().upper() == "SHP"
+    if shapefile:
+        truncated, terms = dbf_truncated_names(attributes, terms, display_name)
+        findings += truncated
     findings += check_dictionary(attributes, terms, display_name)
     rows = list(range(1, len(frame) + 1))
     for column in attributes:
@@ -142,17 +147,101 @@ _REASON = re.compile(r"\s*([^\[]+?)\s*\[\s*(-?[\d.eE+-]+)\s+(-?[\d.eE+-]+)[^\]]*
 
 
 def spanish_reason(reason: str) -> str:
-    """"Self-intersection[-98.15 19.05]" -> "se cruza a sí misma en (-98.15, 19.05)"."""
+    """ "Self-intersection[-98.15 19.05]" -> "se cruza a sí misma en (-98.15, 19.05)"."""
     match = _REASON.fullmatch(reason)
     text, place = (match.group(1), f" en ({match.group(2)}, {match.group(3)})") if match else (reason, "")
     return _REASONS.get(text.strip().lower(), "la geometría no es válida") + place
 
 
-def _source(path: Path) -> str:
-    """GDAL path: zipped shapefiles and KMZ are read inside the archive."""
-    if path.suffix.lower() in (".zip", ".kmz"):
-        return f"/vsizip/{path}"
-    return str(path)
+def _source(path: Path, display_name: str) -> tuple[str | None, list[Finding]]:
+    """GDAL path: zipped shapefiles and KMZ are read inside the archive, wherever the layer
+    sits in it. Windows' «Enviar a > Carpeta comprimida» on a folder puts the shapefile
+    one folder down (capa/capa.shp); macOS adds __MACOSX/ copies that are not layers."""
+    if path.suffix.lower() == ".kmz":
+        return f"/vsizip/{path}", []
+    if path.suffix.lower() != ".zip":
+        return str(path), []
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = [n for n in archive.namelist() if not n.startswith("__MACOSX/") and "/." not in f"/{n}"]
+    except (zipfile.BadZipFile, OSError):
+        return f"/vsizip/{path}", []
+    layers = sorted((n for n in names if n.lower().endswith(".shp")), key=lambda n: (n.count("/"), n))
+    if not layers:
+        return f"/vsizip/{path}", []
+    layer = layers[0]
+    stem = layer[:-4].lower()
+    lowered = {n.lower() for n in names}
+    missing = [ext for ext in (".shx", ".dbf") if stem + ext not in lowered]
+    if missing:
+        return None, [
+            Finding(
+                code="shp-incompleto",
+                message=(
+                    f"En «{display_name}» la capa «{layer}» no tiene sus archivos {' ni '.join(missing)}: un Shapefile "
+                    "no se puede leer sin ellos."
+                ),
+                suggestion=(
+                    "Comprima juntos los archivos .shp, .shx, .dbf y .prj de la capa (mismo nombre) y entregue el .zip."
+                ),
+                file=display_name,
+            )
+        ]
+    findings = []
+    if len(layers) > 1:
+        others = ", ".join(f"«{n}»" for n in layers[1:4])
+        findings.append(
+            Finding(
+                code="varias-capas",
+                message=(
+                    f"«{display_name}» contiene {len(layers)} capas; solo se revisa y publica «{layer}» "
+                    f"({others} se ignoran)."
+                ),
+                suggestion="Entregue cada capa en su propio .zip y regístrela como otro Recurso.",
+                severity=Severity.WARNING,
+                file=display_name,
+            )
+        )
+    return f"/vsizip/{path}/{layer}", findings
+
+
+def dbf_truncated_names(
+    attributes: list[str], terms: dict[str, str], display_name: str
+) -> tuple[list[Finding], dict[str, str]]:
+    """A Shapefile's DBF keeps 10 characters of each field name: «ubicacion_latitud» becomes
+    «ubicacion_». Such a field matches its term (warning with the hint), and the term is
+    then treated as present so the dictionary check does not report both sides."""
+    from pueblaabierto.schemas.vocabularies import fold
+
+    by_fold = {fold(t): t for t in terms}
+    matched: dict[str, str] = {}
+    for attribute in attributes:
+        name = str(attribute)
+        if fold(name) in by_fold or len(name) != 10:
+            continue
+        candidates = [t for key, t in by_fold.items() if len(key) > 10 and key[:10] == fold(name)[:10]]
+        if len(candidates) == 1:
+            matched[name] = candidates[0]
+    if not matched:
+        return [], terms
+    pairs = ", ".join(f"«{a}» = «{t}»" for a, t in list(matched.items())[:6])
+    finding = Finding(
+        code="nombre-recortado-dbf",
+        message=(
+            f"El formato Shapefile (DBF) recorta los nombres de campo a 10 caracteres; en «{display_name}» se "
+            f"emparejaron con el Diccionario de Datos así: {pairs}."
+        ),
+        suggestion=(
+            "Use en el Diccionario Términos de hasta 10 caracteres para las capas Shapefile, o entregue la capa en "
+            "GeoJSON, que conserva los nombres completos."
+        ),
+        severity=Severity.WARNING,
+        file=display_name,
+    )
+    renamed = {(next((a for a, t in matched.items() if t == term), term)): d for term, d in terms.items()}
+    return [finding], renamed
 
 
 def _all_empty(series: object) -> bool:

@@ -18,7 +18,9 @@ from pueblaabierto.findings import Finding, Severity
 from pueblaabierto.schemas.vocabularies import fold
 
 
-def check_dictionary(labels: Sequence[str], terms: dict[str, str], display_name: str) -> list[Finding]:
+def check_dictionary(
+    labels: Sequence[str], terms: dict[str, str], display_name: str, *, header_row: int = 1
+) -> list[Finding]:
     findings: list[Finding] = []
     if not terms:
         # A dataset without any dictionary rows is reported once by the metadata checks
@@ -41,7 +43,7 @@ def check_dictionary(labels: Sequence[str], terms: dict[str, str], display_name:
                     ),
                     file=display_name,
                     column=str(label),
-                    row=1,
+                    row=header_row,
                 )
             )
     for key, term in folded_terms.items():
@@ -51,7 +53,7 @@ def check_dictionary(labels: Sequence[str], terms: dict[str, str], display_name:
                     code="termino-sin-columna",
                     message=(
                         f"El Término «{term}» del Diccionario de Datos no es una columna de «{display_name}» "
-                        "(no aparece en la fila 1)."
+                        f"(no aparece en la fila {header_row}, la del encabezado)."
                     ),
                     suggestion=(
                         "Corrija el Término para que sea igual al nombre de la columna del archivo, o quítelo del "
@@ -90,8 +92,9 @@ def xlsx_sheets(path: Path) -> list[tuple[str, str]]:
     return sheets
 
 
-def check_xlsx_layout(path: Path, display_name: str, header_rows: int = 1) -> list[Finding]:
-    """Merged cells of the first sheet (the one validated) and extra sheets."""
+def check_xlsx_layout(path: Path, display_name: str, header_rows: int = 1, first_row: int = 1) -> list[Finding]:
+    """Merged cells of the first sheet (the one validated) and extra sheets. Merges that
+    start above ``first_row`` belong to a title block, reported on its own."""
     try:
         sheets = xlsx_sheets(path)
     except (KeyError, zipfile.BadZipFile, ElementTree.ParseError):
@@ -112,6 +115,8 @@ def check_xlsx_layout(path: Path, display_name: str, header_rows: int = 1) -> li
                 start_col, start_row = match.group(1).decode(), int(match.group(2))
                 end = f"{match.group(3).decode()}{match.group(4).decode()}" if match.group(3) else ""
                 ref = f"{start_col}{start_row}" + (f":{end}" if end else "")
+                if start_row < first_row:
+                    continue
                 if start_row <= header_rows:
                     header.append(ref)
                 else:

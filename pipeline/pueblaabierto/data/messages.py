@@ -85,6 +85,29 @@ DATE_NOT_ISO = Rule(
     "Escriba las fechas como AAAA-MM-DD (por ejemplo 2024-01-31) y los meses como AAAA-MM (2024-01); en Excel "
     "use el formato de celda personalizado «aaaa-mm-dd».",
 )
+NUMBER_WITH_WORDS = Rule(
+    "numero-con-texto",
+    lambda c, r, n, s: (
+        f"{_col(c)} es de cantidades, pero {n:,} valor(es) traen palabras o unidades después del número ({r}): {s}."
+    ),
+    "Deje solo el número (1022, no «1,022 asistentes») y diga qué se cuenta en el nombre de la columna o en su "
+    "Descripción del Diccionario de Datos (por ejemplo «asistentes»).",
+)
+SERIAL_DATE = Rule(
+    "fecha-numero-de-serie",
+    lambda c, r, n, s: (
+        f"{_col(c)} es de fechas, pero {n:,} valor(es) son el número de serie con que Excel guarda las fechas, "
+        f"no una fecha ({r}): {s}."
+    ),
+    "En Excel seleccione la columna, aplique el formato de celda personalizado «aaaa-mm-dd» y guarde de nuevo: "
+    "el número se mostrará como la fecha que representa.",
+)
+NOT_A_DATE = Rule(
+    "valor-no-es-fecha",
+    lambda c, r, n, s: f"{_col(c)} es de fechas, pero {n:,} valor(es) no son fechas ({r}): {s}.",
+    "Escriba la fecha como AAAA-MM-DD; si el dato es otro (un porcentaje, un avance), póngalo en su propia "
+    "columna y deje vacía la celda de la fecha si no se conoce.",
+)
 MIXED_TYPES = Rule(
     "tipos-mezclados",
     lambda c, r, n, s: f"{_col(c)} mezcla números o fechas con {n:,} texto(s) ({r}): {s}.",
@@ -140,7 +163,7 @@ class Text:
 FILE_TEXTS: dict[str, Text] = {
     "blank-label": Text(
         "encabezado-vacio",
-        "La columna {position} de «{file}» no tiene nombre en el encabezado (fila 1).",
+        "La columna {position} de «{file}» no tiene nombre en el encabezado (fila {row}).",
         "Escriba en la fila 1 un nombre para cada columna, igual al Término del Diccionario de Datos. "
         "Si la fila 1 es un título, elimínela para que el encabezado quede en la fila 1.",
     ),
@@ -250,12 +273,16 @@ def translate(error: ferrors.Error, file: str) -> Finding:
     note = error.note or ""
     if error.type == "duplicate-label":
         note = "igual que la columna " + ", ".join(re.findall(r"\d+", note))
+    # Header errors carry the header's row(s): not row 1 when the table starts lower.
+    header_rows = getattr(error, "row_numbers", None) or [1]
+    if not row and ("label" in error.type or "header" in error.type):
+        row = header_rows[-1]
     return Finding(
         code=text.code,
-        message=text.message.format(file=file, column=column or "", position=position or "?", note=note),
+        message=text.message.format(file=file, column=column or "", position=position or "?", note=note, row=row),
         severity=text.severity,
         suggestion=text.suggestion,
         file=file,
         column=column or (f"columna {position}" if position else None),
-        row=row or (1 if "label" in error.type or "header" in error.type else None),
+        row=row,
     )

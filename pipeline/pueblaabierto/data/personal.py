@@ -99,18 +99,24 @@ class Kind:
 
 KINDS: dict[str, Kind] = {
     "curp": Kind("datos-personales-curp", "CURP (Clave Única de Registro de Población)"),
+    "curp_probable": Kind(
+        "datos-personales-curp-probable",
+        "CURP probables (tienen la estructura de una CURP, pero el dígito verificador no coincide: CURP mal "
+        "capturadas)",
+    ),
     "rfc": Kind("datos-personales-rfc", "RFC de persona física"),
     "ine": Kind("datos-personales-ine", "clave de elector del INE"),
     "nss": Kind("datos-personales-nss", "número de seguridad social (IMSS)"),
     "clabe": Kind("datos-personales-clabe", "CLABE interbancaria"),
     "telefono": Kind("datos-personales-telefono", "número de teléfono"),
     "correo": Kind("datos-personales-correo", "correo electrónico personal"),
+    "domicilio": Kind("datos-personales-domicilio", "domicilio(s) particular(es) (calle, número y colonia)"),
 }
 
 
 def mask(kind: str, value: str) -> str:
     """Enough to find the value in the file, not enough to reuse it."""
-    if kind == "curp" and len(value) == 18:
+    if kind in ("curp", "curp_probable") and len(value) == 18:
         return value[:6] + "****" + value[10:13] + "***" + value[16:]
     if kind == "rfc":
         return value[:6] + "****" + "*" * (len(value) - 10)
@@ -124,6 +130,8 @@ def mask(kind: str, value: str) -> str:
         return "*" * (len(digits) - 4) + digits[-4:]
     if kind == "clabe":
         return value[:3] + "*" * 11 + value[-4:]
+    if kind == "domicilio":
+        return re.sub(r"\d", "*", value)[:60]
     keep = max(1, len(value) // 6)
     return value[:keep] + "*" * (len(value) - 2 * keep) + value[-keep:]
 
@@ -139,23 +147,52 @@ _RECORD_ID_HINT = re.compile(
 )
 
 
+# Whose address a column holds: a person's (always personal data, the Instructivo lists
+# the domicilio) or a public place's (an office, a market, a public work: never).
+_PRIVATE_ADDRESS_HINT = re.compile(
+    r"\b(domicilio\w*|particular|beneficiari\w*|solicitante\w*|ciudadan\w*|propietari\w*|contribuyente\w*|"
+    r"habitante\w*|vecin\w*|quejos\w*|denunciante\w*|victima\w*|paciente\w*|alumn\w*|trabajador\w*)\b"
+)
+_PUBLIC_PLACE_HINT = re.compile(
+    r"\b(ubicacion|sede|oficina\w*|mercado\w*|obra\w*|plantel\w*|escuela\w*|establecimiento\w*|negocio\w*|"
+    r"modulo\w*|parque\w*|unidad\w*|dependencia\w*|instalacion\w*|inmueble\w*|punto\w*|sitio\w*|lugar\w*|"
+    r"comercio\w*|empresa\w*|proveedor\w*|razon social)\b"
+)
+
+
 @dataclass(frozen=True)
 class ColumnPolicy:
-    """What bare digit runs may mean in one column, decided once from its name."""
+    """What bare digit runs and addresses may mean in one column, decided once from its name."""
 
     phone10: bool  # bare 10-digit runs are phones
     nss: bool  # 11-digit Luhn-valid runs are NSS
     clabe: bool  # 18-digit runs with a valid check digit are CLABE
+    nss_named: bool = False  # the name says NSS: numbers that lost leading zeros are padded
+    address: str = "neutral"  # "private", "public" or "neutral"
 
     @classmethod
     def for_column(cls, name: str) -> ColumnPolicy:
-        folded = fold(name).replace("/", " ").replace("-", " ").replace(".", " ")
+        folded = fold(name).replace("/", " ").replace("-", " ").replace(".", " ").replace("_", " ")
         record_id = bool(_RECORD_ID_HINT.search(folded))
+        nss_named = bool(_NSS_HINT.search(folded))
+        if _PRIVATE_ADDRESS_HINT.search(folded):
+            address = "private"
+        elif _PUBLIC_PLACE_HINT.search(folded):
+            address = "public"
+        else:
+            address = "neutral"
         return cls(
             phone10=bool(_PHONE_HINT.search(folded)),
-            nss=bool(_NSS_HINT.search(folded)) or not record_id,
+            nss=nss_named or not record_id,
             clabe=bool(_CLABE_HINT.search(folded)) or not record_id,
+            nss_named=nss_named,
+            address=address,
         )
+
+    @property
+    def numeric_identifiers(self) -> bool:
+        """Whether a column of numbers may hold identifiers (phones, NSS stored as numbers)."""
+        return self.phone10 or self.nss_named
 
 
 # --- the scanner ------------------------------------------------------------------------
@@ -163,13 +200,15 @@ class ColumnPolicy:
 _A = "A-Za-z"
 _AN = "A-Za-z0-9"
 _BASE = (
-    rf"(?P<curp>(?<![{_AN}])[{_A}]{{4}}\d{{6}}[HMhm][{_A}]{{5}}[{_AN}]\d(?![{_AN}]))"
+    rf"(?P<curp>(?<![{_AN}])[{_A}]{{4}}\d{{6}}[HMXhmx][{_A}]{{5}}[{_AN}]\d(?![{_AN}]))"
     rf"|(?P<ine>(?<![{_AN}])[{_A}]{{6}}\d{{8}}[HMhm][{_AN}]{{3}}(?![{_AN}]))"
     rf"|(?P<rfc>(?<![{_AN}Ññ&])[{_A}Ññ&]{{4}}\d{{6}}[{_AN}]{{3}}(?![{_AN}]))"
     r"|(?P<correo>[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)"
     # Phones written as phones: +52 prefix, parentheses or separators between groups.
     r"|(?P<telefono>(?<![\d.,$/])(?:\+52[ .-]?(?:1[ .-]?)?\d{2,3}[ .-]?|\(\d{2,3}\)[ .-]?|\d{2,3}[ .-])"
     r"\d{3,4}[ .-]?\d{4}(?!\d|[.,]\d))"
+    # Written in pairs, as many people dictate them: "22 21 23 45 67".
+    r"|(?<![\d.,$/])(?P<telefono_pares>\d{2}(?:[ .-]\d{2}){4})(?!\d|[.,]\d)"
     # "Tel. 2221234567", "cel: 222 123 4567" inside free text.
     r"|(?:(?i:\b(?:tel|cel|whats|m[oó]vil)[a-zéó]*\.?)[ :.]{0,3}(?P<telefono_kw>(?:\+?52[ .-]?)?\d{10})(?!\d))"
     # Bare 11 (NSS) or 18 (CLABE) digit runs, not part of a decimal number.
@@ -178,6 +217,8 @@ _BASE = (
 _PHONE10 = r"|(?<![\d.,$-])(?P<telefono10>(?:\+?52)?[2-9]\d{9})(?!\d|[.,]\d)"
 _SCAN = re.compile(_BASE)
 _SCAN_PHONE = re.compile(_BASE + _PHONE10)
+# Columns named NSS: 9-10 digit runs are NSS that lost their leading zeros as numbers.
+_SCAN_NSS = re.compile(_BASE.replace(r"(?P<digits>\d{11}|\d{18})", r"(?P<digits>\d{18}|\d{9,11})"))
 
 
 @dataclass(frozen=True)
@@ -192,7 +233,7 @@ class Hit:
 # scan; the full pattern then only runs on the few lines that contain a trigger.
 # Written as "a digit or @, then (if a digit) 3 more digits": a pattern that starts with
 # a character set lets the regex engine skip ahead in C, 4x faster than "\d{4}|@".
-_TRIGGER = re.compile(r"[0-9@](?:(?<=@)|\d{3})")
+_TRIGGER = re.compile(r"[0-9@](?:(?<=@)|\d{3}|\d[ .-]\d\d[ .-]\d\d)")
 # Typed integer columns: only whole values can be identifiers.
 _INTEGER_CANDIDATES = {
     (False, False): None,
@@ -208,16 +249,25 @@ def scan_text(text: str, policy: ColumnPolicy, allow: AllowList, field_type: str
 
     ``field_type`` is the column's inferred type: numbers, dates, booleans cannot hold
     identifiers (every value parsed as such), integers only as whole digit runs."""
-    if field_type in _NOT_SCANNED_TYPES:
+    if field_type in _NOT_SCANNED_TYPES and not policy.numeric_identifiers:
         return []
-    if field_type == "integer" and not policy.phone10:
+    if field_type in ("integer", *_NOT_SCANNED_TYPES) and not policy.phone10:
+        if policy.nss_named:
+            # NSS stored as numbers lose their leading zeros (01234567890 -> 1234567890).
+            return _scan_lines(text, _NSS_NUMBER, policy, allow)
         candidates = _INTEGER_CANDIDATES[(policy.nss, policy.clabe)]
         return _scan_lines(text, candidates, policy, allow) if candidates else []
-    return _scan_lines(text, _TRIGGER, policy, allow)
+    hits = _scan_lines(text, _TRIGGER, policy, allow)
+    if policy.address != "public":
+        hits += _scan_addresses(text, policy, allow)
+    return hits
+
+
+_NSS_NUMBER = re.compile(r"^\d{9,11}$", re.MULTILINE)
 
 
 def _scan_lines(text: str, trigger: re.Pattern[str], policy: ColumnPolicy, allow: AllowList) -> list[Hit]:
-    pattern = _SCAN_PHONE if policy.phone10 else _SCAN
+    pattern = _SCAN_PHONE if policy.phone10 else (_SCAN_NSS if policy.nss_named else _SCAN)
     hits: list[Hit] = []
     line = 0
     last = 0
@@ -231,10 +281,93 @@ def _scan_lines(text: str, trigger: re.Pattern[str], policy: ColumnPolicy, allow
             end = len(text)
         line += text.count("\n", last, start)
         last = start
+        phone_found = False
         for match in pattern.finditer(text, start, end):
             kind, value = _classify(match, policy)
             if kind is not None and not allow.allows(kind, value):
                 hits.append(Hit(kind, value, line))
+                phone_found = phone_found or kind == "telefono"
+        if not phone_found and (policy.phone10 or _FREE_TEXT.match(text, start, end)):
+            for value in free_text_phones(text[start:end]):
+                if not allow.allows("telefono", value):
+                    hits.append(Hit("telefono", value, line))
+    return hits
+
+
+# A line of free text with ten digits in a row, maybe separated by spaces, dots, dashes or
+# parentheses: only those lines pay for libphonenumber (amounts "1,234,567.89" do not).
+_FREE_TEXT = re.compile(r"(?=[^\n]*[A-Za-zÁÉÍÓÚáéíóúñÑ]{3})[^\n]*?(?<!\d)\d(?:[ .()\-]{0,3}\d){9}")
+# Words that say the number next to them is a record, not a phone.
+_RECORD_WORD = re.compile(
+    r"(?i:\b(?:folio|expediente|exp|oficio|contrato|cuenta|clave|cve|ticket|orden|predial|catastral|licencia|"
+    r"permiso|registro|acta|id|referencia|ref)\b[^\d\n]{0,15})$"
+)
+
+
+def free_text_phones(line: str) -> list[str]:
+    """Mexican phone numbers written anywhere in a sentence ("llamar al 222 123 4567 por
+    la tarde"), found by Google's libphonenumber (the ``phonenumbers`` port) with region
+    MX and its VALID leniency: the number must fit the Mexican numbering plan (real area
+    codes and lengths), which rules out most folios, amounts and dates. A number right
+    after «folio», «expediente», «oficio»... is a record number and is skipped."""
+    import phonenumbers
+
+    found = []
+    for match in phonenumbers.PhoneNumberMatcher(line, "MX", leniency=phonenumbers.Leniency.VALID):
+        if _RECORD_WORD.search(line[: match.start]):
+            continue
+        national = str(match.number.national_number)
+        if len(national) == 10 and checkdigits.phone_digits(national):
+            found.append(match.raw_string)
+    return found
+
+
+# --- private addresses ------------------------------------------------------------------
+
+_STREET = (
+    r"(?:calle|c\.|av(?:enida)?\.?|avda\.?|blvd\.?|boulevard|bulevar|privada|priv\.|cerrada|cda\.|callej[oó]n|"
+    r"andador|prolongaci[oó]n|prol\.|circuito|cto\.|retorno|diagonal|calzada|camino)"
+)
+_ADDRESS_TRIGGER = re.compile(
+    rf"(?i:\b(?:{_STREET}|col\.|colonia|fracc?\.|fraccionamiento|barrio|u\.?\s?h\.|infonavit|"
+    r"\d{1,3}\s+(?:norte|sur|oriente|poniente|ote\.?|pte\.?)\b))"
+)
+_NUMBER = r"(?:#\s*|no\.?\s*|n[uú]m\.?\s*|n[uú]mero\s*)?\d{1,5}(?:\s?[A-Za-z]\b|-[A-Za-z0-9]+)?"
+_SETTLEMENT = (
+    r"(?:col\.|colonia|fracc?\.|fraccionamiento|barrio|u\.?\s?h\.|unidad habitacional|infonavit|residencial|"
+    r"junta auxiliar|san|santa|la|el|los|las)"
+)
+# Street (named, or Puebla's "14 Sur") + house number, then a colonia within the same value.
+_FULL_ADDRESS = re.compile(
+    rf"(?i:(?:\b{_STREET}\s+[^\n,#]{{1,50}}?|\b\d{{1,3}}\s+(?:norte|sur|oriente|poniente|ote\.?|pte\.?)\s+)"
+    rf"{_NUMBER}\b[^\n]{{0,40}}?\b(?:col\.|colonia|fracc?\.|fraccionamiento|barrio|u\.?\s?h\.|"
+    r"unidad habitacional|infonavit|residencial|junta auxiliar)[^\n]*)"
+)
+# In a column named for a person's address, street + number is enough.
+_STREET_AND_NUMBER = re.compile(
+    rf"(?i:(?:\b{_STREET}\s+[^\n,#]{{1,50}}?|\b\d{{1,3}}\s+(?:norte|sur|oriente|poniente|ote\.?|pte\.?)\s+)"
+    rf"{_NUMBER}\b[^\n]*)"
+)
+
+
+# Lines with a digit (a house number): the only ones the address patterns are tried on, so
+# their case-insensitive alternations never run over a whole column chunk.
+_LINE_WITH_DIGIT = re.compile(r"^[^\n\d]*\d[^\n]*", re.MULTILINE)
+
+
+def _scan_addresses(text: str, policy: ColumnPolicy, allow: AllowList) -> list[Hit]:
+    pattern = _STREET_AND_NUMBER if policy.address == "private" else _FULL_ADDRESS
+    hits = []
+    line = last = 0
+    for candidate in _LINE_WITH_DIGIT.finditer(text):
+        line += text.count("\n", last, candidate.start())
+        last = candidate.start()
+        value = candidate.group()
+        if not _ADDRESS_TRIGGER.search(value):
+            continue
+        match = pattern.search(value)
+        if match and not allow.allows("domicilio", match.group().strip()):
+            hits.append(Hit("domicilio", match.group().strip(), line))
     return hits
 
 
@@ -243,7 +376,9 @@ def _classify(match: re.Match[str], policy: ColumnPolicy) -> tuple[str | None, s
     value = match.group(group) if group else ""
     if group == "curp":
         value = value.upper()
-        return ("curp" if checkdigits.is_curp(value) else None), value
+        if checkdigits.is_curp(value):
+            return "curp", value
+        return ("curp_probable" if checkdigits.curp_structure(value) else None), value
     if group == "ine":
         value = value.upper()
         return ("ine" if checkdigits.is_clave_elector(value) else None), value
@@ -257,10 +392,12 @@ def _classify(match: re.Match[str], policy: ColumnPolicy) -> tuple[str | None, s
         if value.count(".") == 1 or checkdigits.phone_digits(value) is None:
             return None, value
         return "telefono", value
-    if group in ("telefono_kw", "telefono10"):
+    if group in ("telefono_kw", "telefono10", "telefono_pares"):
         return ("telefono" if checkdigits.phone_digits(value) else None), value
     if group == "digits":
         if len(value) == 11 and policy.nss and checkdigits.is_nss(value):
+            return "nss", value
+        if policy.nss_named and len(value) in (9, 10) and checkdigits.is_nss(value.zfill(11)):
             return "nss", value
         if len(value) == 18 and policy.clabe and checkdigits.is_clabe(value):
             return "clabe", value

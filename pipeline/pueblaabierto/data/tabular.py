@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from frictionless import Detector, FrictionlessException, Resource, Schema, fields
+from frictionless import Detector, Dialect, FrictionlessException, Resource, Schema, fields, formats
 
 from pueblaabierto.data import messages
 from pueblaabierto.data.aggregate import FindingCollector
@@ -32,6 +32,8 @@ from pueblaabierto.data.cells import ColumnChecks
 from pueblaabierto.data.checks import DataChecks, StreamingChecklist
 from pueblaabierto.data.encoding import check_utf8
 from pueblaabierto.data.headers import check_dictionary, check_xlsx_layout
+from pueblaabierto.data.layout import SCAN_ROWS, Layout, detect_layout
+from pueblaabierto.data.limits import DEFAULT_LIMITS, Limits
 from pueblaabierto.data.personal import AllowList
 from pueblaabierto.findings import Finding
 from pueblaabierto.schemas.vocabularies import fold
@@ -57,15 +59,25 @@ def _read_ods(path: Path) -> list[list[Any]]:
 
 
 def open_resource(
-    path: Path, *, formato: str = "", encoding: str | None = None, schema: Schema | None = None
+    path: Path,
+    *,
+    formato: str = "",
+    encoding: str | None = None,
+    schema: Schema | None = None,
+    header_row: int | None = 1,
+    delimiter: str | None = None,
 ) -> Resource:
     """A Frictionless Resource for a local data file (relative to its folder, which
-    Frictionless requires to treat the path as safe)."""
+    Frictionless requires to treat the path as safe). ``header_row``: the row of the
+    column names (1-based), or None to read every row as data."""
     fmt = _frictionless_format(path, formato)
     detector = Detector(sample_size=SAMPLE_ROWS)
+    dialect = Dialect(header=False) if header_row is None else Dialect(header_rows=[header_row])
     if fmt == "ods":
-        return Resource(data=_read_ods(path), schema=schema, detector=detector)
-    options: dict[str, Any] = {"format": fmt, "detector": detector}
+        return Resource(data=_read_ods(path), schema=schema, detector=detector, dialect=dialect)
+    options: dict[str, Any] = {"format": fmt, "detector": detector, "dialect": dialect}
+    if delimiter and fmt == "csv":
+        options["control"] = formats.CsvControl(delimiter=delimiter)
     if encoding:
         options["encoding"] = encoding
     if schema is not None:
@@ -82,10 +94,64 @@ def build_table_schema(path: Path, terms: dict[str, str], *, formato: str = "", 
     return _infer(path, terms, formato=formato, encoding=encoding)[0]
 
 
+def first_rows(path: Path, *, formato: str = "", encoding: str | None = None) -> list[list[Any]]:
+    """The first rows of a table as they are in the file, header or not.
+
+    Read directly (csv / openpyxl read-only): a Frictionless Resource would infer a
+    schema from 1,000 rows just to hand over these 30."""
+    fmt = _frictionless_format(path, formato)
+    if fmt == "csv":
+        import csv
+
+        with path.open(encoding=encoding or "utf-8", errors="replace", newline="") as handle:
+            sample = handle.read(64 * 1024)
+        lines = sample.splitlines(keepends=True)[:SCAN_ROWS]
+        return [row for row, _ in zip(csv.reader(lines, delimiter=_delimiter(lines)), range(SCAN_ROWS), strict=False)]
+    if fmt == "xlsx":
+        from openpyxl import load_workbook
+
+        book = load_workbook(path, read_only=True, data_only=True)
+        try:
+            sheet = book.worksheets[0]
+            sheet.reset_dimensions()
+            return [list(row) for row, _ in zip(sheet.iter_rows(values_only=True), range(SCAN_ROWS), strict=False)]
+        finally:
+            book.close()
+    resource = open_resource(path, formato=formato, encoding=encoding, header_row=None)
+    with resource:
+        return resource.read_cells(size=SCAN_ROWS)
+
+
+def _delimiter_of(path: Path, encoding: str | None) -> str:
+    with path.open(encoding=encoding or "utf-8", errors="replace", newline="") as handle:
+        return _delimiter(handle.read(64 * 1024).splitlines()[:SCAN_ROWS])
+
+
+def _delimiter(lines: list[str]) -> str:
+    """The delimiter most lines agree on (the same non-zero count per line). csv.Sniffer
+    gives up when a title line above the table holds no delimiter at all."""
+    from collections import Counter
+
+    best, best_score = ",", 0
+    for candidate in (",", ";", "\t", "|"):
+        counts = Counter(line.count(candidate) for line in lines if line.strip())
+        counts.pop(0, None)
+        score = max(counts.values(), default=0)
+        if score > best_score:
+            best, best_score = candidate, score
+    return best
+
+
 def _infer(
-    path: Path, terms: dict[str, str], *, formato: str = "", encoding: str | None = None
+    path: Path,
+    terms: dict[str, str],
+    *,
+    formato: str = "",
+    encoding: str | None = None,
+    header_row: int = 1,
+    delimiter: str | None = None,
 ) -> tuple[Schema, list[str]]:
-    resource = open_resource(path, formato=formato, encoding=encoding)
+    resource = open_resource(path, formato=formato, encoding=encoding, header_row=header_row, delimiter=delimiter)
     resource.infer()
     by_fold = {fold(term): (term, description) for term, description in terms.items()}
     schema = resource.schema
@@ -106,6 +172,7 @@ def validate_table(
     display_name: str,
     allow: AllowList,
     progress: Callable[[int], None] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> list[Finding]:
     findings: list[Finding] = []
     fmt = _frictionless_format(path, formato)
@@ -115,19 +182,35 @@ def validate_table(
         encoding = result.encoding
         if result.finding:
             findings.append(result.finding)
-    if fmt == "xlsx":
-        findings += check_xlsx_layout(path, display_name)
 
     try:
-        schema, labels = _infer(path, terms, formato=formato, encoding=encoding)
+        rows = first_rows(path, formato=formato, encoding=encoding)
+        width = max((len(row) for row in rows), default=0)
+        if width > limits.max_columns:
+            # Before Frictionless infers a type per column: 100,000 columns would take minutes.
+            return findings + [_too_wide(display_name, width, limits, Layout())]
+        layout = detect_layout(rows, terms, display_name)
+        # Frictionless guesses the delimiter from the top of the file, where a title line
+        # may have none: when the table starts lower, use the one the table's lines agree on.
+        delimiter = _delimiter_of(path, encoding) if fmt == "csv" and layout.moved else None
+        findings += layout.findings
+        if fmt == "xlsx":
+            findings += check_xlsx_layout(
+                path, display_name, header_rows=layout.header_row, first_row=layout.group_row or layout.header_row
+            )
+        schema, labels = _infer(
+            path, terms, formato=formato, encoding=encoding, header_row=layout.header_row, delimiter=delimiter
+        )
     except FrictionlessException as exc:
         return findings + [messages.translate(error, display_name) for error in exc.to_errors()]
     except Exception as exc:  # noqa: BLE001 - a corrupt file must become a finding, not a crash
         return findings + [_unreadable(display_name, exc)]
     if not schema.fields:
         return findings + [_empty(display_name)]
+    if len(schema.fields) > limits.max_columns:
+        return findings + [_too_wide(display_name, len(schema.fields), limits, layout)]
 
-    findings += check_dictionary(labels, terms, display_name)
+    findings += check_dictionary(labels, terms, display_name, header_row=layout.header_row)
 
     collector = FindingCollector(display_name)
     check = DataChecks.create(
@@ -139,16 +222,31 @@ def validate_table(
         typed_cells=fmt != "csv",
     )
     untyped = Schema(fields=[fields.AnyField(name=fld.name) for fld in schema.fields])
-    resource = open_resource(path, formato=formato, encoding=encoding, schema=untyped)
+    resource = open_resource(
+        path, formato=formato, encoding=encoding, schema=untyped, header_row=layout.header_row, delimiter=delimiter
+    )
     try:
-        report = resource.validate(StreamingChecklist(checks=[check]))
+        report = resource.validate(StreamingChecklist(checks=[check]), limit_rows=limits.max_rows)
     except FrictionlessException as exc:
         return findings + [messages.translate(error, display_name) for error in exc.to_errors()]
     for task in report.tasks:
         for error in task.errors:
             findings.append(messages.translate(error, display_name))
     findings += collector.findings()
-    findings = _one_header_problem(findings, labels, check.second_header)
+    findings = _one_header_problem(findings, labels, check.second_header, layout)
+    if check.rows_read >= limits.max_rows:
+        findings.append(
+            Finding(
+                code="demasiadas-filas",
+                message=(
+                    f"«{display_name}» tiene más de {limits.max_rows:,} filas de datos; se revisaron solo las primeras "
+                    f"{limits.max_rows:,}."
+                ),
+                suggestion="Divida los datos en varios Recursos (por ejemplo, uno por año o por trimestre).",
+                file=display_name,
+                row=layout.header_row + limits.max_rows,
+            )
+        )
     if check.rows_read == 0 and not any(f.code == "archivo-vacio" for f in findings):
         findings.append(
             Finding(
@@ -156,13 +254,31 @@ def validate_table(
                 message=f"«{display_name}» solo tiene encabezado: no tiene filas de datos.",
                 suggestion="Verifique que envió el archivo completo; un recurso publicado debe tener datos.",
                 file=display_name,
-                row=2,
+                row=layout.header_row + 1,
             )
         )
     return findings
 
 
-def _one_header_problem(findings: list[Finding], labels: list[str], second_header: list[str] | None) -> list[Finding]:
+def _too_wide(display_name: str, width: int, limits: Limits, layout: Layout) -> Finding:
+    return Finding(
+        code="demasiadas-columnas",
+        message=(
+            f"«{display_name}» tiene {width:,} columnas; el máximo es {limits.max_columns:,}. Suele pasar cuando la "
+            "tabla está transpuesta (fechas o lugares como columnas) o hay columnas con formato sin datos."
+        ),
+        suggestion=(
+            "Organice la tabla con una fila por registro y una columna por variable (formato largo), y elimine las "
+            "columnas vacías a la derecha de los datos."
+        ),
+        file=display_name,
+        row=layout.header_row,
+    )
+
+
+def _one_header_problem(
+    findings: list[Finding], labels: list[str], second_header: list[str] | None, layout: Layout | None = None
+) -> list[Finding]:
     """Report a misplaced or empty header once, not once per column.
 
     When row 1 is a title or group row over the real names (row 2), or is empty, the
@@ -171,10 +287,11 @@ def _one_header_problem(findings: list[Finding], labels: list[str], second_heade
     blank_header = bool(labels) and not any(str(label).strip() for label in labels)
     if not second_header and not blank_header:
         return findings
+    header_row = layout.header_row if layout else 1
     in_row2 = {fold(name) for name in second_header or []}
     kept: list[Finding] = []
     for finding in findings:
-        if finding.code in ("encabezado-vacio", "columna-sin-diccionario") and finding.row == 1:
+        if finding.code in ("encabezado-vacio", "columna-sin-diccionario") and finding.row == header_row:
             continue
         if finding.code == "termino-sin-columna" and fold(finding.column or "") in in_row2:
             continue

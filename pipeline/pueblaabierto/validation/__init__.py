@@ -7,12 +7,15 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from pueblaabierto.data.limits import DEFAULT_LIMITS, Limits
 from pueblaabierto.errors import UnusableInput
 from pueblaabierto.findings import Finding, Report
 from pueblaabierto.progress import ProgressCallback
+from pueblaabierto.schemas.vocabularies import fold
 from pueblaabierto.validation.allowlist import allowed_values, build_allow_list
-from pueblaabierto.validation.files import check_files
+from pueblaabierto.validation.files import check_files, check_form_file
 from pueblaabierto.validation.metadata import check_metadata
+from pueblaabierto.workbook.model import Recurso, Submission
 from pueblaabierto.workbook.reader import read_submission
 
 __all__ = ["validate_submission"]
@@ -24,10 +27,12 @@ def validate_submission(
     progress: ProgressCallback | None = None,
     *,
     allowed: list[str] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Report:
     """Read ``workbook`` and check it and its files (in ``data_dir``, default: its folder).
 
-    Raises UnusableInput when the workbook (or the data folder) cannot be used at all.
+    Raises UnusableInput when the workbook (or the data folder) cannot be used at all,
+    including a workbook that is not what its name says, has macros or is a zip bomb.
     """
     data_dir = data_dir or workbook.parent
     if not data_dir.is_dir():
@@ -36,8 +41,10 @@ def validate_submission(
             f"No se encontró la carpeta de datos «{data_dir}».",
             "Indique con --datos la carpeta donde están los archivos del formato.",
         )
+    form_findings = check_form_file(workbook, limits)
     submission = read_submission(workbook)
     report = Report()
+    report.extend(form_findings)
     report.extend(submission.findings)
     report.extend(check_metadata(submission))
     files = check_files(submission, data_dir)
@@ -51,6 +58,7 @@ def validate_submission(
         addresses=[d.responsable_correo for d in submission.datasets if d.responsable_correo],
     )
     known = {d.id_dataset for d in submission.datasets}
+    data_findings: list[tuple[Recurso, list[Finding]]] = []
     for recurso, path in files.resources:
         if recurso.id_dataset not in known:
             # Without its dataset there is no dictionary to compare the columns with: every
@@ -58,19 +66,69 @@ def validate_submission(
             continue
         name = recurso.nombre_archivo or path.name
         try:
-            report.extend(
-                validate_file(
-                    path,
-                    formato=recurso.format or "",
-                    terms=submission.terms_for(recurso.id_dataset),
-                    display_name=name,
-                    allow=allow,
-                    progress=_rows_progress(progress, name, path),
-                )
+            found = validate_file(
+                path,
+                formato=recurso.format or "",
+                terms=terms_for_resource(submission, recurso),
+                display_name=name,
+                allow=allow,
+                progress=_rows_progress(progress, name, path),
+                limits=limits,
             )
         except UnusableInput as exc:
-            report.add(replace(exc.to_finding(), file=recurso.nombre_archivo or path.name))
+            found = [replace(exc.to_finding(), file=recurso.nombre_archivo or path.name)]
+        data_findings.append((recurso, found))
+    for _, found in _terms_missing_everywhere(data_findings):
+        report.extend(found)
     return report
+
+
+def terms_for_resource(submission: Submission, recurso: Recurso) -> dict[str, str]:
+    """The dictionary terms that describe ``recurso``'s file: its dataset's terms, less
+    those the Diccionario assigns to another resource of the dataset.
+
+    A term may name its resource (column «Recurso» of the Diccionario: the file name, with
+    or without extension, or the resource's Nombre); a term that names none describes
+    every resource of its dataset."""
+    own = {fold(recurso.nombre_archivo or ""), fold(recurso.name or "")} - {""}
+    stem = fold(Path(recurso.nombre_archivo).stem) if recurso.nombre_archivo else ""
+    terms: dict[str, str] = {}
+    for entry in submission.diccionario:
+        if entry.id_dataset != recurso.id_dataset or not entry.termino:
+            continue
+        target = getattr(entry, "recurso", None) or entry.raw.get("recurso")
+        # The file name with its extension, the Nombre, or the bare stem when written without one.
+        if target and fold(str(target)) not in own and not (not Path(str(target)).suffix and fold(str(target)) == stem):
+            continue
+        terms[entry.termino] = entry.descripcion or ""
+    return terms
+
+
+def _terms_missing_everywhere(
+    data_findings: list[tuple[Recurso, list[Finding]]],
+) -> list[tuple[Recurso, list[Finding]]]:
+    """«Term without column» only when no file of the dataset has that column.
+
+    A dataset with a CSV and a KML shares one dictionary: the CSV's columns are not
+    missing from the KML. Reported once, at the first file of the dataset."""
+    missing: dict[tuple[str | None, str], list[int]] = {}
+    files_per_dataset: dict[str | None, int] = {}
+    for index, (recurso, found) in enumerate(data_findings):
+        files_per_dataset[recurso.id_dataset] = files_per_dataset.get(recurso.id_dataset, 0) + 1
+        for finding in found:
+            if finding.code == "termino-sin-columna":
+                missing.setdefault((recurso.id_dataset, finding.column or ""), []).append(index)
+    result = []
+    for index, (recurso, found) in enumerate(data_findings):
+        kept = []
+        for finding in found:
+            if finding.code == "termino-sin-columna":
+                where = missing[(recurso.id_dataset, finding.column or "")]
+                if len(where) < files_per_dataset[recurso.id_dataset] or where[0] != index:
+                    continue
+            kept.append(finding)
+        result.append((recurso, kept))
+    return result
 
 
 def _rows_progress(progress: ProgressCallback | None, name: str, path: Path) -> Callable[[int], None] | None:

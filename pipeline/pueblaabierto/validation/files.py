@@ -6,6 +6,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pueblaabierto.data.limits import DEFAULT_LIMITS, Limits
+from pueblaabierto.errors import UnusableInput
 from pueblaabierto.findings import Finding
 from pueblaabierto.schemas import vocabularies
 from pueblaabierto.validation.metadata import at
@@ -143,3 +145,50 @@ def _is_svg(path: Path) -> bool:
     except OSError:
         return False
     return head.startswith(_SVG_MARKERS) and b"<svg" in head
+
+
+_FORM_CONTENT = {".xlsx": ("xlsx", "ole"), ".ods": ("ods",)}
+
+
+def check_form_file(workbook: Path, limits: Limits = DEFAULT_LIMITS) -> list[Finding]:
+    """Judge the FORM.317 workbook by its bytes before any reader opens it.
+
+    Raises UnusableInput (exit 2, nothing else is checked) for a workbook that is too
+    big, a zip bomb, has macros, or is another kind of file renamed .xlsx/.ods; returns
+    the findings about formula cells (a DDE formula is an error, see data/formulas.py)."""
+    from pueblaabierto.data.content import inspect_container, sniff, too_big
+
+    if not workbook.is_file():
+        return []  # the reader says it is missing, in its own words
+    name = workbook.name
+    try:
+        refusal = too_big(workbook, name, limits.max_form_bytes)
+        content = sniff(workbook)
+    except OSError:
+        return []  # the reader reports the unreadable file
+    expected = _FORM_CONTENT.get(workbook.suffix.lower())
+    if refusal is None and expected and content.kind not in expected and content.kind != "empty":
+        raise UnusableInput(
+            "formato-no-admitido",
+            f"El formulario «{name}» es en realidad {content.label}, no un libro {workbook.suffix.lower()} "
+            "(se revisó su contenido, no su nombre).",
+            "Descargue una plantilla nueva con: pueblaabierto plantilla FORMATO.xlsx, llénela y guárdela como "
+            "«Libro de Excel (.xlsx)».",
+            file=name,
+        )
+    refusal = refusal or inspect_container(workbook, content, name, limits)
+    if refusal is not None:
+        raise UnusableInput(
+            refusal.code, refusal.message.replace("«", "El formulario «", 1), refusal.suggestion, file=name
+        )
+    if content.kind != "xlsx":
+        return []
+    from pueblaabierto.data.formulas import check_formulas
+    from pueblaabierto.data.headers import xlsx_sheets
+
+    try:
+        sheets = xlsx_sheets(workbook)
+    except Exception:  # noqa: BLE001 - a damaged workbook is reported by the reader
+        return []
+    # Only what is dangerous: ordinary formulas and error values of the form are its own business.
+    return [f for f in check_formulas(workbook, name, sheets) if f.code == "formula-peligrosa"]

@@ -12,8 +12,24 @@ from pathlib import Path
 from typing import Any
 
 from pueblaabierto.errors import UnusableInput
+from pueblaabierto.findings import Finding
 
 Grid = list[list[Any]]  # rows of values; grid[0] is sheet row 1
+
+# Rows of any one sheet read into memory (see pueblaabierto.data.limits): the FORM.317
+# sheets have tens of rows; a pasted 250,000-row sheet is only looked at, never loaded.
+MAX_SHEET_ROWS = 5_000
+
+
+class Grids(dict[str, Grid]):
+    """Sheet name -> grid, plus the sheets cut at the row limit (name -> rows read)."""
+
+    truncated: dict[str, int]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.truncated = {}
+
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 (.xls)
 
@@ -29,8 +45,23 @@ SAVE_AS = (
 )
 
 
-def load_grids(path: Path) -> dict[str, Grid]:
-    """Sheet name -> grid, in workbook order. Raises UnusableInput with a Spanish message."""
+def truncated_finding(sheet: str, rows: int) -> Finding:
+    """An official sheet longer than any FORM.317 should be: the rest was not read."""
+    return Finding(
+        code="hoja-demasiado-larga",
+        sheet=sheet,
+        row=rows + 1,
+        message=f"La pestaña «{sheet}» tiene más de {rows:,} filas; solo se leyeron las primeras {rows:,}.",
+        suggestion=(
+            "Un FORM.317 describe conjuntos y recursos, no contiene los datos: borre las filas pegadas por error "
+            "y entregue los datos como archivos aparte (Recursos)."
+        ),
+    )
+
+
+def load_grids(path: Path, max_rows: int = MAX_SHEET_ROWS) -> Grids:
+    """Sheet name -> grid, in workbook order, each cut at ``max_rows`` rows.
+    Raises UnusableInput with a Spanish message."""
     name = path.name
     if not path.exists():
         raise UnusableInput(
@@ -64,9 +95,9 @@ def load_grids(path: Path) -> dict[str, Grid]:
             file=name,
         )
     if suffix == ".xlsx":
-        return _load_xlsx(path)
+        return _load_xlsx(path, max_rows)
     if suffix == ".ods":
-        return _load_ods(path)
+        return _load_ods(path, max_rows)
     raise UnusableInput(
         "formato-no-admitido",
         f"El formulario «{name}» no es un libro de Excel (.xlsx) ni de LibreOffice (.ods).",
@@ -91,31 +122,57 @@ def _unreadable(path: Path, exc: Exception) -> UnusableInput:
     )
 
 
-def _load_xlsx(path: Path) -> dict[str, Grid]:
+def _load_xlsx(path: Path, max_rows: int) -> Grids:
     from openpyxl import load_workbook
 
+    grids = Grids()
     try:
-        # Not read-only: forms are small, and the normal mode keeps every row's position.
-        workbook = load_workbook(path, data_only=True)
+        # Read-only (streaming) mode: each sheet's XML is parsed row by row and we stop at
+        # max_rows, so an extra sheet with 250,000 pasted rows costs nothing (the normal mode
+        # builds a Cell object per cell: 904 MB for a 9 MB workbook). Empty rows still come
+        # as empty tuples, so every row keeps its position.
+        workbook = load_workbook(path, data_only=True, read_only=True)
+        try:
+            for ws in workbook.worksheets:
+                ws.reset_dimensions()  # some tools write a wrong <dimension>: read what is there
+                grid: Grid = []
+                for row in ws.iter_rows(values_only=True):
+                    if len(grid) >= max_rows:
+                        grids.truncated[ws.title] = max_rows
+                        break
+                    grid.append(_trim(list(row)))
+                grids[ws.title] = grid
+        finally:
+            workbook.close()
+    except UnusableInput:
+        raise
     except Exception as exc:  # zipfile, lxml and openpyxl raise many types for damaged files
         raise _unreadable(path, exc) from exc
-    grids: dict[str, Grid] = {}
-    for ws in workbook.worksheets:
-        grids[ws.title] = [list(row) for row in ws.iter_rows(values_only=True)]
     return grids
 
 
-def _load_ods(path: Path) -> dict[str, Grid]:
+def _trim(row: list[Any]) -> list[Any]:
+    """Without trailing empty cells (read-only rows run to the last formatted column)."""
+    end = len(row)
+    while end and row[end - 1] is None:
+        end -= 1
+    return row[:end]
+
+
+def _load_ods(path: Path, max_rows: int) -> Grids:
     import pandas as pd
 
     try:
-        frames = pd.read_excel(path, sheet_name=None, header=None, engine="odf")
+        frames = pd.read_excel(path, sheet_name=None, header=None, engine="odf", nrows=max_rows + 1)
     except Exception as exc:  # odfpy and pandas raise many types for damaged files
         raise _unreadable(path, exc) from exc
-    return {
-        str(name): [[_plain(value) for value in row] for row in frame.itertuples(index=False)]
-        for name, frame in frames.items()
-    }
+    grids = Grids()
+    for name, frame in frames.items():
+        if len(frame) > max_rows:
+            grids.truncated[str(name)] = max_rows
+            frame = frame.iloc[:max_rows]
+        grids[str(name)] = [[_plain(value) for value in row] for row in frame.itertuples(index=False)]
+    return grids
 
 
 def _plain(value: Any) -> Any:

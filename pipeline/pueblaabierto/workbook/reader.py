@@ -18,7 +18,7 @@ from pueblaabierto.findings import Finding, Severity
 from pueblaabierto.schemas import messages, rules
 from pueblaabierto.workbook import spec
 from pueblaabierto.workbook.dates import DateError, parse_date
-from pueblaabierto.workbook.grid import Grid, load_grids
+from pueblaabierto.workbook.grid import Grid, load_grids, truncated_finding
 from pueblaabierto.workbook.model import (
     Dataset,
     Dependencia,
@@ -57,6 +57,8 @@ def read_submission(path: Path) -> Submission:
             continue
         records = _read_sheet(sheet, actual, grids[actual], submission.findings)
         getattr(submission, _ATTRIBUTE[sheet.key]).extend(records)
+        if actual in grids.truncated:
+            submission.findings.append(truncated_finding(actual, grids.truncated[actual]))
     return submission
 
 

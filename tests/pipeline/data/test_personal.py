@@ -47,7 +47,8 @@ def test_each_kind_is_found(value, kind):
 @pytest.mark.parametrize(
     "value",
     [
-        "BOXW310820HNERXN08",  # CURP with a wrong check digit
+        "PROG240115HPLXXX01",  # a programme folio in CURP shape: no vowel, no state, no consonants
+        "BECA240231MPLRRR05",  # February 31st is no birth date
         NSS_BAD,  # 11 digits failing Luhn: a folio, not an NSS
         "032180000118359718",  # 18 digits failing the CLABE check
         "19.04356712",  # a coordinate
@@ -74,8 +75,14 @@ def test_folio_columns_do_not_report_digit_runs_but_named_columns_do():
     assert [k for k, _, _ in scan([CURP], column="folio")] == ["curp"]
 
 
+def test_wrong_check_digit_is_a_probable_curp():
+    assert [k for k, _, _ in scan(["BOXW310820HNERXN08"])] == ["curp_probable"]
+
+
 def test_typed_columns_numbers_and_dates_are_not_scanned_integers_only_whole():
-    assert scan(["2221234567"], column="telefono", field_type="number") == []
+    assert scan(["2221234567"], column="cantidad", field_type="number") == []
+    # a phone column stored as numbers is still a phone column
+    assert [k for k, _, _ in scan(["2221234567"], column="telefono", field_type="number")] == ["telefono"]
     assert [k for k, _, _ in scan([NSS], column="cantidad", field_type="integer")] == ["nss"]
     assert scan([NSS], column="folio", field_type="integer") == []
 
@@ -160,3 +167,35 @@ def test_allow_list_is_respected_by_validate_resource_file(check_csv):
 def test_column_policies(column, phone10, nss):
     policy = ColumnPolicy.for_column(column)
     assert (policy.phone10, policy.nss) == (phone10, nss)
+
+
+def test_nss_stored_as_numbers_in_xlsx_is_found(tmp_path):
+    from openpyxl import Workbook
+    from pueblaabierto.data import validate_resource_file
+
+    book = Workbook()
+    book.active.append(["beneficiario_id", "nss"])
+    book.active.append([1, 1234567897])  # 01234567897 (Luhn-valid) lost its leading zero as a number
+    book.active.append([2, 9876543210])
+    path = tmp_path / "nss.xlsx"
+    book.save(path)
+    findings = validate_resource_file(
+        path, formato="XLSX", terms={"beneficiario_id": "", "nss": ""}, display_name="nss.xlsx"
+    )
+    nss = [f for f in findings if f.code == "datos-personales-nss"]
+    assert nss and nss[0].rows == (2,) and "1234567897" not in nss[0].message
+
+
+def test_private_address_and_free_text_phone_in_a_csv(check_csv):
+    rows = [
+        ["folio", "domicilio", "observaciones"],
+        ["2024000123", "Privada Las Flores #12", "Llamar al 22 21 23 45 67 por la tarde"],
+        ["2024000124", "Domicilio conocido", "Atendido con expediente 2221234567"],
+    ]
+    findings = check_csv(rows)
+    assert {(f.code, f.column, f.row) for f in findings} == {
+        ("datos-personales-domicilio", "domicilio", 2),
+        ("datos-personales-telefono", "observaciones", 2),
+    }
+    address = [f for f in findings if f.code == "datos-personales-domicilio"][0]
+    assert address.sample == "Privada Las Flores #**"

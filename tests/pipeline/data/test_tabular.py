@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -279,10 +280,21 @@ def test_progress_reports_rows(check_csv):
 
 def test_unreadable_file(tmp_path):
     path = tmp_path / "roto.xlsx"
-    path.write_bytes(b"this is not a workbook")
+    # A zip that claims to be a workbook but whose sheet is missing.
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
     findings = validate_resource_file(path, formato="XLSX", terms={}, display_name="roto.xlsx")
     assert codes(findings) == ["archivo-ilegible"]
     assert "roto.xlsx" in findings[0].message and findings[0].suggestion
+
+
+def test_text_named_xlsx_is_judged_by_its_bytes(tmp_path):
+    path = tmp_path / "roto.xlsx"
+    path.write_bytes(b"this is not a workbook")
+    findings = validate_resource_file(path, formato="XLSX", terms={}, display_name="roto.xlsx")
+    assert codes(findings) == ["contenido-no-coincide"]
+    assert "archivo de texto" in findings[0].message
 
 
 def test_build_table_schema_uses_dictionary_titles_and_inferred_types(tmp_path):
@@ -374,12 +386,18 @@ def test_no_dictionary_at_all_is_left_to_the_metadata_checks(check_csv):
     assert check_csv(CLEAN, terms={}) == []
 
 
-@pytest.mark.parametrize("first_row", [["", "", ""], ["Reporte de obras 2024", "", ""]])
-def test_title_or_blank_row_above_the_header_is_one_finding(check_csv, first_row):
+@pytest.mark.parametrize(
+    ("first_row", "code", "said"),
+    [
+        (["", "", ""], "encabezado-no-en-fila-1", "la fila 1 está vacía"),
+        (["Reporte de obras 2024", "", ""], "titulo-sobre-la-tabla", "«Reporte de obras 2024»"),
+    ],
+)
+def test_title_or_blank_row_above_the_header_is_one_finding(check_csv, first_row, code, said):
     rows = [first_row, ["colonia", "monto", "fecha"], ["Centro", "1", "2024-01-01"], ["La Paz", "2", "2024-01-02"]]
     findings = check_csv(rows, terms={"colonia": "", "monto": "", "fecha": ""})
-    assert codes(findings) == ["varias-filas-encabezado"]
-    assert findings[0].row == 2 and "colonia | monto | fecha" in findings[0].message
+    assert codes(findings) == [code]
+    assert findings[0].row == 1 and said in findings[0].message and "fila 2" in findings[0].message
 
 
 def test_blank_header_row_without_names_below_is_one_finding(check_csv):

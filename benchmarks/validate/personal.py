@@ -1,0 +1,58 @@
+"""Precision and recall of the personal-data scan on the labelled corpus; appends to PERSONAL.md.
+
+Run from the repository root:  .venv/bin/python benchmarks/validate/personal.py
+The corpus and how it is scored: tests/pipeline/data/personal_corpus.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(ROOT), str(ROOT / "pipeline")]
+
+from tests.pipeline.data.personal_corpus import CORPUS, evaluate, load  # noqa: E402
+
+
+def main() -> None:
+    rows = load()
+    score = evaluate(rows)
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout
+    kinds = sorted(set(score.tp) | set(score.fp) | set(score.fn))
+    lines = [
+        f"\n## {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC — pueblaabierto @ {commit.strip()}\n",
+        f"Corpus: {CORPUS.relative_to(ROOT)} ({len(rows)} celdas, {sum(1 for r in rows if r[2])} con dato personal).",
+        "",
+        f"**Total: precisión {score.precision():.3f}, exhaustividad (recall) {score.recall():.3f}**",
+        "",
+        "| tipo | VP | FP | FN | precisión | recall |",
+        "|---|---|---|---|---|---|",
+    ]
+    for kind in kinds:
+        lines.append(
+            f"| {kind} | {score.tp[kind]} | {score.fp[kind]} | {score.fn[kind]} | {score.precision(kind):.3f} "
+            f"| {score.recall(kind):.3f} |"
+        )
+    if score.mistakes:
+        lines += ["", "Errores:", ""]
+        lines += [
+            f"- `{c}`: «{v}» — esperado {e or '(nada)'}, encontrado {f or '(nada)'}" for c, v, e, f in score.mistakes
+        ]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    results = Path(__file__).with_name("PERSONAL.md")
+    if not results.exists():
+        results.write_text(
+            "# Precision and recall of the personal-data scan\n\nAppended by `benchmarks/validate/personal.py`; "
+            "the floors asserted are in `tests/pipeline/data/test_personal_corpus.py`.\n",
+            encoding="utf-8",
+        )
+    with results.open("a", encoding="utf-8") as handle:
+        handle.write(text)
+
+
+if __name__ == "__main__":
+    main()
