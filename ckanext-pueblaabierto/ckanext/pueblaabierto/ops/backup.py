@@ -251,7 +251,7 @@ def create(instance: Instance, *, frequency: str = ON_DEMAND) -> Backup:
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(mode=0o700)
     try:
-        databases = {}
+        databases: dict[str, dict[str, Any]] = {}
         for key, url in instance.urls().items():
             target = partial / DUMPS[key]
             counts = _dump(url, target)

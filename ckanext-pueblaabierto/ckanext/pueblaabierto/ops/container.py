@@ -51,7 +51,7 @@ def write_ini(environ: dict[str, str]) -> Path:
     if not ini.exists():
         subprocess.run([str(server.bin_dir() / "ckan"), "generate", "config", str(ini)], check=True)
     options = settings.instance_options(
-        **{key: environ[variable] for key, variable in REQUIRED.items()},
+        **{key: environ[variable] for key, variable in REQUIRED.items()},  # type: ignore[arg-type]
         admin_url=environ.get("DATASTORE_ADMIN_URL", ""),
     )
     options["SECRET_KEY"] = environ["CKAN_SECRET_KEY"]  # the same in every container and restart
@@ -93,7 +93,8 @@ def preparar() -> None:
 @click.option("--bind", default="0.0.0.0:5000", show_default=True)  # noqa: S104  (inside the container)
 def web(bind: str) -> None:
     """Prepara y ejecuta gunicorn con las mismas opciones que make portal y systemd."""
-    preparar.callback()
+    ctx = click.get_current_context()
+    ctx.invoke(preparar)
     command = server.web_command(_ini(), bind)
     os.execvpe(command[0], command, {**os.environ, **server.quiet_environment()})  # noqa: S606
 
