@@ -13,6 +13,8 @@ import ckan.plugins.toolkit as tk
 from pueblaabierto.schemas import rules, vocabularies
 from pueblaabierto.validation.metadata import TITLE_MAX_WORDS
 
+from .portal import home, pages
+
 
 def _choices(name: str) -> list[dict[str, str]]:
     return [{"value": term.value, "label": term.label} for term in getattr(vocabularies.load(), name)]
@@ -100,8 +102,20 @@ def pa_max_palabras_titulo() -> int:
     return TITLE_MAX_WORDS
 
 
+def pa_portada() -> dict[str, Any]:
+    """Totals, temas with counts, recent datasets and dependencias of the home page."""
+    return home.home_figures()
+
+
+def pa_pagina(slug: str) -> str:
+    """Markdown of an institutional page (the sysadmin's text or the shipped one)."""
+    return pages.page_text(slug)
+
+
 def get_helpers() -> dict[str, Any]:
     return {
+        "pa_portada": pa_portada,
+        "pa_pagina": pa_pagina,
         "pa_opciones_temas": pa_opciones_temas,
         "pa_opciones_frecuencias": pa_opciones_frecuencias,
         "pa_opciones_tipos_visualizacion": pa_opciones_tipos_visualizacion,

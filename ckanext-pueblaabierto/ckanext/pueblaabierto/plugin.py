@@ -16,6 +16,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
 from . import cli, datastore_info, helpers
+from .portal import pages as portal_pages
 from .schema import facet_labels
 from .schema import licenses as form317_licenses
 from .schema import validators as form317_validators
@@ -44,8 +45,12 @@ class PueblaAbiertoPlugin(p.SingletonPlugin, DefaultTranslation):
     def update_config(self, config: Any) -> None:
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
+        tk.add_resource("assets", "pueblaabierto")
         search_backend.configure(config)
         form317_licenses.configure(config)
+
+    def update_config_schema(self, schema: Any) -> Any:
+        return portal_pages.update_config_schema(schema)
 
     # -- IClick ---------------------------------------------------------------------
     def get_commands(self) -> list:
@@ -88,4 +93,4 @@ class PueblaAbiertoPlugin(p.SingletonPlugin, DefaultTranslation):
         return workflow.get_user_dataset_labels(user_obj)
 
     def get_blueprint(self) -> list[Any]:
-        return workflow.get_blueprints()
+        return [*workflow.get_blueprints(), portal_pages.get_blueprint()]
