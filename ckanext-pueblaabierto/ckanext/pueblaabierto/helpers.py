@@ -13,7 +13,7 @@ import ckan.plugins.toolkit as tk
 from pueblaabierto.schemas import rules, vocabularies
 from pueblaabierto.validation.metadata import TITLE_MAX_WORDS
 
-from .portal import home, pages
+from .portal import dates, home, pages
 
 
 def _choices(name: str) -> list[dict[str, str]]:
@@ -114,6 +114,7 @@ def pa_pagina(slug: str) -> str:
 
 def get_helpers() -> dict[str, Any]:
     return {
+        "render_datetime": dates.render_datetime,  # chained: date-only values as stored
         "pa_portada": pa_portada,
         "pa_pagina": pa_pagina,
         "pa_opciones_temas": pa_opciones_temas,
