@@ -6,6 +6,7 @@ import json
 
 import click
 
+from .portal.cli import busqueda_datastore
 from .workflow.cli import COMMANDS as WORKFLOW_COMMANDS
 
 
@@ -32,6 +33,7 @@ def sysadmin(name: str, email: str, password: str, token_name: str) -> None:
 
 for _command in WORKFLOW_COMMANDS:  # rol, flujo
     pueblaabierto.add_command(_command)
+pueblaabierto.add_command(busqueda_datastore)
 
 
 def get_commands() -> list[click.Command]:

@@ -16,6 +16,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
 from . import cli, datastore_info, helpers
+from .portal import datastore_search
 from .portal import pages as portal_pages
 from .schema import facet_labels
 from .schema import licenses as form317_licenses
@@ -30,6 +31,7 @@ from .workflow import hooks as workflow
 @tk.blanket.config_declarations
 class PueblaAbiertoPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
+    p.implements(p.IConfigurable)
     p.implements(p.IClick)
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IValidators)
@@ -48,6 +50,11 @@ class PueblaAbiertoPlugin(p.SingletonPlugin, DefaultTranslation):
         tk.add_resource("assets", "pueblaabierto")
         search_backend.configure(config)
         form317_licenses.configure(config)
+
+    # -- IConfigurable: DataStore full text in Spanish without accents (portal/datastore_search.py)
+    def configure(self, config: Any) -> None:
+        if p.plugin_loaded("datastore"):
+            datastore_search.ensure_on_startup(config.get("ckan.datastore.write_url"))
 
     def update_config_schema(self, schema: Any) -> Any:
         return portal_pages.update_config_schema(schema)
