@@ -6,12 +6,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: portal test stop status install lint clean
+.PHONY: portal test stop status install lint clean browser-setup
 
 portal: install
 	@$(BIN)/python -m ckanext.pueblaabierto.embedded portal
 
-test: install
+test: install browser-setup
 	$(BIN)/ruff check .
 	@ini=$$($(BIN)/python -m ckanext.pueblaabierto.embedded test-env) && \
 	  $(BIN)/pytest --ckan-ini "$$ini"
@@ -21,6 +21,10 @@ stop:
 
 status: install
 	@$(BIN)/python -m ckanext.pueblaabierto.embedded status
+
+# Browser tests (tests/e2e/browser): Debian's chromium and axe-core (npm), installed if missing.
+browser-setup:
+	@sh tests/e2e/browser/setup.sh
 
 lint: install
 	$(BIN)/ruff check .
