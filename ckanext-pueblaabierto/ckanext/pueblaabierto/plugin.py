@@ -88,7 +88,8 @@ class PueblaAbiertoPlugin(p.SingletonPlugin, DefaultTranslation):
 
     # -- Validation workflow (workflow/: actions, auth, visibility labels, pages) ----------
     def get_actions(self) -> dict[str, Any]:
-        return workflow.get_actions()
+        # datastore_search chained: the table preview searches in Spanish too (portal/datastore_search.py)
+        return {**workflow.get_actions(), **datastore_search.get_actions()}
 
     def get_auth_functions(self) -> dict[str, Any]:
         return workflow.get_auth_functions()

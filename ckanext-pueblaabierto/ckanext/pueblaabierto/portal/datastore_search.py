@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
+import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import NullPool
@@ -127,3 +129,28 @@ def ensure_on_startup(write_url: str | None) -> None:
     except sa.exc.SQLAlchemyError as error:  # the portal still serves; searches stay as they were
         log.warning("DataStore: no se pudo configurar la búsqueda en español (%s). "
                     "Ejecute «ckan pueblaabierto busqueda-datastore» con un usuario dueño de la base.", error)
+
+
+# The table preview (ckanext-datatablesview) asks with language "simple" and a prefix
+# ("parque:*"): unstemmed, so «parque» missed the stemmed "parqu" of the index. Its requests
+# use our configuration instead; API callers keep whatever language they ask for.
+PREVIEW_ENDPOINTS = {"datatablesview.ajax"}
+
+
+def _request_endpoint() -> str | None:
+    try:
+        return tk.request.endpoint
+    except (RuntimeError, AttributeError):  # no request (CLI, jobs)
+        return None
+
+
+@tk.chained_action
+@tk.side_effect_free
+def datastore_search(up_func: Callable[..., Any], context: Any, data_dict: dict[str, Any]) -> Any:
+    if data_dict.get("language") == "simple" and _request_endpoint() in PREVIEW_ENDPOINTS:
+        data_dict = {**data_dict, "language": CONFIG}
+    return up_func(context, data_dict)
+
+
+def get_actions() -> dict[str, Any]:
+    return {"datastore_search": datastore_search}
