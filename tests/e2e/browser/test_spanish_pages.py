@@ -11,15 +11,16 @@ import requests
 
 ENGLISH = re.compile(
     r"\b(Follow|Followers|Not Found|Forbidden|Sort|Further information|Code examples|Datasets?|Organizations?"
-    r"|Groups?|Activity Stream|Search|Add|Edit|Delete|License|Resources?|Explore|Preview|More information"
+    r"|Groups?|Activity Stream|Search|Add|Edit|Delete|License|Resources?|Preview|More information"
     r"|Download|Manage|Log in|Log out|Register|Home|About|No results|Showing|Members|Settings|Dashboard"
     r"|News feed|Create|Cancel|Save|Update|Required|Welcome|Powered by|Data API|Querying)\b")
 VOSEO = re.compile(r"\b(tenés|podés|querés|sabés|hacé|fijate|ingresá|elegí|escribí|necesitás|usá|agregá"
                    r"|seleccioná|intentá|registrate|revisá|probá|volvé|asegurate|acá|vos|sos)\b", re.IGNORECASE)
 TEXT_ONLY = [re.compile(p, re.S | re.I) for p in (r"<script.*?</script>", r"<style.*?</style>", r"<pre.*?</pre>",
                                                    r"<code.*?</code>", r'<option value="en"[^>]*>.*?</option>')]
-# Names (of software, formats and the FORM.317's «ID de Dataset» field) are not English prose.
-ALLOWED = {"ID de Dataset", "DataStore", "CKAN"}
+# Names (of software, and the FORM.317's own field labels «ID de Dataset», «Nombre del Dataset»)
+# are not English prose. («Explore» is Spanish too: the usted imperative of «explorar».)
+ALLOWED = {"ID de Dataset", "Nombre del Dataset", "DataStore", "CKAN"}
 
 
 def visible_text(page: str) -> str:
