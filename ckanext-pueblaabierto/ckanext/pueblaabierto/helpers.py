@@ -112,10 +112,24 @@ def pa_pagina(slug: str) -> str:
     return pages.page_text(slug)
 
 
+# DataStore (PostgreSQL) column types as a citizen reads them in the data dictionary.
+COLUMN_TYPES = {
+    "text": "Texto", "int2": "Número entero", "int4": "Número entero", "int8": "Número entero",
+    "numeric": "Número", "float4": "Número", "float8": "Número", "bool": "Sí/No",
+    "date": "Fecha", "timestamp": "Fecha y hora", "time": "Hora", "json": "JSON",
+}
+
+
+def pa_tipo_columna(pg_type: str | None) -> str:
+    label = COLUMN_TYPES.get((pg_type or "").lower().strip("_"))
+    return tk._(label) if label else (pg_type or "")
+
+
 def get_helpers() -> dict[str, Any]:
     return {
         "render_datetime": dates.render_datetime,  # chained: date-only values as stored
         "pa_portada": pa_portada,
+        "pa_tipo_columna": pa_tipo_columna,
         "pa_pagina": pa_pagina,
         "pa_opciones_temas": pa_opciones_temas,
         "pa_opciones_frecuencias": pa_opciones_frecuencias,

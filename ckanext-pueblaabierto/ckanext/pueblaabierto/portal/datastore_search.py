@@ -153,4 +153,7 @@ def datastore_search(up_func: Callable[..., Any], context: Any, data_dict: dict[
 
 
 def get_actions() -> dict[str, Any]:
-    return {"datastore_search": datastore_search}
+    import ckan.plugins as plugins
+
+    # Chaining needs the action it chains to: nothing to do on a CKAN without the DataStore.
+    return {"datastore_search": datastore_search} if plugins.plugin_loaded("datastore") else {}
