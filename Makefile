@@ -6,14 +6,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: portal test stop status install lint clean
+.PHONY: portal test stop status install lint clean browser-setup
 
 portal: install
 	@$(BIN)/python -m ckanext.pueblaabierto.embedded portal
 
 # Stops at the end (even on failure or Ctrl-C) the services test-env started, and only those:
 # a «make portal» running meanwhile keeps its PostgreSQL, Redis and mail sink.
-test: install
+test: install browser-setup
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	@trap '$(BIN)/python -m ckanext.pueblaabierto.embedded stop --los-de-la-prueba' EXIT; \
@@ -25,6 +25,10 @@ stop:
 
 status: install
 	@$(BIN)/python -m ckanext.pueblaabierto.embedded status
+
+# Browser tests (tests/e2e/browser): Debian's chromium and axe-core (npm), installed if missing.
+browser-setup:
+	@sh tests/e2e/browser/setup.sh
 
 lint: install
 	$(BIN)/ruff check .

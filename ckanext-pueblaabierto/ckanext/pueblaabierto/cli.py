@@ -7,6 +7,7 @@ import json
 import click
 
 from .ops.cli import COMMANDS as OPS_COMMANDS
+from .portal.cli import busqueda_datastore
 from .workflow.cli import COMMANDS as WORKFLOW_COMMANDS
 
 
@@ -33,6 +34,7 @@ def sysadmin(name: str, email: str, password: str, token_name: str) -> None:
 
 for _command in WORKFLOW_COMMANDS:  # rol, flujo
     pueblaabierto.add_command(_command)
+pueblaabierto.add_command(busqueda_datastore)
 
 for _command in OPS_COMMANDS:  # respaldo, despliegue
     pueblaabierto.add_command(_command)

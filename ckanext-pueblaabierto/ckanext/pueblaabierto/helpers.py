@@ -13,6 +13,8 @@ import ckan.plugins.toolkit as tk
 from pueblaabierto.schemas import rules, vocabularies
 from pueblaabierto.schemas.rules import TITLE_MAX_WORDS
 
+from .portal import dates, home, pages
+
 
 def _choices(name: str) -> list[dict[str, str]]:
     return [{"value": term.value, "label": term.label} for term in getattr(vocabularies.load(), name)]
@@ -104,8 +106,35 @@ def pa_max_palabras_titulo() -> int:
     return TITLE_MAX_WORDS
 
 
+def pa_portada() -> dict[str, Any]:
+    """Totals, temas with counts, recent datasets and dependencias of the home page."""
+    return home.home_figures()
+
+
+def pa_pagina(slug: str) -> str:
+    """Markdown of an institutional page (the sysadmin's text or the shipped one)."""
+    return pages.page_text(slug)
+
+
+# DataStore (PostgreSQL) column types as a citizen reads them in the data dictionary.
+COLUMN_TYPES = {
+    "text": "Texto", "int2": "Número entero", "int4": "Número entero", "int8": "Número entero",
+    "numeric": "Número", "float4": "Número", "float8": "Número", "bool": "Sí/No",
+    "date": "Fecha", "timestamp": "Fecha y hora", "time": "Hora", "json": "JSON",
+}
+
+
+def pa_tipo_columna(pg_type: str | None) -> str:
+    label = COLUMN_TYPES.get((pg_type or "").lower().strip("_"))
+    return tk._(label) if label else (pg_type or "")
+
+
 def get_helpers() -> dict[str, Any]:
     return {
+        "render_datetime": dates.render_datetime,  # chained: date-only values as stored
+        "pa_portada": pa_portada,
+        "pa_tipo_columna": pa_tipo_columna,
+        "pa_pagina": pa_pagina,
         "pa_opciones_temas": pa_opciones_temas,
         "pa_opciones_frecuencias": pa_opciones_frecuencias,
         "pa_opciones_tipos_visualizacion": pa_opciones_tipos_visualizacion,

@@ -19,6 +19,8 @@ from ckan.lib.plugins import DefaultTranslation
 
 from . import cli, datastore_info, helpers
 from .interop import views as interop
+from .portal import datastore_search
+from .portal import pages as portal_pages
 from .schema import facet_labels
 from .schema import licenses as form317_licenses
 from .schema import validators as form317_validators
@@ -33,6 +35,7 @@ from .workflow import hooks as workflow
 @tk.blanket.config_declarations
 class PueblaAbiertoPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
+    p.implements(p.IConfigurable)
     p.implements(p.IClick)
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IValidators)
@@ -49,9 +52,18 @@ class PueblaAbiertoPlugin(p.SingletonPlugin, DefaultTranslation):
     def update_config(self, config: Any) -> None:
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
+        tk.add_resource("assets", "pueblaabierto")
         search_backend.configure(config)
         form317_licenses.configure(config)
         security.update_config(config)
+
+    # -- IConfigurable: DataStore full text in Spanish without accents (portal/datastore_search.py)
+    def configure(self, config: Any) -> None:
+        if p.plugin_loaded("datastore"):
+            datastore_search.ensure_on_startup(config.get("ckan.datastore.write_url"))
+
+    def update_config_schema(self, schema: Any) -> Any:
+        return portal_pages.update_config_schema(schema)
 
     # -- IClick ---------------------------------------------------------------------
     def get_commands(self) -> list:
@@ -82,7 +94,11 @@ class PueblaAbiertoPlugin(p.SingletonPlugin, DefaultTranslation):
 
     # -- Validation workflow (workflow/: actions, auth, visibility labels, pages) ----------
     def get_actions(self) -> dict[str, Any]:
-        return security.merge_actions(workflow.get_actions(), security.get_actions(), interop.get_actions())
+        # datastore_search is chained by security (404 when unreadable) and by portal (Spanish
+        # full text for the table preview); merge_actions composes both.
+        return security.merge_actions(
+            workflow.get_actions(), security.get_actions(), interop.get_actions(), datastore_search.get_actions()
+        )
 
     def get_auth_functions(self) -> dict[str, Any]:
         return workflow.get_auth_functions()
@@ -98,4 +114,4 @@ class PueblaAbiertoPlugin(p.SingletonPlugin, DefaultTranslation):
         return workflow.get_user_dataset_labels(user_obj)
 
     def get_blueprint(self) -> list[Any]:
-        return [*workflow.get_blueprints(), *interop.get_blueprints()]
+        return [*workflow.get_blueprints(), *interop.get_blueprints(), portal_pages.get_blueprint()]

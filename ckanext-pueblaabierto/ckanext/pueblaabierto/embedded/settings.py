@@ -64,7 +64,8 @@ COMMON_OPTIONS = {
     "ckan.locales_offered": "es en",
     "ckan.display_timezone": "America/Mexico_City",
     "ckan.auth.create_user_via_web": "false",
-    "ckan.datastore.default_fts_lang": "spanish",
+    # DataStore full text in Spanish without accents (portal/datastore_search.py creates it).
+    "ckan.datastore.default_fts_lang": "spanish_unaccent",
     "ckan.datastore.sqlsearch.enabled": "true",
     "ckan.views.default_views": "datatables_view image_view text_view",
     "ckan.max_resource_size": "100",

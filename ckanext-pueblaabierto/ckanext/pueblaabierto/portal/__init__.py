@@ -1,0 +1,1 @@
+"""The citizens' portal: home page figures, editable institutional pages, dates, DataStore search."""

@@ -1,0 +1,159 @@
+"""Search inside the data in Spanish, accent-insensitive, in the DataStore.
+
+CKAN fills each row's ``_full_text`` with a trigger calling ``to_tsvector(text)``, i.e. the
+database's default configuration (``english``), while ``datastore_search`` asks with
+``ckan.datastore.default_fts_lang``: English stems against Spanish queries, and «Sebastián» never
+meets «sebastian». Here one configuration, ``spanish_unaccent`` (PostgreSQL's Spanish stemmer after
+``unaccent``), serves both sides:
+
+- the trigger function names it, and the DataStore database uses it by default (so CKAN's own
+  version of the function, re-created by ``ckan datastore set-permissions``, agrees too);
+- ``ckan.datastore.default_fts_lang = spanish_unaccent`` makes the queries use it.
+
+``ensure()`` is idempotent and cheap when everything is in place, so the plugin runs it when CKAN
+starts; ``reindex()`` (``ckan pueblaabierto busqueda-datastore``) recomputes existing tables.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.pool import NullPool
+
+log = logging.getLogger(__name__)
+
+CONFIG = "spanish_unaccent"
+
+# Same body as CKAN's set_permissions.sql, with the configuration named explicitly.
+TRIGGER_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION populate_full_text_trigger() RETURNS trigger
+AS $body$
+    BEGIN
+        IF NEW._full_text IS NOT NULL THEN
+            RETURN NEW;
+        END IF;
+        NEW._full_text := (
+            SELECT to_tsvector('public.{CONFIG}', string_agg(value, ' '))
+            FROM json_each_text(row_to_json(NEW.*))
+            WHERE key NOT LIKE '\\_%');
+        RETURN NEW;
+    END;
+$body$ LANGUAGE plpgsql
+"""
+
+CREATE_CONFIG = f"""
+DO $do$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_ts_config c JOIN pg_namespace n ON n.oid = c.cfgnamespace
+                   WHERE c.cfgname = '{CONFIG}' AND n.nspname = 'public') THEN
+        CREATE TEXT SEARCH CONFIGURATION public.{CONFIG} (COPY = pg_catalog.spanish);
+        ALTER TEXT SEARCH CONFIGURATION public.{CONFIG}
+            ALTER MAPPING FOR hword, hword_part, word WITH public.unaccent, spanish_stem;
+    END IF;
+END
+$do$
+"""
+
+
+def write_engine(url: str) -> Engine:
+    # Its own connections: a pooled one opened before ALTER DATABASE would keep the old default.
+    return sa.create_engine(url, poolclass=NullPool)
+
+
+def is_ready(conn: Connection) -> bool:
+    row = conn.execute(sa.text(
+        """SELECT
+             EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = :config),
+             coalesce((SELECT position(:config IN prosrc) > 0 FROM pg_proc
+                       WHERE proname = 'populate_full_text_trigger'), false),
+             coalesce((SELECT :config_setting = ANY(setconfig) FROM pg_db_role_setting s
+                       JOIN pg_database d ON d.oid = s.setdatabase
+                       WHERE d.datname = current_database() AND s.setrole = 0), false)"""
+    ), {"config": CONFIG, "config_setting": f"default_text_search_config=public.{CONFIG}"}).one()
+    return all(row)
+
+
+def ensure(engine: Engine) -> bool:
+    """Create the configuration and point the trigger and the database at it. True if changed."""
+    with engine.begin() as conn:
+        if is_ready(conn):
+            return False
+        conn.execute(sa.text("CREATE EXTENSION IF NOT EXISTS unaccent"))
+        conn.execute(sa.text(CREATE_CONFIG))
+        conn.execute(sa.text(TRIGGER_FUNCTION))
+        database = conn.execute(sa.text("SELECT current_database()")).scalar()
+        quoted = conn.dialect.identifier_preparer.quote(database)
+        conn.execute(sa.text(f"ALTER DATABASE {quoted} SET default_text_search_config = 'public.{CONFIG}'"))
+    return True
+
+
+def datastore_tables(conn: Connection) -> list[str]:
+    return list(conn.execute(sa.text(
+        """SELECT c.table_name FROM information_schema.columns c
+           JOIN information_schema.tables t USING (table_schema, table_name)
+           WHERE c.table_schema = 'public' AND c.column_name = '_full_text' AND t.table_type = 'BASE TABLE'
+           ORDER BY c.table_name"""
+    )).scalars())
+
+
+def reindex(engine: Engine, progress: Callable[[str, int], None] | None = None) -> int:
+    """Recompute ``_full_text`` of every DataStore table (the trigger fills NULLs). Returns tables done."""
+    ensure(engine)
+    with engine.connect() as conn:
+        tables = datastore_tables(conn)
+    for table in tables:
+        # One transaction per table: a large catalogue never holds every table locked at once.
+        with engine.begin() as conn:
+            quoted = conn.dialect.identifier_preparer.quote(table)
+            rows = conn.execute(sa.text(f"UPDATE {quoted} SET _full_text = NULL")).rowcount
+        if progress:
+            progress(table, rows)
+    return len(tables)
+
+
+def ensure_on_startup(write_url: str | None) -> None:
+    if not write_url:
+        return
+    try:
+        engine = write_engine(write_url)
+        try:
+            if ensure(engine):
+                log.info("DataStore: búsqueda de texto en español sin acentos (%s) configurada", CONFIG)
+        finally:
+            engine.dispose()
+    except sa.exc.SQLAlchemyError as error:  # the portal still serves; searches stay as they were
+        log.warning("DataStore: no se pudo configurar la búsqueda en español (%s). "
+                    "Ejecute «ckan pueblaabierto busqueda-datastore» con un usuario dueño de la base.", error)
+
+
+# The table preview (ckanext-datatablesview) asks with language "simple" and a prefix
+# ("parque:*"): unstemmed, so «parque» missed the stemmed "parqu" of the index. Its requests
+# use our configuration instead; API callers keep whatever language they ask for.
+PREVIEW_ENDPOINTS = {"datatablesview.ajax"}
+
+
+def _request_endpoint() -> str | None:
+    try:
+        return tk.request.endpoint
+    except (RuntimeError, AttributeError):  # no request (CLI, jobs)
+        return None
+
+
+@tk.chained_action
+@tk.side_effect_free
+def datastore_search(up_func: Callable[..., Any], context: Any, data_dict: dict[str, Any]) -> Any:
+    if data_dict.get("language") == "simple" and _request_endpoint() in PREVIEW_ENDPOINTS:
+        data_dict = {**data_dict, "language": CONFIG}
+    return up_func(context, data_dict)
+
+
+def get_actions() -> dict[str, Any]:
+    import ckan.plugins as plugins
+
+    # Chaining needs the action it chains to: nothing to do on a CKAN without the DataStore.
+    return {"datastore_search": datastore_search} if plugins.plugin_loaded("datastore") else {}

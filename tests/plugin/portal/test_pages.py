@@ -1,0 +1,93 @@
+"""The citizens' pages rendered by CKAN: home page, institutional pages, dates on a dataset."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from ckan.tests import factories
+from ckan.tests.helpers import call_action
+
+from tests.plugin.metadata.conftest import PLUGINS, dataset_dict, organization_dict
+
+pytestmark = [
+    pytest.mark.ckan_config("ckan.plugins", PLUGINS),
+    pytest.mark.ckan_config("ckan.display_timezone", "America/Mexico_City"),
+    pytest.mark.usefixtures("with_plugins", "clean_db"),
+]
+
+
+def text_of(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+@pytest.fixture
+def published(sysadmin):
+    org = call_action("organization_create", {"user": sysadmin["name"]}, **organization_dict())
+    data = dataset_dict(org["id"])
+    for resource in data["resources"]:
+        resource["fecha_inicio"], resource["fecha_fin"] = "2024-01-01", "2024-12-31"
+    return call_action("package_create", {"user": sysadmin["name"]}, **data)
+
+
+def test_periodo_que_cubre_shows_the_stored_days(app, published):
+    text = text_of(app.get("/dataset/" + published["name"]).body)
+    assert "Del 1 de enero de 2024 al 31 de diciembre de 2024" in text
+
+
+def test_home_page_is_puebla_s_with_temas_counts_and_totals(app, published):
+    html = app.get("/").body
+    text = text_of(html)
+    assert "Bienvenido a CKAN" not in text and "420 x 220" not in text
+    assert 'action="/dataset/"' in html and 'name="q"' in html
+    # The ten FORM.317 temas, the dataset's with its count.
+    assert text.count(" conjunto") >= 10
+    assert re.search(r"Infraestructura y Servicios Públicos\s*</span>\s*<span[^>]*>1 conjunto<", html)
+    assert "Turismo" in text and "Medio Ambiente" in text
+    assert "Puntos de acceso WiFi gratuito" in text  # recently updated
+    assert "Secretaría de Movilidad e Infraestructura" in text  # dependencias
+    assert "1 conjuntos de datos" not in text and "1 conjunto de datos" in text
+    assert "/desarrolladores" in html
+
+
+def test_no_grupos_in_the_navigation(app, published):
+    for path in ("/", "/dataset/" + published["name"]):
+        html = app.get(path).body
+        assert ">Grupos<" not in html and "/group/" not in html, path
+
+
+@pytest.mark.parametrize(("path", "heading"), [
+    ("/about", "Acerca de Puebla Abierto"),
+    ("/aviso-de-privacidad", "Aviso de privacidad simplificado"),
+    ("/terminos-de-uso", "Términos de uso"),
+    ("/contacto", "Contacto"),
+])
+def test_institutional_pages_have_puebla_s_text(app, path, heading):
+    text = text_of(app.get(path).body)
+    assert heading in text
+    assert "CKAN es la plataforma" not in text and "CKAN is the world" not in text
+
+
+def test_sysadmins_config_form_offers_the_page_texts(app, sysadmin):
+    token = sysadmin_token(sysadmin)
+    response = app.post("/api/3/action/config_option_update", headers={"Authorization": token},
+                        json={"pueblaabierto.pagina.aviso_privacidad": "# Aviso nuevo"})
+    assert response.json["success"], response.json
+    form = app.get("/ckan-admin/config", headers={"Authorization": token}).body
+    for option in ("aviso_privacidad", "terminos_uso", "contacto"):
+        assert f'name="pueblaabierto.pagina.{option}"' in form
+
+
+def test_terms_of_use_name_libre_uso_mx(app):
+    assert "Libre Uso MX" in text_of(app.get("/terminos-de-uso").body)
+
+
+def test_developers_page_uses_this_portal_and_a_real_dataset(app, published):
+    text = text_of(app.get("/desarrolladores").body)
+    assert "/api/3/action/package_search" in text and "datastore_search" in text
+    assert "/catalog.ttl" in text and "RemoteCKAN" in text
+    assert "package_show?id=" + published["name"] in text
+
+
+def sysadmin_token(user: dict) -> str:
+    return factories.APIToken(user=user["name"])["token"]
