@@ -2,7 +2,7 @@
 
 Sections, one per area (each owned by its package):
 - configuration and CLI        -> config_declaration.yaml, cli.py
-- search backend (PostgreSQL)  -> search/
+- search backend (PostgreSQL)  -> search/ (also its own plugin, ``pueblaabierto_search``)
 - FORM.317 metadata            -> schema/ (validators), helpers.py, datastore_info.py, dcat/, i18n/
 - validation workflow (FORM.317 review) -> workflow/ (hooks.py)
 """
@@ -44,6 +44,8 @@ class PueblaAbiertoPlugin(p.SingletonPlugin, DefaultTranslation):
     def update_config(self, config: Any) -> None:
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
+        # The pueblaabierto_search plugin (settings.PLUGINS) installs the backend; configuring
+        # it here as well (idempotent) keeps search on PostgreSQL where only this plugin is listed.
         search_backend.configure(config)
         form317_licenses.configure(config)
 

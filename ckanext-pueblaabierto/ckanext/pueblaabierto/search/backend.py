@@ -28,6 +28,15 @@ SOLR = "solr"
 _SOLR_INDEX = ckan_search.index.PackageSearchIndex
 _SOLR_QUERY = ckan_search.query.PackageSearchQuery
 _SOLR_SCHEMA_CHECK = ckan_search.check_solr_schema_version
+_SOLR_CLEAR = ckan_search.clear
+
+
+def clear_one(package_reference: str) -> None:
+    """``ckan search-index clear <dataset>``: remove one dataset from the index, committed."""
+    import ckan.model as model
+
+    ckan_search.index_for(model.Package).delete_package({"id": package_reference})
+    model.Session.commit()
 
 
 def _no_solr_to_check(schema_file: str | None = None) -> bool:
@@ -80,8 +89,11 @@ def configure(config: Any) -> None:
         _no_solr_to_check if is_postgres(config) else _SOLR_SCHEMA_CHECK
     )
     # Batched (and on big catalogues forked) rebuild; CKAN's when Solr is selected.
+    # ``clear``: Solr commits a delete by itself, a database needs the commit.
     if is_postgres(config):
         search_rebuild.install(ckan_search)
+        ckan_search.clear = clear_one  # type: ignore[assignment]
     else:
         search_rebuild.uninstall(ckan_search)
+        ckan_search.clear = _SOLR_CLEAR  # type: ignore[assignment]
     log.debug("Dataset search backend: %s", backend_name(config))

@@ -127,7 +127,7 @@ def _validated(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     return validated
 
 
-def _sort_key(title: str) -> str:
+def sort_key(title: str) -> str:
     """Lower case without accents, so "Árboles" sorts with the A's (Solr's title_string
     would put it after Z)."""
     decomposed = unicodedata.normalize("NFKD", title.strip().lower())
@@ -277,7 +277,7 @@ def build(pkg_dict: dict[str, Any]) -> SearchDocument:
     return SearchDocument(
         package_id=pkg_dict["id"],
         name=pkg_dict.get("name") or "",
-        title_sort=_sort_key(title),
+        title_sort=sort_key(title),
         metadata_created=pkg_dict.get("metadata_created"),
         metadata_modified=pkg_dict.get("metadata_modified"),
         validated_data_dict=validated_json,

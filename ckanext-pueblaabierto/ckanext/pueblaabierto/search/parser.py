@@ -206,6 +206,13 @@ def _tokenize(text: str) -> list[_Token]:
             if word in ("AND", "OR", "NOT"):
                 tokens.append(_Token(word, pos=start))
             else:
+                if j < n and text[j] == "~":
+                    # Fuzzy matching needs an edit-distance search over every indexed word;
+                    # refused plainly rather than silently searching the exact word.
+                    raise QuerySyntaxError(
+                        f"la búsqueda aproximada «{text[start:j]}~» no está disponible: escriba la palabra "
+                        f"completa o use un prefijo como «{word[:max(3, len(word) - 2)]}*»"
+                    )
                 tokens.append(_Token("WORD", (word, wildcard), pos=start))
             i = _skip_modifiers(text, j)
     return tokens
