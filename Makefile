@@ -40,3 +40,10 @@ $(STAMP): setup.py requirements/base.txt requirements/ckan.txt requirements/test
 
 clean: stop
 	rm -rf .var
+
+# CKAN 2.11's own search tests against the PostgreSQL backend (pueblaabierto_search alone);
+# Solr-internal tests that do not apply: tests/plugin/search/ckan_suite/deselected.txt.
+.PHONY: test-ckan-search
+test-ckan-search: install
+	@ini=$$($(BIN)/python -m ckanext.pueblaabierto.embedded test-env) && \
+	  $(BIN)/python tests/plugin/search/ckan_suite/run.py "$$ini"
