@@ -84,6 +84,10 @@ def configure(config: Any) -> None:
     ckan_search._QUERIES["package"] = query_cls
     ckan_search.PackageSearchIndex = index_cls  # type: ignore[misc]
     ckan_search.PackageSearchQuery = query_cls  # type: ignore[misc]
+    # Also where the Solr classes are defined: code (and CKAN's tests) that reaches them
+    # as ``ckan.lib.search.index.PackageSearchIndex`` gets the selected backend too.
+    ckan_search.index.PackageSearchIndex = index_cls  # type: ignore[misc]
+    ckan_search.query.PackageSearchQuery = query_cls  # type: ignore[misc]
     # CKAN calls this right after IConfigurer.update_config, so swapping it here is in time.
     ckan_search.check_solr_schema_version = (  # type: ignore[assignment]
         _no_solr_to_check if is_postgres(config) else _SOLR_SCHEMA_CHECK

@@ -23,7 +23,7 @@ _WORD_CHAR_RE = re.compile(r"\w", re.UNICODE)
 
 
 class DismaxError(ValueError):
-    """A parameter (``mm``, ``qf``) that Solr would refuse too."""
+    """A query or parameter (``mm``, ``qf``) that Solr would refuse too."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,9 @@ def parse(q: str) -> list[Clause]:
                 negate_next = True
                 continue
             sign = ""
+            if word[:2] in ("++", "+-", "-+", "--"):
+                # Solr refuses two operators in a row ("--incluido") with a syntax error.
+                raise DismaxError(f"«{word}» lleva dos operadores seguidos")
             if word[0] in "+-" and len(word) > 1:
                 sign, word = word[0], word[1:]
             kind = "term"

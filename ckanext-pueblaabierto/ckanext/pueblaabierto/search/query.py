@@ -21,6 +21,7 @@ from ckan.lib.search.query import (
     QUERY_PARSER_RE,
     VALID_SOLR_PARAMETERS,
     SearchQuery,
+    _get_local_query_parser,
     solr_literal,
 )
 from werkzeug.datastructures import MultiDict
@@ -72,15 +73,33 @@ def _q_error(q: str, reason: str) -> SearchError:
                        "o escriba solo palabras.")
 
 
+def _check_query_parser(param: str, value: Any) -> None:
+    """CKAN's own check (ckan.lib.search.query), with its messages: Solr local parameters
+    (``{!...}``) and magic fields (``_query_``) are refused."""
+    if not isinstance(value, str):
+        return
+    value = value.strip()
+    if MAGIC_FIELD_RE.search(value):
+        raise SearchError(f"Magic fields are not supported in param '{param}'.")
+    found = QUERY_PARSER_RE.findall(value)
+    if found:
+        if len(found) > 1:
+            raise SearchError(f"Query parsers are not supported in param '{param}'.")
+        if not value.startswith("{!"):
+            raise SearchError(f"Local parameters must be defined at the beginning of param '{param}'.")
+        if _get_local_query_parser(value) not in config["ckan.search.solr_allowed_query_parsers"]:
+            raise SearchError(f"Local parameters are not supported in param '{param}'.")
+        # Allowed for Solr by the site's config, but these are Solr's own query parsers.
+        raise SearchError(f"Los analizadores de consulta de Solr ({value.split('}')[0]}}}) no están "
+                          f"disponibles con la búsqueda en PostgreSQL (parámetro «{param}»).")
+
+
 def _refuse_local_params(query: Any) -> None:
-    """Solr local parameters (``{!...}``) and magic fields (``_query_``) are not search syntax here."""
     for key in query.keys():
         values = query.getlist(key) if isinstance(query, MultiDict) else [query[key]]
         for value in values:
             for item in value if isinstance(value, list) else [value]:
-                if isinstance(item, str) and (QUERY_PARSER_RE.search(item) or MAGIC_FIELD_RE.search(item)):
-                    raise SearchError(f"El parámetro «{key}» usa parámetros locales de Solr ({{!...}}) "
-                                      "o campos especiales, que este buscador no admite.")
+                _check_query_parser(key, item)
 
 
 def _sum_of(conditions: list[str]) -> str:
@@ -258,7 +277,8 @@ class PostgresPackageSearchQuery(SearchQuery):
             where.append("(" + " OR ".join(optional) + ")")  # lets the text index find candidates
             if needed > 1:
                 where.append(f"{_sum_of(optional)} >= {needed}")
-        matched = _sum_of(optional) if len(optional) > 1 else None
+        # Ranking by matched words only matters when not all of them are required.
+        matched = _sum_of(optional) if 1 <= needed < len(optional) else None
         return ("(" + " AND ".join(where) + ")") if where else "TRUE", matched
 
     def _without_stop_words(self, clauses: list[dismax.Clause], fields: list[str]) -> list[dismax.Clause]:

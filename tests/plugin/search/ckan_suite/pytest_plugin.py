@@ -4,6 +4,7 @@
   table and our migration history with them); the table is put back right after,
   as ``ckan db upgrade -p pueblaabierto_search`` would.
 - ``deselected.txt`` lists the Solr-internal tests that do not apply, with the reason.
+- CKAN's test plugins are found where CKAN's entry points look for them.
 """
 
 from __future__ import annotations
@@ -30,6 +31,17 @@ def load_deselected(path: Path = DESELECTED) -> dict[str, str]:
 def _ckan_id(nodeid: str) -> str:
     start = nodeid.find("ckan/tests/")
     return nodeid[start:] if start >= 0 else nodeid
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """CKAN registers its test plugins (``test_package_controller_plugin``...) as
+    ``tests.plugins.ckantestplugins``, a path that only exists in CKAN's own checkout:
+    point it at ``ckan.tests.plugins`` of the installed package."""
+    import sys
+
+    import ckan.tests.plugins
+
+    sys.modules.setdefault("tests.plugins", ckan.tests.plugins)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -56,11 +56,12 @@ ckan.auth.user_delete_groups = true
 ckan.auth.user_delete_organizations = true
 ckan.auth.create_unowned_dataset = true
 ckan.extra_resource_fields = alt_url
+package_new_return_url = http://localhost/dataset/<NAME>?test=new
+package_edit_return_url = http://localhost/dataset/<NAME>?test=edit
 ckan.datasets_per_page = 20
 ckan.activity_list_limit = 15
 ckan.tracking_enabled = true
 ckan.views.default_views =
-ckan.dataset.create_on_ui_requires_resources = false
 licenses_group_url =
 search.facets = organization groups tags res_format license_id
 smtp.test_server = localhost:6675
