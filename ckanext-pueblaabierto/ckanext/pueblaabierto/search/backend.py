@@ -45,7 +45,13 @@ def _no_solr_to_check(schema_file: str | None = None) -> bool:
 
 
 def backend_name(config: Any) -> str:
-    return (config.get(CONFIG_KEY) or POSTGRES).strip().lower()
+    # Item access, not config.get(): where only the Puebla plugin is enabled the option is
+    # not declared (pueblaabierto_search declares it) and get() would warn on every load.
+    try:
+        value = config[CONFIG_KEY]
+    except KeyError:
+        value = None
+    return (value or POSTGRES).strip().lower()
 
 
 def is_postgres(config: Any) -> bool:
