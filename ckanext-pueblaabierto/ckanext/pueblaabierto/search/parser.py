@@ -193,9 +193,13 @@ def _tokenize(text: str) -> list[_Token]:
             raise QuerySyntaxError(f"«{c}» inesperado en la posición {i}")
         else:
             word, wildcard, j = _read_word(text, i)
-            if j < n and text[j] == ":" and not wildcard and _FIELD_RE.fullmatch(word):
+            colon = j
+            while colon < n and text[colon].isspace():
+                colon += 1  # Lucene allows "field : value"
+            if (colon < n and text[colon] == ":" and not wildcard and _FIELD_RE.fullmatch(word)
+                    and word not in ("AND", "OR", "NOT")):
                 tokens.append(_Token("FIELD", word, pos=start))
-                i = j + 1
+                i = colon + 1
                 continue
             if j < n and text[j] == ":" and word == "*":
                 tokens.append(_Token("FIELD", "*", pos=start))
