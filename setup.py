@@ -49,7 +49,7 @@ setup(
     package_data={
         "ckanext.pueblaabierto": [
             "templates/**/*", "public/**/*", "i18n/**/*", "migration/**/*", "config_declaration.yaml",
-            "dcat/*.yaml",
+            "dcat/*.yaml", "search/config_declaration.yaml", "search/README.md",
         ],
         "pueblaabierto.schemas": ["*.yaml", "*.json", "table_schemas/*.json"],
     },
@@ -62,6 +62,8 @@ setup(
         ],
         "ckan.plugins": [
             "pueblaabierto = ckanext.pueblaabierto.plugin:PueblaAbiertoPlugin",
+            # The PostgreSQL search backend alone, for any CKAN 2.11 (search/README.md).
+            "pueblaabierto_search = ckanext.pueblaabierto.search.plugin:PostgresSearchPlugin",
         ],
         # FORM.317 fields in DCAT (issue 4), selected by ckanext.dcat.rdf.profiles.
         "ckan.rdf.profiles": [

@@ -24,9 +24,9 @@ def clean_db(reset_db, migrate_db_for, with_plugins):
     import ckan.plugins as p
 
     reset_db()
-    for plugin in ("activity", "pueblaabierto"):
+    for plugin in ("activity", "pueblaabierto_search", "pueblaabierto"):
         if p.plugin_loaded(plugin):
             migrate_db_for(plugin)
-    if p.plugin_loaded("pueblaabierto"):
+    if p.plugin_loaded("pueblaabierto") or p.plugin_loaded("pueblaabierto_search"):
         # Our index table is not in CKAN's metadata, so reset_db leaves its rows behind.
         search.clear_all()

@@ -2,7 +2,7 @@
 
 Sections, one per area (each owned by its package):
 - configuration and CLI        -> config_declaration.yaml, cli.py
-- search backend (PostgreSQL)  -> search/
+- search backend (PostgreSQL)  -> search/ (also its own plugin, ``pueblaabierto_search``)
 - FORM.317 metadata            -> schema/ (validators), helpers.py, datastore_info.py, dcat/, i18n/
 - exports (DCAT-JSON, /data.json, Data Packages) -> interop/
 - validation workflow (FORM.317 review) -> workflow/ (hooks.py)
@@ -53,6 +53,8 @@ class PueblaAbiertoPlugin(p.SingletonPlugin, DefaultTranslation):
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "pueblaabierto")
+        # The pueblaabierto_search plugin (settings.PLUGINS) installs the backend; configuring
+        # it here as well (idempotent) keeps search on PostgreSQL where only this plugin is listed.
         search_backend.configure(config)
         form317_licenses.configure(config)
         security.update_config(config)

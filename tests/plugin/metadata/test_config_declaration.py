@@ -15,9 +15,16 @@ OPTION = re.compile(r"""["'](pueblaabierto\.[a-z_]+\.[a-z_.]+)["']""")
 ENVIRONMENT = re.compile(r"""["']PUEBLAABIERTO_([A-Z_]+)["']""")
 
 
+# The search backend is also a plugin of its own (pueblaabierto_search) with its own declaration.
+DECLARATIONS = (SOURCE / "config_declaration.yaml", SOURCE / "search" / "config_declaration.yaml")
+
+
 def declared() -> dict[str, dict]:
-    data = yaml.safe_load((SOURCE / "config_declaration.yaml").read_text("utf-8"))
-    return {option["key"]: option for group in data["groups"] for option in group["options"]}
+    options: dict[str, dict] = {}
+    for path in DECLARATIONS:
+        data = yaml.safe_load(path.read_text("utf-8"))
+        options |= {option["key"]: option for group in data["groups"] for option in group["options"]}
+    return options
 
 
 def read_by_the_plugin() -> set[str]:

@@ -33,14 +33,16 @@ def test_backend_replaces_every_reference_to_the_solr_classes():
 
 
 def test_solr_backend_keeps_stock_ckan():
-    from ckan.lib.search.index import PackageSearchIndex
-    from ckan.lib.search.query import PackageSearchQuery
-
+    # CKAN's own classes (their module attributes point to ours while postgres is selected).
+    PackageSearchIndex, PackageSearchQuery = backend._SOLR_INDEX, backend._SOLR_QUERY  # noqa: N806
     try:
         backend.configure({"pueblaabierto.search.backend": "solr"})
         assert search_lib.index_for(model.Package).__class__ is PackageSearchIndex
         assert search_lib.query_for(model.Package).__class__ is PackageSearchQuery
         assert search_lib.PackageSearchQuery is PackageSearchQuery
+        from ckan.lib.search.index import PackageSearchIndex as module_index
+
+        assert module_index is PackageSearchIndex
     finally:
         backend.configure({"pueblaabierto.search.backend": "postgres"})
     assert search_lib.PackageSearchQuery is PostgresPackageSearchQuery

@@ -54,9 +54,9 @@ class TestBatchedRebuild:
         search_lib.rebuild(defer_commit=True)
         assert _rows() == expected
 
-    def test_forked_indexers_write_the_same_rows(self, monkeypatch):
+    @pytest.mark.ckan_config("pueblaabierto.search.rebuild_workers", 2)
+    def test_forked_indexers_write_the_same_rows(self):
         expected = _one_by_one()
-        monkeypatch.setenv(rebuild.WORKERS_ENV, "2")
         search_lib.clear_all()
         search_lib.rebuild(defer_commit=True, quiet=True)
         assert _rows() == expected

@@ -32,6 +32,7 @@ TEST_SUFFIX = os.environ.get("PUEBLAABIERTO_TEST_SUFFIX", "")
 
 # Order matters to CKAN: our plugin first so its templates and schema win.
 PLUGINS = [
+    "pueblaabierto_search",  # dataset search on PostgreSQL (ckanext/pueblaabierto/search/)
     "pueblaabierto",
     "activity",
     "datastore",

@@ -28,6 +28,15 @@ SOLR = "solr"
 _SOLR_INDEX = ckan_search.index.PackageSearchIndex
 _SOLR_QUERY = ckan_search.query.PackageSearchQuery
 _SOLR_SCHEMA_CHECK = ckan_search.check_solr_schema_version
+_SOLR_CLEAR = ckan_search.clear
+
+
+def clear_one(package_reference: str) -> None:
+    """``ckan search-index clear <dataset>``: remove one dataset from the index, committed."""
+    import ckan.model as model
+
+    ckan_search.index_for(model.Package).delete_package({"id": package_reference})
+    model.Session.commit()
 
 
 def _no_solr_to_check(schema_file: str | None = None) -> bool:
@@ -36,7 +45,13 @@ def _no_solr_to_check(schema_file: str | None = None) -> bool:
 
 
 def backend_name(config: Any) -> str:
-    return (config.get(CONFIG_KEY) or POSTGRES).strip().lower()
+    # Item access, not config.get(): where only the Puebla plugin is enabled the option is
+    # not declared (pueblaabierto_search declares it) and get() would warn on every load.
+    try:
+        value = config[CONFIG_KEY]
+    except KeyError:
+        value = None
+    return (value or POSTGRES).strip().lower()
 
 
 def is_postgres(config: Any) -> bool:
@@ -75,13 +90,20 @@ def configure(config: Any) -> None:
     ckan_search._QUERIES["package"] = query_cls
     ckan_search.PackageSearchIndex = index_cls  # type: ignore[misc]
     ckan_search.PackageSearchQuery = query_cls  # type: ignore[misc]
+    # Also where the Solr classes are defined: code (and CKAN's tests) that reaches them
+    # as ``ckan.lib.search.index.PackageSearchIndex`` gets the selected backend too.
+    ckan_search.index.PackageSearchIndex = index_cls  # type: ignore[misc]
+    ckan_search.query.PackageSearchQuery = query_cls  # type: ignore[misc]
     # CKAN calls this right after IConfigurer.update_config, so swapping it here is in time.
     ckan_search.check_solr_schema_version = (  # type: ignore[assignment]
         _no_solr_to_check if is_postgres(config) else _SOLR_SCHEMA_CHECK
     )
     # Batched (and on big catalogues forked) rebuild; CKAN's when Solr is selected.
+    # ``clear``: Solr commits a delete by itself, a database needs the commit.
     if is_postgres(config):
         search_rebuild.install(ckan_search)
+        ckan_search.clear = clear_one  # type: ignore[assignment]
     else:
         search_rebuild.uninstall(ckan_search)
+        ckan_search.clear = _SOLR_CLEAR  # type: ignore[assignment]
     log.debug("Dataset search backend: %s", backend_name(config))

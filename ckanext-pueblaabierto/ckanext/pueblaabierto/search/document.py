@@ -11,6 +11,7 @@ so FORM.317 fields (``tema``, ``frecuencia``...) need no code here. Lists of dic
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import unicodedata
@@ -127,7 +128,7 @@ def _validated(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     return validated
 
 
-def _sort_key(title: str) -> str:
+def sort_key(title: str) -> str:
     """Lower case without accents, so "Árboles" sorts with the A's (Solr's title_string
     would put it after Z)."""
     decomposed = unicodedata.normalize("NFKD", title.strip().lower())
@@ -143,6 +144,18 @@ def _iso(value: Any) -> str | None:
         return None
     text = parsed.isoformat()
     return text if parsed.tzinfo else text + "Z"
+
+
+def _solr_date(value: Any) -> str | None:
+    """As Solr returns a stored date: UTC, milliseconds at most ("2014-06-10T08:24:12.782Z")."""
+    text = _iso(value)
+    if text is None:
+        return None
+    parsed = parse_date(text)
+    if parsed.tzinfo:
+        parsed = parsed.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    stamp = parsed.isoformat(timespec="milliseconds").rstrip("0").rstrip(".")
+    return stamp + "Z"
 
 
 def flatten(pkg_dict: dict[str, Any]) -> dict[str, Any]:
@@ -206,7 +219,7 @@ def flatten(pkg_dict: dict[str, Any]) -> dict[str, Any]:
         doc["title_string"] = doc["title"]
     for key in ("metadata_created", "metadata_modified"):
         if pkg_dict.get(key):
-            doc[key] = _iso(pkg_dict[key])
+            doc[key] = _solr_date(pkg_dict[key])
     return doc
 
 
@@ -277,7 +290,7 @@ def build(pkg_dict: dict[str, Any]) -> SearchDocument:
     return SearchDocument(
         package_id=pkg_dict["id"],
         name=pkg_dict.get("name") or "",
-        title_sort=_sort_key(title),
+        title_sort=sort_key(title),
         metadata_created=pkg_dict.get("metadata_created"),
         metadata_modified=pkg_dict.get("metadata_modified"),
         validated_data_dict=validated_json,

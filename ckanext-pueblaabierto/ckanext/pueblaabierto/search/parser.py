@@ -193,9 +193,13 @@ def _tokenize(text: str) -> list[_Token]:
             raise QuerySyntaxError(f"«{c}» inesperado en la posición {i}")
         else:
             word, wildcard, j = _read_word(text, i)
-            if j < n and text[j] == ":" and not wildcard and _FIELD_RE.fullmatch(word):
+            colon = j
+            while colon < n and text[colon].isspace():
+                colon += 1  # Lucene allows "field : value"
+            if (colon < n and text[colon] == ":" and not wildcard and _FIELD_RE.fullmatch(word)
+                    and word not in ("AND", "OR", "NOT")):
                 tokens.append(_Token("FIELD", word, pos=start))
-                i = j + 1
+                i = colon + 1
                 continue
             if j < n and text[j] == ":" and word == "*":
                 tokens.append(_Token("FIELD", "*", pos=start))
@@ -206,6 +210,13 @@ def _tokenize(text: str) -> list[_Token]:
             if word in ("AND", "OR", "NOT"):
                 tokens.append(_Token(word, pos=start))
             else:
+                if j < n and text[j] == "~":
+                    # Fuzzy matching needs an edit-distance search over every indexed word;
+                    # refused plainly rather than silently searching the exact word.
+                    raise QuerySyntaxError(
+                        f"la búsqueda aproximada «{text[start:j]}~» no está disponible: escriba la palabra "
+                        f"completa o use un prefijo como «{word[:max(3, len(word) - 2)]}*»"
+                    )
                 tokens.append(_Token("WORD", (word, wildcard), pos=start))
             i = _skip_modifiers(text, j)
     return tokens

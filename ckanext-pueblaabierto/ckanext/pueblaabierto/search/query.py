@@ -16,10 +16,17 @@ import ckan.model as model
 import sqlalchemy as sa
 from ckan.common import config
 from ckan.lib.search.common import SearchError, SearchQueryError
-from ckan.lib.search.query import VALID_SOLR_PARAMETERS, SearchQuery, solr_literal
+from ckan.lib.search.query import (
+    MAGIC_FIELD_RE,
+    QUERY_PARSER_RE,
+    VALID_SOLR_PARAMETERS,
+    SearchQuery,
+    _get_local_query_parser,
+    solr_literal,
+)
 from werkzeug.datastructures import MultiDict
 
-from . import facets, parser
+from . import dismax, facets, parser
 from .index import TABLE
 from .sql import Translator, UntranslatableQuery
 
@@ -34,6 +41,14 @@ _SORT_COLUMNS = {
     "id": "package_id",
 }
 _RESULT_COLUMNS = {"validated_data_dict", "data_dict"}
+# Fields of CKAN's Solr schema: sortable even before any dataset has them. Any other
+# field is sortable once some indexed dataset has it (Solr would refuse an unknown one).
+_SCHEMA_FIELDS = {"num_resources", "num_tags", "license_id", "license", "organization", "author",
+                  "author_email", "maintainer", "maintainer_email", "version", "url", "ckan_url",
+                  "download_url", "capacity", "state", "site_id", "dataset_type", "entity_type",
+                  "res_format", "views_total", "views_recent", "index_id", "owner_org"}
+_NUMBER_SQL = "'^-?[0-9]+(\\.[0-9]+)?$'"
+_DEF_TYPES = ("dismax", "edismax", "lucene")
 
 
 def _fl_list(fl: Any) -> list[str]:
@@ -51,13 +66,49 @@ def _parse_clause(text: str, what: str) -> parser.Node:
         raise SearchQueryError(f"No se puede interpretar {what} «{text}»: {e}") from e
 
 
-def _parse_q(q: str) -> parser.Node:
-    """``q`` is user input: if it is not valid query syntax, search its words."""
-    try:
-        return parser.parse(q)
-    except parser.QuerySyntaxError:
-        words = re.findall(r"\w+", q)
-        return parser.And(tuple(parser.Term(None, w) for w in words)) if words else parser.MatchAll()
+def _q_error(q: str, reason: str) -> SearchError:
+    # SearchError, not SearchQueryError: as with Solr, the API answers 409 and the
+    # dataset page shows its "search error" notice instead of a 400 page.
+    return SearchError(f"La búsqueda «{q}» no es válida: {reason}. Revise paréntesis y comillas, "
+                       "o escriba solo palabras.")
+
+
+def _check_query_parser(param: str, value: Any) -> None:
+    """CKAN's own check (ckan.lib.search.query), with its messages: Solr local parameters
+    (``{!...}``) and magic fields (``_query_``) are refused."""
+    if not isinstance(value, str):
+        return
+    value = value.strip()
+    if MAGIC_FIELD_RE.search(value):
+        raise SearchError(f"Magic fields are not supported in param '{param}'.")
+    found = QUERY_PARSER_RE.findall(value)
+    if found:
+        if len(found) > 1:
+            raise SearchError(f"Query parsers are not supported in param '{param}'.")
+        if not value.startswith("{!"):
+            raise SearchError(f"Local parameters must be defined at the beginning of param '{param}'.")
+        if _get_local_query_parser(value) not in config["ckan.search.solr_allowed_query_parsers"]:
+            raise SearchError(f"Local parameters are not supported in param '{param}'.")
+        # Allowed for Solr by the site's config, but these are Solr's own query parsers.
+        raise SearchError(f"Los analizadores de consulta de Solr ({value.split('}')[0]}}}) no están "
+                          f"disponibles con la búsqueda en PostgreSQL (parámetro «{param}»).")
+
+
+def _refuse_local_params(query: Any) -> None:
+    for key in query.keys():
+        values = query.getlist(key) if isinstance(query, MultiDict) else [query[key]]
+        for value in values:
+            for item in value if isinstance(value, list) else [value]:
+                _check_query_parser(key, item)
+
+
+def _sum_of(conditions: list[str]) -> str:
+    return "(" + " + ".join(f"(CASE WHEN {c} THEN 1 ELSE 0 END)" for c in conditions) + ")"
+
+
+def _looks_fielded(q: str) -> bool:
+    """edismax: ``field:value`` clauses are Lucene syntax; "10:30" in free text is not."""
+    return re.search(r"(^|[\s(+\-])[A-Za-z_*][\w.\-]*:", q) is not None
 
 
 class PostgresPackageSearchQuery(SearchQuery):
@@ -98,6 +149,7 @@ class PostgresPackageSearchQuery(SearchQuery):
             invalid = [s for s in set(query.keys()) - VALID_SOLR_PARAMETERS]
             raise SearchQueryError(f"Invalid search parameters: {invalid}")
 
+        _refuse_local_params(query)
         q = query.get("q")
         if not q or q in ('""', "''"):
             q = "*:*"
@@ -112,23 +164,29 @@ class PostgresPackageSearchQuery(SearchQuery):
         fq.append("+site_id:{}".format(solr_literal(config.get("ckan.site_id"))))
         if not any("+state:" in item for item in fq):
             fq.append("+state:active")
+        visibility = ["+site_id:{}".format(solr_literal(config.get("ckan.site_id")))]
         if permission_labels is not None:
             if permission_labels:
-                fq.append("+permission_labels:({})".format(" OR ".join(solr_literal(p) for p in permission_labels)))
+                labels = "+permission_labels:({})".format(" OR ".join(solr_literal(p) for p in permission_labels))
             else:
-                fq.append("-*:*")
+                labels = "-*:*"
+            fq.append(labels)
+            visibility.append(labels)
 
         translator = Translator()
+        q_where, matched_count = self._q_where(q, query, translator)
+        conditions = [q_where]
+        rank_queries = list(translator.rank_queries)
         try:
-            conditions = [translator.where(_parse_q(q))]
-            rank_queries = list(translator.rank_queries)
             for item in fq:
                 if item and item.strip():
                     conditions.append(translator.where(_parse_clause(item, "el filtro fq")))
             translator.rank_queries = rank_queries  # filters do not score, as in Solr
-            order_by = self._order_by(query.get("sort"), translator)
+            visible = " AND ".join(translator.where(parser.parse(item)) for item in visibility)
         except UntranslatableQuery as e:
             raise SearchQueryError(f"No se puede traducir la consulta: {e}") from e
+        translator.rank_queries = rank_queries
+        order_by = self._order_by(query.get("sort"), translator)
 
         translator.resolve_tsqueries(lambda sql, values: model.Session.execute(sa.text(sql), values).fetchall())
         where = " AND ".join(conditions)
@@ -138,14 +196,13 @@ class PostgresPackageSearchQuery(SearchQuery):
         facet_fields: list[str] = []
         if str(query.get("facet", "true")).lower() == "true" and query.get("facet.field"):
             facet_fields = list(query["facet.field"])
+        limit = int(query.get("facet.limit", config.get("search.facets.limit")))
+        mincount = int(query.get("facet.mincount", 1))
         self.count, self.facets = facets.count_and_facets(
-            where,
-            params,
-            facet_fields,
-            limit=int(query.get("facet.limit", config.get("search.facets.limit"))),
-            # Values absent from the matches are unknown here, so mincount 0 acts as 1.
-            mincount=int(query.get("facet.mincount", 1)),
+            where, params, facet_fields, limit=-1 if mincount <= 0 else limit, mincount=mincount
         )
+        if mincount <= 0 and facet_fields:
+            self.facets = self._with_zero_counts(self.facets, visible, params, limit)
 
         self.results = []
         if rows > 0 and self.count > start:
@@ -154,6 +211,9 @@ class PostgresPackageSearchQuery(SearchQuery):
             if rank_tsquery:
                 params["_rank"] = rank_tsquery
                 rank = "ts_rank(search_vector, CAST(:_rank AS tsquery))"
+            if matched_count:
+                # DisMax: first how many of the words matched, then how well.
+                rank = f"({matched_count} + {rank})"
             # Without text to rank by, "score" sorts nothing (Solr gives every match 1.0).
             order_sql = ", ".join(
                 clause.replace("{rank}", rank) for clause in order_by if rank != "0" or "{rank}" not in clause
@@ -161,6 +221,104 @@ class PostgresPackageSearchQuery(SearchQuery):
             self.results = self._fetch(where, params, order_sql, rank, fl, rows, start)
         return {"results": self.results, "count": self.count}
 
+    # -- q: DisMax for free text, the Lucene syntax for fielded queries ---------------
+    def _q_where(self, q: str, query: dict[str, Any], translator: Translator) -> tuple[str, str | None]:
+        """The WHERE fragment for ``q`` and, for DisMax, the SQL counting the matched words."""
+        def_type = str(query.get("defType") or "dismax").strip()
+        if def_type not in _DEF_TYPES:
+            raise _q_error(q, f"defType «{def_type}» no está disponible (use dismax, edismax o lucene)")
+        # CKAN's rule: a ":" makes q a fielded (Lucene) query, unless edismax is asked for.
+        if def_type != "lucene" and (":" not in q or (def_type == "edismax" and not _looks_fielded(q))):
+            return self._dismax_where(q, query, translator)
+        try:
+            node = parser.parse(q)
+        except parser.QuerySyntaxError as e:
+            raise _q_error(q, str(e)) from e
+        try:
+            return translator.where(node), None
+        except UntranslatableQuery as e:
+            raise _q_error(q, str(e)) from e
+
+    def _dismax_where(self, q: str, query: dict[str, Any], translator: Translator) -> tuple[str, str | None]:
+        if dismax.is_only_syntax(q):
+            raise _q_error(q, "no contiene palabras que buscar")
+        try:
+            fields = [name for name, _boost in dismax.parse_qf(str(query.get("qf") or dismax.DEFAULT_QF))]
+            clauses = dismax.parse(q)
+            spec = str(query.get("mm") or dismax.DEFAULT_MM)
+            dismax.min_should_match(1, spec)  # validates the spec even for one word
+        except dismax.DismaxError as e:
+            raise _q_error(q, str(e)) from e
+        if "text" in fields:
+            fields = ["text"]  # every field's words are in "text": the others add nothing
+        # Words that are only stop words ("de", "la") match everything; as in Solr's
+        # analysis they are dropped, so they neither count for mm nor dilute it.
+        clauses = self._without_stop_words(clauses, fields)
+        if not clauses:
+            return "TRUE", None
+        translator.rank_joiner = " | "
+        required, prohibited, optional = [], [], []
+        try:
+            for clause in clauses:
+                positive = clause.occur != "-"
+                parts = [translator.where(parser.Term(name, clause.term.value, clause.term.kind), positive)
+                         for name in fields]
+                sql = parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
+                {"+": required, "-": prohibited, "": optional}[clause.occur].append(sql)
+        except UntranslatableQuery as e:
+            raise _q_error(q, str(e)) from e
+        needed = dismax.min_should_match(len(optional), spec)
+        if not required and optional:
+            needed = max(needed, 1)  # only optional clauses: at least one must match
+        where = list(required) + [f"(NOT {sql})" for sql in prohibited]
+        if optional and needed == len(optional):
+            where.extend(optional)
+        elif optional and needed >= 1:
+            where.append("(" + " OR ".join(optional) + ")")  # lets the text index find candidates
+            if needed > 1:
+                where.append(f"{_sum_of(optional)} >= {needed}")
+        # Ranking by matched words only matters when not all of them are required.
+        matched = _sum_of(optional) if 1 <= needed < len(optional) else None
+        return ("(" + " AND ".join(where) + ")") if where else "TRUE", matched
+
+    def _without_stop_words(self, clauses: list[dismax.Clause], fields: list[str]) -> list[dismax.Clause]:
+        if len(clauses) < 2 or fields != ["text"]:
+            return clauses
+        probe = Translator()
+        sources = [probe.tsquery_source(c.term, None) or "" for c in clauses]
+        rows = model.Session.execute(
+            sa.text("SELECT (to_tsquery('spanish', s) || to_tsquery('spanish', unaccent(s)))::text <> '' "
+                    "FROM unnest(CAST(:sources AS text[])) WITH ORDINALITY AS t(s, i) ORDER BY i"),
+            {"sources": sources},
+        ).fetchall()
+        return [c for c, (has_words,) in zip(clauses, rows, strict=True) if has_words]
+
+    # -- facets -------------------------------------------------------------------------
+    def _with_zero_counts(self, found: dict[str, dict[str, int]], visible: str, params: dict[str, Any],
+                          limit: int) -> dict[str, dict[str, int]]:
+        """``facet.mincount=0``: every value of the field, 0 for those outside the matches.
+
+        Solr lists every value in its index; here only values of datasets this user could
+        see, so a zero count never reveals a private dataset's tags or organization.
+        """
+        names = list(found)
+        rows = model.Session.execute(
+            sa.text(f"SELECT DISTINCT f.name, v.value FROM {TABLE} "
+                    "CROSS JOIN unnest(CAST(:_zero_fields AS text[])) AS f(name) "
+                    "CROSS JOIN LATERAL jsonb_array_elements_text(fields -> f.name) AS v(value) "
+                    f"WHERE {visible}"),
+            {**params, "_zero_fields": names},
+        )
+        merged = {name: dict(values) for name, values in found.items()}
+        for name, value in rows:
+            merged[name].setdefault(value, 0)
+        result: dict[str, dict[str, int]] = {}
+        for name, values in merged.items():
+            ordered = sorted(values.items(), key=lambda item: (-item[1], item[0]))
+            result[name] = dict(ordered[:limit] if limit >= 0 else ordered)
+        return result
+
+    # -- sort ---------------------------------------------------------------------------
     def _order_by(self, sort: str | None, translator: Translator) -> list[str]:
         if not sort:
             sort = "score desc, metadata_modified desc"
@@ -169,22 +327,43 @@ class PostgresPackageSearchQuery(SearchQuery):
             bits = part.split()
             if not bits:
                 continue
-            if len(bits) > 2 or (len(bits) == 2 and bits[1].lower() not in ("asc", "desc")):
-                raise SearchQueryError('Invalid "sort" parameter')
+            hint = "indique un campo y la dirección asc o desc, p. ej. «metadata_modified desc»"
+            if len(bits) == 1:
+                # As CKAN with Solr: "missing sort order" is a SearchError (409 in the API) ...
+                raise SearchError(f"Orden no válido «{part.strip()}»: falta la dirección; {hint}.")
+            if len(bits) > 2 or bits[1].lower() not in ("asc", "desc"):
+                # ... and "can't determine a sort order" a SearchQueryError (400).
+                raise SearchQueryError(f"Orden no válido «{part.strip()}»: {hint}.")
             name = bits[0]
-            direction = bits[1].upper() if len(bits) == 2 else "ASC"
+            direction = bits[1].upper()
             if name == "score":
                 clauses.append(f"{{rank}} {direction}")  # filled in once the rank is known
                 continue
             column = _SORT_COLUMNS.get(name)
-            if column is None:
-                if not re.fullmatch(r"[A-Za-z_][\w\-.]*", name):
-                    raise SearchQueryError('Invalid "sort" parameter')
-                column = f"(fields -> {translator.param(name)} ->> 0)"
-            # Solr puts documents without the field last in both directions.
-            clauses.append(f"{column} {direction} NULLS LAST")
+            if column is not None:
+                # Solr puts documents without the field last in both directions.
+                clauses.append(f"{column} {direction} NULLS LAST")
+                continue
+            if not re.fullmatch(r"[A-Za-z_][\w\-.]*", name):
+                raise SearchQueryError(f"Orden no válido: «{name}» no es un nombre de campo.")
+            if not self._sortable(name):
+                raise SearchError(f"Orden no válido: no hay ningún campo «{name}» por el que ordenar.")
+            key = translator.param(name)
+            value = f"coalesce(fields -> {key} ->> 0, text_fields -> {key} ->> 0)"
+            # Numbers as numbers (2 before 10, as Solr's int fields), anything else as text.
+            clauses.append(f"(CASE WHEN {value} ~ {_NUMBER_SQL} THEN ({value})::numeric END) {direction} NULLS LAST")
+            clauses.append(f"{value} {direction} NULLS LAST")
         clauses.append("package_id ASC")  # stable paging
         return clauses
+
+    def _sortable(self, name: str) -> bool:
+        if name in _SCHEMA_FIELDS or name.endswith("_date") or name.startswith(("extras_", "res_extras_", "vocab_")):
+            return True
+        return bool(model.Session.execute(
+            sa.text(f"SELECT EXISTS (SELECT 1 FROM {TABLE} WHERE site_id = :site "
+                    "AND (jsonb_exists(fields, :name) OR jsonb_exists(text_fields, :name)))"),
+            {"site": config.get("ckan.site_id"), "name": name},
+        ).scalar())
 
     def _fetch(self, where: str, params: dict[str, Any], order_by: str, rank: str, fl: list[str],
                rows: int, start: int) -> list[Any]:

@@ -43,8 +43,8 @@ log = logging.getLogger(__name__)
 BATCH_SIZE = 200
 # Below this, forking costs more than it saves (and tests stay in one process).
 PARALLEL_MIN_DATASETS = 2000
-# Environment override of the number of indexer processes (default: one per CPU).
-WORKERS_ENV = "PUEBLAABIERTO_SEARCH_REBUILD_WORKERS"
+# Declared option overriding the number of indexer processes (0: decided by catalogue size and CPUs).
+WORKERS_OPTION = "pueblaabierto.search.rebuild_workers"
 
 _ckan_rebuild: Callable[..., Any] | None = None  # CKAN's own, for the paths we leave alone
 
@@ -64,7 +64,9 @@ def uninstall(ckan_search: Any) -> None:
 
 
 def worker_count(n_datasets: int) -> int:
-    override = os.environ.get(WORKERS_ENV)
+    from ckan.plugins.toolkit import config
+
+    override = config.get(WORKERS_OPTION)
     if override:
         return max(1, int(override))
     if n_datasets < PARALLEL_MIN_DATASETS:

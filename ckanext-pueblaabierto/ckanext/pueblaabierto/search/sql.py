@@ -19,7 +19,7 @@ from dateutil.parser import parse as parse_date
 from dateutil.relativedelta import relativedelta
 
 from . import parser as p
-from .document import goes_to_text_fields
+from .document import goes_to_text_fields, sort_key
 
 
 class UntranslatableQuery(ValueError):
@@ -65,6 +65,8 @@ class Translator:
         # round trip (resolve_tsqueries) so the final SQL compares with constants and
         # the GIN index on search_vector can be used.
         self.tsqueries: dict[str, str] = {}
+        # DisMax ranks on any of the words (" | "), so more matched words rank higher.
+        self.rank_joiner = " & "
 
     def param(self, value: Any) -> str:
         name = f"{self._prefix}{next(self._ids)}"
@@ -93,8 +95,12 @@ class Translator:
     def _term(self, term: p.Term, positive: bool) -> str:
         name = term.field or "text"
         if name in NGRAM_FIELDS:
-            # package_autocomplete: substring match on name/title, case-insensitive.
-            return self._any_value(NGRAM_FIELDS[name], "v ILIKE " + self.param("%" + _like_escape(term.value) + "%"))
+            # package_autocomplete: Solr's n-grams match any part of a word ("lumbr" in
+            # "Alumbrado"), ignoring case. Titles are matched on title_sort (lower case,
+            # no accents), the name on its column.
+            if NGRAM_FIELDS[name] == "name":
+                return "name ILIKE " + self.param("%" + _like_escape(term.value) + "%")
+            return "title_sort LIKE " + self.param("%" + _like_escape(sort_key(term.value)) + "%")
         if name in DATE_COLUMNS and term.kind in ("term", "phrase"):
             moment = parse_moment(term.value)
             return f"{name} = {self.param(moment)}"
@@ -106,6 +112,8 @@ class Translator:
             pattern = _like_escape(term.value).replace("*", "%").replace("?", "_")
             pattern += "%" if term.kind == "prefix" else ""
             return f"EXISTS (SELECT 1 FROM unnest(permission_labels) AS v WHERE v LIKE {self.param(pattern)})"
+        if name in ("text", "title") and term.kind == "wildcard":
+            return self._lexeme_pattern(term, weight="A" if name == "title" else None)
         if name == "text":
             return self._text_match(term, weight=None, positive=positive)
         if name == "title":
@@ -156,7 +164,8 @@ class Translator:
         """The to_tsquery() input for a term, built from its words only."""
         if term.kind == "wildcard":
             raise UntranslatableQuery(
-                f"comodín «{term.value}» no admitido en texto: use solo un * final (prefijo)"
+                f"comodín «{term.value}» no admitido en el campo {term.field}: use un * final (prefijo), "
+                "o búsquelo en text o title"
             )
         words = _WORD_RE.findall(term.value)
         if not words:
@@ -202,7 +211,7 @@ class Translator:
     def rank_tsquery(self) -> str | None:
         """All positive text terms as one tsquery (text), for ts_rank()."""
         parts = [f"({self.params[n]})" for n in self.rank_queries if self.params.get(n)]
-        return " & ".join(parts) or None
+        return self.rank_joiner.join(parts) or None
 
     def _text_match(self, term: p.Term, weight: str | None, positive: bool) -> str:
         source = self.tsquery_source(term, weight)
@@ -222,6 +231,17 @@ class Translator:
         matches = [self._any_value(name, f"{vector} @@ CAST(:{query} AS tsquery)", column) for column in columns]
         return f"(:{query}_empty OR " + " OR ".join(matches) + ")"
 
+    def _lexeme_pattern(self, term: p.Term, weight: str | None) -> str:
+        """``pob*cion``, ``agu?``: like Solr, the pattern is matched against the indexed
+        (lower-case, stemmed) terms; unaccented terms are indexed too."""
+        pattern = _like_escape(sort_key(term.value)).replace("*", "%").replace("?", "_")
+        if not pattern.strip("%_"):
+            raise UntranslatableQuery(f"el comodín «{term.value}» no contiene letras que buscar")
+        condition = f"u.lexeme LIKE {self.param(pattern)}"
+        if weight:
+            condition += f" AND {self.param(weight)} = ANY(u.weights::text[])"
+        return f"EXISTS (SELECT 1 FROM unnest(search_vector) AS u WHERE {condition})"
+
     # -- ranges ---------------------------------------------------------------------
     def _range(self, node: p.Range) -> str:
         low_op = ">=" if node.include_low else ">"
@@ -235,7 +255,10 @@ class Translator:
             return "(" + " AND ".join(parts) + ")"
         bounds = [b for b in (node.low, node.high) if b is not None]
         if node.field in TEXT_FIELDS:
-            raise UntranslatableQuery(f"no se admiten rangos sobre el campo de texto «{node.field}»")
+            raise UntranslatableQuery(
+                f"no se admiten rangos sobre el campo de texto «{node.field}»: los rangos valen para "
+                "fechas (metadata_modified:[NOW-1YEAR TO NOW]), números y campos exactos"
+            )
         if all(re.match(_NUMBER_RE, b) for b in bounds):
             value = f"(CASE WHEN v ~ {self.param(_NUMBER_RE)} THEN v::numeric END)"
             conv = float

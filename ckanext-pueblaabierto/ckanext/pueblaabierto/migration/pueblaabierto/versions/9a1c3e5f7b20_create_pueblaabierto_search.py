@@ -26,12 +26,13 @@ depends_on = None
 
 
 def upgrade():
+    # IF NOT EXISTS: the pueblaabierto_search plugin's own migration may have built it.
     # The embedded setup creates it as superuser; keep it here for other setups
     # where the CKAN user may create trusted extensions (PostgreSQL >= 13).
     op.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
     op.execute(
         """
-        CREATE TABLE pueblaabierto_search (
+        CREATE TABLE IF NOT EXISTS pueblaabierto_search (
             package_id text PRIMARY KEY,
             site_id text NOT NULL,
             name text NOT NULL,
@@ -47,12 +48,18 @@ def upgrade():
         )
         """
     )
-    op.execute("CREATE INDEX pueblaabierto_search_fields_idx ON pueblaabierto_search USING gin (fields jsonb_path_ops)")
-    op.execute("CREATE INDEX pueblaabierto_search_vector_idx ON pueblaabierto_search USING gin (search_vector)")
-    op.execute("CREATE INDEX pueblaabierto_search_modified_idx ON pueblaabierto_search (metadata_modified)")
-    op.execute("CREATE INDEX pueblaabierto_search_created_idx ON pueblaabierto_search (metadata_created)")
-    op.execute("CREATE INDEX pueblaabierto_search_title_idx ON pueblaabierto_search (title_sort)")
-    op.execute("CREATE INDEX pueblaabierto_search_name_idx ON pueblaabierto_search (name)")
+    op.execute("CREATE INDEX IF NOT EXISTS pueblaabierto_search_fields_idx "
+               "ON pueblaabierto_search USING gin (fields jsonb_path_ops)")
+    op.execute("CREATE INDEX IF NOT EXISTS pueblaabierto_search_vector_idx "
+               "ON pueblaabierto_search USING gin (search_vector)")
+    op.execute("CREATE INDEX IF NOT EXISTS pueblaabierto_search_modified_idx "
+               "ON pueblaabierto_search (metadata_modified)")
+    op.execute("CREATE INDEX IF NOT EXISTS pueblaabierto_search_created_idx "
+               "ON pueblaabierto_search (metadata_created)")
+    op.execute("CREATE INDEX IF NOT EXISTS pueblaabierto_search_title_idx "
+               "ON pueblaabierto_search (title_sort)")
+    op.execute("CREATE INDEX IF NOT EXISTS pueblaabierto_search_name_idx "
+               "ON pueblaabierto_search (name)")
 
 
 def downgrade():

@@ -7,6 +7,8 @@ Long text (descriptions, URLs, titles) moves to ``text_fields`` so ``fields``
 stays small and uncompressed for filters and facets.
 
 Existing rows are converted in place; ``ckan search-index rebuild`` is not needed.
+Rows already in the new shape (written after the ``pueblaabierto_search`` plugin's
+own migration) have no ``state`` in ``fields`` and are left alone.
 
 Revision ID: c4f8a2d6e913
 Revises: b7e2d4a91c05
@@ -28,11 +30,11 @@ def upgrade():
     op.execute(
         """
         ALTER TABLE pueblaabierto_search
-            ADD COLUMN state text,
-            ADD COLUMN capacity text,
-            ADD COLUMN dataset_type text,
-            ADD COLUMN permission_labels text[] NOT NULL DEFAULT '{}',
-            ADD COLUMN text_fields jsonb NOT NULL DEFAULT '{}'
+            ADD COLUMN IF NOT EXISTS state text,
+            ADD COLUMN IF NOT EXISTS capacity text,
+            ADD COLUMN IF NOT EXISTS dataset_type text,
+            ADD COLUMN IF NOT EXISTS permission_labels text[] NOT NULL DEFAULT '{}',
+            ADD COLUMN IF NOT EXISTS text_fields jsonb NOT NULL DEFAULT '{}'
         """
     )
     op.execute(
@@ -45,9 +47,11 @@ def upgrade():
             text_fields = (SELECT coalesce(jsonb_object_agg(key, value), '{{}}') FROM jsonb_each(fields)
                            WHERE key = ANY({_TEXT_KEYS})),
             fields = fields - {_TEXT_KEYS}
+        WHERE fields ? 'state'
         """
     )
-    op.execute("CREATE INDEX pueblaabierto_search_labels_idx ON pueblaabierto_search USING gin (permission_labels)")
+    op.execute("CREATE INDEX IF NOT EXISTS pueblaabierto_search_labels_idx "
+               "ON pueblaabierto_search USING gin (permission_labels)")
     op.execute("ANALYZE pueblaabierto_search")
 
 

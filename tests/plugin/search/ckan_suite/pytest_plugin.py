@@ -1,0 +1,92 @@
+"""pytest plugin for CKAN's own tests run against the PostgreSQL search backend (see run.py).
+
+- CKAN's ``reset_db`` drops every table on its first call of a session (the search
+  table and our migration history with them); the table is put back right after,
+  as ``ckan db upgrade -p pueblaabierto_search`` would.
+- ``deselected.txt`` lists the Solr-internal tests that do not apply, with the reason.
+- CKAN's test plugins are found where CKAN's entry points look for them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+DESELECTED = Path(__file__).with_name("deselected.txt")
+PLUGIN = "pueblaabierto_search"
+
+
+def load_deselected(path: Path = DESELECTED) -> dict[str, str]:
+    """``{test id: reason}`` from lines ``ckan/tests/...::Class::test  # reason``."""
+    entries: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        test_id, _, reason = line.partition("#")
+        test_id = test_id.strip()
+        if test_id:
+            entries[test_id] = reason.strip()
+    return entries
+
+
+def _ckan_id(nodeid: str) -> str:
+    start = nodeid.find("ckan/tests/")
+    return nodeid[start:] if start >= 0 else nodeid
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """CKAN registers its test plugins (``test_package_controller_plugin``...) as
+    ``tests.plugins.ckantestplugins``, a path that only exists in CKAN's own checkout:
+    point it at ``ckan.tests.plugins`` of the installed package."""
+    import sys
+
+    import ckan.tests.plugins
+
+    sys.modules.setdefault("tests.plugins", ckan.tests.plugins)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    entries = load_deselected()
+    kept, dropped = [], []
+    for item in items:
+        test_id = _ckan_id(item.nodeid)
+        base = test_id.split("[", 1)[0]
+        (dropped if test_id in entries or base in entries else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
+def _restore_search_table() -> None:
+    import ckan.model as model
+    import ckanext.pueblaabierto
+    import sqlalchemy as sa
+
+    exists = model.Session.execute(sa.text("SELECT to_regclass('pueblaabierto_search')")).scalar()
+    model.Session.remove()
+    if exists is not None:
+        return
+    # What ``ckan db upgrade -p pueblaabierto_search`` does, without needing the plugin
+    # loaded (some CKAN tests load only their example plugins).
+    alembic_ini = Path(ckanext.pueblaabierto.__file__).parent / "migration" / PLUGIN / "alembic.ini"
+    original = model.repo._alembic_ini
+    model.repo._alembic_ini = str(alembic_ini)
+    try:
+        model.repo.upgrade_db()
+    finally:
+        model.repo._alembic_ini = original
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _search_table_survives_reset_db():
+    import ckan.model as model
+
+    original = model.repo.rebuild_db
+
+    def rebuild_db() -> None:
+        original()
+        _restore_search_table()
+
+    model.repo.rebuild_db = rebuild_db  # type: ignore[method-assign]
+    _restore_search_table()
+    yield
+    model.repo.rebuild_db = original  # type: ignore[method-assign]
