@@ -1,10 +1,11 @@
-"""Describe the machine a benchmark ran on (for the RESULTS.md records)."""
+"""Describe the machine a benchmark ran on, and append its record to a results file."""
 
 from __future__ import annotations
 
 import os
 import platform
 from datetime import datetime, timezone
+from pathlib import Path
 
 
 def describe() -> str:
@@ -22,3 +23,11 @@ def describe() -> str:
 
 def now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def append_record(results: Path, heading: str, record: str) -> None:
+    """Append one run's record; a new results file starts with ``heading``."""
+    if not results.exists():
+        results.write_text(heading, encoding="utf-8")
+    with results.open("a", encoding="utf-8") as handle:
+        handle.write(record)

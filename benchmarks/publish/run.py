@@ -37,7 +37,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 sys.path.insert(0, str(REPO / "benchmarks" / "validate"))
 
 from generate import TERMS, generate  # noqa: E402
-from machine import describe, now  # noqa: E402
+from machine import append_record, describe, now  # noqa: E402
 
 # (submissions, rows each): 100 submissions, 1,000,000 rows, from a 200k-row log to small lists.
 MIX = [(1, 200_000), (4, 50_000), (15, 20_000), (30, 8_000), (50, 1_200)]
@@ -174,14 +174,12 @@ def main() -> None:
     )
     print(record)
     if not args.no_record:
-        if not RESULTS.exists():
-            RESULTS.write_text(
-                "# Benchmark: pueblaabierto lote (publicación al portal)\n\n"
-                "Generado por `benchmarks/publish/run.py`; cada corrida agrega una sección.\n",
-                encoding="utf-8",
-            )
-        with RESULTS.open("a", encoding="utf-8") as handle:
-            handle.write(record)
+        append_record(
+            RESULTS,
+            "# Benchmark: pueblaabierto lote (publicación al portal)\n\n"
+            "Generado por `benchmarks/publish/run.py`; cada corrida agrega una sección.\n",
+            record,
+        )
 
 
 if __name__ == "__main__":

@@ -29,7 +29,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "dataset_forms" / "ejemplos" / "obra-publica"
 sys.path.insert(0, str(ROOT / "pipeline"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from machine import append_record  # noqa: E402
 from pueblaabierto.data.limits import DEFAULT_LIMITS  # noqa: E402
 
 
@@ -143,15 +145,12 @@ def main() -> None:
         )
     text = "\n".join(lines) + "\n"
     print(text)
-    results = Path(__file__).with_name("MEMORY.md")
-    if not results.exists():
-        results.write_text(
-            "# Peak memory of the validator\n\nAppended by `benchmarks/validate/memory.py`; the budget is "
-            "`memory_budget_mb` of `pipeline/pueblaabierto/data/limits.py`.\n",
-            encoding="utf-8",
-        )
-    with results.open("a", encoding="utf-8") as handle:
-        handle.write(text)
+    append_record(
+        Path(__file__).with_name("MEMORY.md"),
+        "# Peak memory of the validator\n\nAppended by `benchmarks/validate/memory.py`; the budget is "
+        "`memory_budget_mb` of `pipeline/pueblaabierto/data/limits.py`.\n",
+        text,
+    )
 
 
 if __name__ == "__main__":

@@ -12,7 +12,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path[:0] = [str(ROOT), str(ROOT / "pipeline")]
+sys.path[:0] = [str(ROOT), str(ROOT / "pipeline"), str(ROOT / "benchmarks")]
+
+from machine import append_record  # noqa: E402
 
 from tests.pipeline.data.personal_corpus import CORPUS, evaluate, load  # noqa: E402
 
@@ -43,15 +45,12 @@ def main() -> None:
         ]
     text = "\n".join(lines) + "\n"
     print(text)
-    results = Path(__file__).with_name("PERSONAL.md")
-    if not results.exists():
-        results.write_text(
-            "# Precision and recall of the personal-data scan\n\nAppended by `benchmarks/validate/personal.py`; "
-            "the floors asserted are in `tests/pipeline/data/test_personal_corpus.py`.\n",
-            encoding="utf-8",
-        )
-    with results.open("a", encoding="utf-8") as handle:
-        handle.write(text)
+    append_record(
+        Path(__file__).with_name("PERSONAL.md"),
+        "# Precision and recall of the personal-data scan\n\nAppended by `benchmarks/validate/personal.py`; "
+        "the floors asserted are in `tests/pipeline/data/test_personal_corpus.py`.\n",
+        text,
+    )
 
 
 if __name__ == "__main__":
