@@ -55,6 +55,13 @@ ckan.auth.anon_create_dataset = false
 ckan.auth.user_delete_groups = true
 ckan.auth.user_delete_organizations = true
 ckan.auth.create_unowned_dataset = true
+# The portal's own policies (embedded/settings.py COMMON_OPTIONS, issue 11) back to CKAN's defaults:
+# this suite checks the search backend as any CKAN site sees it, not the portal's policies.
+ckan.auth.public_user_details = true
+ckan.gravatar_default = identicon
+ckan.csrf_protection.ignore_extensions = true
+ckan.uploads_enabled = false
+ckan.max_resource_size = 10
 ckan.extra_resource_fields = alt_url
 package_new_return_url = http://localhost/dataset/<NAME>?test=new
 package_edit_return_url = http://localhost/dataset/<NAME>?test=edit
