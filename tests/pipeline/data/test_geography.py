@@ -93,8 +93,8 @@ def _entry(term, recurso=None):
 
 
 def test_a_term_may_say_which_resource_it_describes(tmp_path):
-    csv = Recurso(sheet="Recurso", row=2, archivo="mercados.csv", nombre="Mercados", id_dataset="1")
-    kml = Recurso(sheet="Recurso", row=3, archivo="mercados.kml", nombre="Mapa de mercados", id_dataset="1")
+    csv = Recurso(sheet="Recurso", row=2, nombre_archivo="mercados.csv", name="Mercados", id_dataset="1")
+    kml = Recurso(sheet="Recurso", row=3, nombre_archivo="mercados.kml", name="Mapa de mercados", id_dataset="1")
     submission = Submission(
         path=tmp_path,
         recursos=[csv, kml],
