@@ -269,6 +269,31 @@ def test_sysadmin_deletion_needs_a_reason_is_recorded_and_can_be_undone(live_cka
     assert _history_csv(live_ckan, dependency, dataset["id"]).count("restaurar") == 1
 
 
+def test_delete_page_without_a_reason_answers_the_form_with_the_error(live_ckan, dependency):
+    """The page's «motivo» is a required field; a crafted POST without it (or with blanks) gets
+    the form again with the Spanish error, not a 500, and nothing is deleted."""
+    admin = dependency["admin"]
+    dataset = _publish(dependency, f"sin-motivo-{dependency['suffix']}")
+    browser = _login_admin(live_ckan)
+    page_url = f"{live_ckan.url}/dataset/delete/{dataset['name']}"
+    page = browser.get(page_url, timeout=60)
+    assert page.status_code == 200 and 'name="motivo"' in page.text
+    for crafted in ({}, {"motivo": "   "}):
+        answer = browser.post(page_url, data={"delete": "", **crafted, **_csrf(page.text)}, timeout=60,
+                              allow_redirects=False)
+        assert answer.status_code == 400, answer.text[:300]
+        assert "escriba el motivo" in answer.text
+        assert 'id="field-motivo-error"' in answer.text and 'name="motivo"' in answer.text
+        assert admin.action.package_show(id=dataset["id"])["state"] == "active"
+    # With the reason the same page deletes it, on the record.
+    done = browser.post(page_url, data={"delete": "", "motivo": "Duplicado de otro conjunto.", **_csrf(page.text)},
+                        timeout=60, allow_redirects=False)
+    assert done.status_code == 302, done.text[:300]
+    assert admin.action.package_show(id=dataset["id"])["state"] == "deleted"
+    record = list(csv.DictReader(io.StringIO(_history_csv(live_ckan, dependency, dataset["id"]))))
+    assert record[-1]["transition"] == "eliminar" and record[-1]["comment"] == "Duplicado de otro conjunto."
+
+
 def _history_csv(live_ckan, dependency, dataset_id: str) -> str:
     response = requests.get(f"{live_ckan.url}/flujo/registro.csv", params={"id": dataset_id}, timeout=60,
                             headers={"Authorization": dependency["tokens"]["tran"]})

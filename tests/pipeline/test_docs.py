@@ -88,3 +88,22 @@ def test_readme_dcat_table_matches_the_registry():
             assert prop is not None and prop.split("/")[0] == stated, (key, prop, stated)
             checked += 1
     assert checked >= 9
+
+
+def test_no_tracked_file_points_outside_the_repository():
+    """The product stands on its own: no file sends its reader to this machine's /work/ or to the
+    team's shared reference folder (their facts live in docs/ and the packages' READMEs)."""
+    tracked = subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=True).stdout
+    outside = re.compile(r"/work/|shared/reference")
+    offenders = []
+    for name in tracked.splitlines():
+        path = REPO / name
+        if path.suffix not in {".py", ".md", ".yaml", ".yml", ".json", ".toml", ".txt", ".ini", ".html", ".cfg",
+                               ".sh", ".po"} and path.name != "Makefile":
+            continue
+        if not path.is_file():
+            continue
+        for number, line in enumerate(path.read_text("utf-8", errors="replace").splitlines(), 1):
+            if outside.search(line) and path.name != "test_docs.py":
+                offenders.append(f"{name}:{number}")
+    assert offenders == []

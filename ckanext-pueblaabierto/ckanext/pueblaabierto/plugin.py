@@ -107,7 +107,7 @@ class PueblaAbiertoPlugin(p.SingletonPlugin, DefaultTranslation):
 
     # -- Security (security/: response headers, upload checks, hidden traces) -------------
     def make_middleware(self, app: Any, config: Any) -> Any:
-        return security.make_middleware(app, config)
+        return workflow.make_middleware(security.make_middleware(app, config))
 
     def get_dataset_labels(self, dataset_obj: Any) -> list[str]:
         return workflow.get_dataset_labels(dataset_obj)

@@ -1,7 +1,8 @@
 """Check digits and shape rules of Mexican personal identifiers.
 
 Kept apart from the scanner so they can be tested against known values and reused
-(e.g. by the metadata checks). Rules follow /work/shared/reference/mexico-open-data.md.
+(e.g. by the metadata checks). The rules and their sources are in this package's README.md
+(«Personal identifiers: where the rules come from»).
 """
 
 from __future__ import annotations

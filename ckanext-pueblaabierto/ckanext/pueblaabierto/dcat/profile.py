@@ -21,19 +21,28 @@ label), so the catalogue passes the official SHACL shapes on its own, without fe
 * language         -> dct:language <.../authority/language/SPA>; text literals tagged @es
 * (the municipality) -> dct:spatial <.../authority/country/MEX>
 
+Which FORM.317 field feeds each property comes from the registry (``form317.dcat`` in
+schemas/dataset.yaml and dependencia.yaml, read through ``form317.dcat_mapping``): a field
+whose property is a plain literal is written as is, unless the base profile wrote it already
+(title, description, keywords); the properties above that need more than a literal have a
+builder (``Form317Profile.BUILDERS``) that asks the registry which field gives each step of
+its path. tests/plugin/dcat/test_registry_mapping.py keeps the two in step.
+
 ``parse_dataset`` reads all of that back, so a harvester using ckanext-dcat's RDFParser with
 these profiles gets the dataset ``package_show`` gives (tests/plugin/dcat).
 """
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 from urllib.parse import parse_qs, quote, urlparse
 
 import ckan.plugins.toolkit as tk
-from pueblaabierto.schemas import rules, vocabularies
+from pueblaabierto.schemas import form317, rules, vocabularies
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import FOAF, RDF, RDFS, SKOS, XSD
+from rdflib.term import Node
 
 from ckanext.dcat.profiles import RDFProfile
 from ckanext.dcat.profiles.base import ADMS, DCAT, DCT, VCARD
@@ -45,6 +54,30 @@ from . import publication
 LANG = "es"
 # Free-text properties whose literals are Spanish (DCAT-AP: titles and descriptions @lang).
 TEXT_PROPERTIES = (DCT.title, DCT.description, DCAT.keyword, FOAF.name, SKOS.prefLabel)
+
+
+# The prefixes of the registry's DCAT paths (schemas/*.yaml, ``form317.dcat``).
+NAMESPACES = {"dct": DCT, "dcat": DCAT, "vcard": VCARD, "foaf": FOAF, "adms": ADMS, "skos": SKOS}
+
+
+# Cached: the registry does not change while the process runs, and a catalogue page asks
+# these for every dataset and distribution (benchmarks/: 100 datasets per page).
+@functools.cache
+def registry_path(key: str, level: str = form317.DATASET) -> tuple[URIRef, ...]:
+    """The registry's DCAT path of a field as rdflib terms; () when it has none."""
+    return tuple(NAMESPACES[prefix][local] for prefix, local in form317.dcat_path(key, level))
+
+
+@functools.cache
+def registry_paths(level: str) -> tuple[tuple[str, tuple[URIRef, ...]], ...]:
+    """(CKAN key, DCAT path) of every field of ``level`` that the registry maps to DCAT."""
+    return tuple((key, registry_path(key, level)) for key in form317.dcat_mapping(level))
+
+
+@functools.cache
+def fed_by(level: str, *path: URIRef) -> str:
+    """The CKAN key of the field the registry maps to ``path`` ("" if none)."""
+    return next((key for key, candidate in registry_paths(level) if candidate == path), "")
 
 
 def site_url() -> str:
@@ -72,21 +105,33 @@ class Form317Profile(RDFProfile):
     def graph_from_dataset(self, dataset_dict: dict[str, Any], dataset_ref: Any) -> None:
         self._landing_page(dataset_dict, dataset_ref)
         self._issued(dataset_dict, dataset_ref)
-        self._frequency(dataset_dict, dataset_ref)
-        self._theme(dataset_dict, dataset_ref)
-        self._contact(dataset_dict, dataset_ref)
-        self._period(dataset_ref, dataset_dict.get("periodo_inicio"), dataset_dict.get("periodo_fin"))
-        self._publisher(dataset_dict, dataset_ref)
-        self._identifier(dataset_dict, dataset_ref)
-        self._license(dataset_dict, dataset_ref)
+        self._fields(dataset_dict, dataset_ref, form317.DATASET)
         self._language(dataset_ref)
         if (dataset_ref, DCT.spatial, None) not in self.g:
             self.g.add((dataset_ref, DCT.spatial, self._concept(eu.country(), DCT.Location)))
         for resource in dataset_dict.get("resources") or []:
             distribution = URIRef(resource_uri(resource))
-            self._distribution(resource, distribution, dataset_dict)
-            self._period(distribution, resource.get("fecha_inicio"), resource.get("fecha_fin"))
+            self._fields(resource, distribution, form317.RESOURCE)
+            self._distribution_licences(distribution, dataset_dict)
         self._tag_spanish(dataset_ref)
+
+    def _fields(self, data: dict[str, Any], subject: Any, level: str) -> None:
+        """The registry's fields of ``level``: a builder per compound property, else a literal."""
+        built: set[Node] = set()
+        for key, path in registry_paths(level):
+            builder = self.BUILDERS.get(path[0])
+            if builder is not None:
+                if path[0] not in built:
+                    built.add(path[0])
+                    builder(self, data, subject, level)
+            elif len(path) == 1:
+                self._literal(subject, path[0], data.get(key))
+
+    def _literal(self, subject: Any, prop: URIRef, value: Any) -> None:
+        # The base profile writes title, description and keywords (from ``tags``) already.
+        if value in (None, "", []) or (subject, prop, None) in self.g:
+            return
+        self.g.add((subject, prop, Literal(str(value))))
 
     def _concept(self, concept: eu.Concept | None, *types: URIRef) -> URIRef | None:
         """Describe an authority-table concept in our graph (type, scheme, label)."""
@@ -120,15 +165,16 @@ class Form317Profile(RDFProfile):
         self.g.remove((dataset_ref, DCT.issued, None))
         self.g.add((dataset_ref, DCT.issued, Literal(moment, datatype=XSD.dateTime)))
 
-    def _frequency(self, dataset_dict: dict[str, Any], dataset_ref: Any) -> None:
-        ref = self._concept(eu.frequency(dataset_dict.get("frecuencia") or ""), DCT.Frequency)
+    def _frequency(self, dataset_dict: dict[str, Any], dataset_ref: Any, level: str) -> None:
+        value = dataset_dict.get(fed_by(level, DCT.accrualPeriodicity)) or ""
+        ref = self._concept(eu.frequency(value), DCT.Frequency)
         if ref is None:
             return
         self.g.remove((dataset_ref, DCT.accrualPeriodicity, None))
         self.g.add((dataset_ref, DCT.accrualPeriodicity, ref))
 
-    def _theme(self, dataset_dict: dict[str, Any], dataset_ref: Any) -> None:
-        term = vocabularies.load().get("temas", dataset_dict.get("tema") or "")
+    def _theme(self, dataset_dict: dict[str, Any], dataset_ref: Any, level: str) -> None:
+        term = vocabularies.load().get("temas", dataset_dict.get(fed_by(level, DCAT.theme)) or "")
         if term is None:
             return
         concept = tema_concept(term.value)
@@ -142,13 +188,16 @@ class Form317Profile(RDFProfile):
         if european is not None:
             self.g.add((dataset_ref, DCAT.theme, european))
 
-    def _contact(self, dataset_dict: dict[str, Any], dataset_ref: Any) -> None:
-        name, email = dataset_dict.get("responsable_nombre"), dataset_dict.get("responsable_correo")
+    def _contact(self, dataset_dict: dict[str, Any], dataset_ref: Any, level: str) -> None:
+        name = dataset_dict.get(fed_by(level, DCAT.contactPoint, VCARD.fn))
+        email = dataset_dict.get(fed_by(level, DCAT.contactPoint, VCARD.hasEmail))
         if not name and not email:
             return
         self._add_contact_to_graph(dataset_ref, DCAT.contactPoint, {"name": name, "email": email})
 
-    def _period(self, subject: Any, start: Any, end: Any) -> None:
+    def _period(self, data: dict[str, Any], subject: Any, level: str) -> None:
+        start = data.get(fed_by(level, DCT.temporal, DCAT.startDate))
+        end = data.get(fed_by(level, DCT.temporal, DCAT.endDate))
         start_date, end_date = rules.parse_date(start), rules.parse_date(end)
         if start_date is None and end_date is None:
             return
@@ -160,7 +209,8 @@ class Form317Profile(RDFProfile):
         if end_date is not None:
             self.g.add((period, DCAT.endDate, Literal(end_date.isoformat(), datatype=XSD.date)))
 
-    def _license(self, dataset_dict: dict[str, Any], dataset_ref: Any) -> None:
+    def _license(self, dataset_dict: dict[str, Any], dataset_ref: Any, level: str) -> None:
+        # CKAN resolves the licence id (the FORM.317 field) to its URL and title.
         url = dataset_dict.get("license_url")
         if not url:
             return
@@ -172,7 +222,8 @@ class Form317Profile(RDFProfile):
         self.g.add((license_ref, RDF.type, DCT.LicenseDocument))
         if dataset_dict.get("license_title") and (license_ref, DCT.title, None) not in self.g:
             self.g.add((license_ref, DCT.title, Literal(dataset_dict["license_title"], lang=LANG)))
-        kind = self._concept(eu.licence_type(dataset_dict.get("license_id") or ""))
+        licence_id = dataset_dict.get(fed_by(form317.DATASET, DCT.license)) or ""
+        kind = self._concept(eu.licence_type(licence_id))
         if kind is not None:
             # The base profile marks every distribution licence "UnknownIPR"; ours are known.
             self.g.remove((license_ref, DCT.type, None))
@@ -182,7 +233,9 @@ class Form317Profile(RDFProfile):
         self.g.remove((subject, DCT.language, None))
         self.g.add((subject, DCT.language, self._concept(eu.language(), DCT.LinguisticSystem)))
 
-    def _publisher(self, dataset_dict: dict[str, Any], dataset_ref: Any) -> None:
+    def _publisher(self, dataset_dict: dict[str, Any], dataset_ref: Any, level: str) -> None:
+        """The base profile's dct:publisher (the dependencia) gets its type and FORM.317 number."""
+        org_key = fed_by(form317.ORGANIZATION, DCT.publisher, DCT.identifier)
         publishers = list(self.g.objects(dataset_ref, DCT.publisher))
         kind = self._concept(eu.publisher_type())
         for publisher in publishers:
@@ -190,34 +243,37 @@ class Form317Profile(RDFProfile):
         org = dataset_dict.get("organization") or {}
         if not org.get("id") or not publishers:
             return
-        if "id_dependencia" not in org:
+        if org_key not in org:
             # The base profile has just read this organization into ckanext-dcat's cache.
             cached = self._org_cache.get(org["id"])
             try:
                 org = cached or tk.get_action("organization_show")({"ignore_auth": True}, {"id": org["id"]})
             except tk.ObjectNotFound:
                 return
-        if org.get("id_dependencia"):
+        if org.get(org_key):
             for publisher in publishers:
-                self.g.add((publisher, DCT.identifier, Literal(str(org["id_dependencia"]))))
+                self.g.add((publisher, DCT.identifier, Literal(str(org[org_key]))))
 
-    def _identifier(self, dataset_dict: dict[str, Any], dataset_ref: Any) -> None:
-        """id_dataset: the dependencia's own number for the dataset (FORM.317 «ID de Dataset»)."""
-        if not dataset_dict.get("id_dataset"):
+    def _identifier(self, dataset_dict: dict[str, Any], dataset_ref: Any, level: str) -> None:
+        """The dependencia's own number for the dataset (FORM.317 «ID de Dataset»)."""
+        value = dataset_dict.get(fed_by(level, ADMS.identifier, SKOS.notation))
+        if not value:
             return
         identifier = BNode()
         self.g.add((dataset_ref, ADMS.identifier, identifier))
         self.g.add((identifier, RDF.type, ADMS.Identifier))
-        self.g.add((identifier, SKOS.notation, Literal(str(dataset_dict["id_dataset"]))))
+        self.g.add((identifier, SKOS.notation, Literal(str(value))))
 
-    def _distribution(self, resource: dict[str, Any], distribution: URIRef, dataset_dict: dict[str, Any]) -> None:
-        url = resource.get("url")
+    def _download(self, resource: dict[str, Any], distribution: Any, level: str) -> None:
+        url = resource.get(fed_by(level, DCAT.downloadURL))
         if url:
             self.g.remove((distribution, DCAT.downloadURL, None))
             self.g.add((distribution, DCAT.downloadURL, URIRef(url)))
             self.g.add((URIRef(url), RDF.type, RDFS.Resource))
             self.g.add((distribution, DCAT.accessURL, URIRef(url)))
-        formato = resource.get("format") or ""
+
+    def _format(self, resource: dict[str, Any], distribution: Any, level: str) -> None:
+        formato = resource.get(fed_by(level, DCT["format"])) or ""
         self.g.remove((distribution, DCT["format"], None))
         self.g.remove((distribution, DCAT.mediaType, None))
         file_type = self._concept(eu.file_type(formato), DCT.MediaTypeOrExtent)
@@ -227,9 +283,25 @@ class Form317Profile(RDFProfile):
         if media_type:
             self.g.add((distribution, DCAT.mediaType, URIRef(media_type)))
             self.g.add((URIRef(media_type), RDF.type, DCT.MediaType))
+
+    def _distribution_licences(self, distribution: URIRef, dataset_dict: dict[str, Any]) -> None:
         for license_ref in self.g.objects(distribution, DCT.license):
             if isinstance(license_ref, URIRef):
                 self._license_document(license_ref, dataset_dict)
+
+    # Compound properties (the first step of a registry path) and their builders; a builder
+    # takes (data, subject, level) and asks the registry which field feeds each step.
+    BUILDERS: dict[Node, Any] = {
+        DCT.accrualPeriodicity: _frequency,
+        DCAT.theme: _theme,
+        DCAT.contactPoint: _contact,
+        DCT.temporal: _period,
+        DCT.publisher: _publisher,
+        ADMS.identifier: _identifier,
+        DCT.license: _license,
+        DCAT.downloadURL: _download,
+        DCT["format"]: _format,
+    }
 
     def _tag_spanish(self, dataset_ref: Any) -> None:
         """Plain literals of the dataset, its distributions and its publisher get ``@es``.
@@ -287,25 +359,27 @@ class Form317Profile(RDFProfile):
             dataset_dict["name"] = str(page).rstrip("/").rsplit("/", 1)[-1]
         for identifier in g.objects(dataset_ref, ADMS.identifier):
             if g.value(identifier, SKOS.notation) is not None:
-                dataset_dict["id_dataset"] = str(g.value(identifier, SKOS.notation))
+                dataset_dict[fed_by(form317.DATASET, ADMS.identifier, SKOS.notation)] = str(
+                    g.value(identifier, SKOS.notation)
+                )
         frequency = g.value(dataset_ref, DCT.accrualPeriodicity)
         if frequency is not None and eu.frecuencia_of(str(frequency)):
-            dataset_dict["frecuencia"] = eu.frecuencia_of(str(frequency))
+            dataset_dict[fed_by(form317.DATASET, DCT.accrualPeriodicity)] = eu.frecuencia_of(str(frequency))
         for theme in g.objects(dataset_ref, DCAT.theme):
             tema = parse_qs(urlparse(str(theme)).query).get("tema")
             if (theme, SKOS.inScheme, tema_scheme()) in g and tema:
-                dataset_dict["tema"] = tema[0]
+                dataset_dict[fed_by(form317.DATASET, DCAT.theme)] = tema[0]
         contact = g.value(dataset_ref, DCAT.contactPoint)
         if contact is not None:
-            dataset_dict["responsable_nombre"] = str(g.value(contact, VCARD.fn) or "")
+            dataset_dict[fed_by(form317.DATASET, DCAT.contactPoint, VCARD.fn)] = str(g.value(contact, VCARD.fn) or "")
             email = str(g.value(contact, VCARD.hasEmail) or "")
-            dataset_dict["responsable_correo"] = email.removeprefix("mailto:")
-        dataset_dict["periodo_inicio"], dataset_dict["periodo_fin"] = self._parse_period(dataset_ref)
+            dataset_dict[fed_by(form317.DATASET, DCAT.contactPoint, VCARD.hasEmail)] = email.removeprefix("mailto:")
+        self._parse_period(dataset_dict, dataset_ref, form317.DATASET)
         license_ref = g.value(dataset_ref, DCT.license)
         if license_ref is not None:
             for licence in vocabularies.load().licencias:
                 if licence["url"] == str(license_ref):
-                    dataset_dict["license_id"] = licence["id"]
+                    dataset_dict[fed_by(form317.DATASET, DCT.license)] = licence["id"]
         known = vocabularies.load().values("formatos")
         by_uri = {str(d): d for d in g.objects(dataset_ref, DCAT.distribution)}
         for resource in dataset_dict.get("resources") or []:
@@ -314,16 +388,15 @@ class Form317Profile(RDFProfile):
                 continue
             file_type = g.value(distribution, DCT["format"])
             if file_type is not None and eu.formato_of(str(file_type), known):
-                resource["format"] = eu.formato_of(str(file_type), known)
-            resource["fecha_inicio"], resource["fecha_fin"] = self._parse_period(distribution)
+                resource[fed_by(form317.RESOURCE, DCT["format"])] = eu.formato_of(str(file_type), known)
+            self._parse_period(resource, distribution, form317.RESOURCE)
             download = g.value(distribution, DCAT.downloadURL)
             if download is not None:
-                resource["url"] = str(download)
+                resource[fed_by(form317.RESOURCE, DCAT.downloadURL)] = str(download)
         return dataset_dict
 
-    def _parse_period(self, subject: Any) -> tuple[str, str]:
+    def _parse_period(self, data: dict[str, Any], subject: Any, level: str) -> None:
         period = self.g.value(subject, DCT.temporal)
-        if period is None:
-            return "", ""
-        start, end = self.g.value(period, DCAT.startDate), self.g.value(period, DCAT.endDate)
-        return (str(start) if start is not None else "", str(end) if end is not None else "")
+        for step in (DCAT.startDate, DCAT.endDate):
+            value = self.g.value(period, step) if period is not None else None
+            data[fed_by(level, DCT.temporal, step)] = str(value) if value is not None else ""

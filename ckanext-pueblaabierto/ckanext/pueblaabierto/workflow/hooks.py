@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import actions, auth, deletion, guard, labels, tecnico, views
+from . import actions, auth, deletion, deletion_page, guard, labels, tecnico, views
 
 
 def get_actions() -> dict[str, Any]:
@@ -26,6 +26,10 @@ def get_auth_functions() -> dict[str, Any]:
 
 def get_blueprints() -> list[Any]:
     return views.get_blueprints()
+
+
+def make_middleware(app: Any) -> Any:
+    return deletion_page.install(app)
 
 
 def get_helpers() -> dict[str, Any]:
