@@ -10,7 +10,7 @@ The source folders follow the design card (``ckanext-pueblaabierto/``, ``pipelin
 
 from pathlib import Path
 
-from setuptools import find_packages, setup
+from setuptools import find_namespace_packages, setup
 
 HERE = Path(__file__).parent
 
@@ -19,8 +19,11 @@ SOURCE_ROOTS = {"ckanext": "ckanext-pueblaabierto/ckanext", "pueblaabierto": "pi
 
 
 def packages_in(root: str, name: str) -> list[str]:
-    """``name`` and every subpackage under its source folder (a wheel must carry them all)."""
-    return [name] + [f"{name}.{sub}" for sub in find_packages(HERE / root)]
+    """``name`` and every folder under its source folder, code or data (templates, i18n,
+    migrations): a wheel must carry them all, and setuptools warns about data folders that
+    are importable but not listed."""
+    found = find_namespace_packages(HERE / root, exclude=["*__pycache__*", "*.egg-info*"])
+    return [name] + [f"{name}.{sub}" for sub in found]
 
 
 def read_requirements(name: str) -> list[str]:
