@@ -136,3 +136,14 @@ def test_same_sheets_dropdowns_help_and_instructivo_as_the_template(tmp_path):
     ws = openpyxl.load_workbook(path)["Dataset"]
     assert [c.value for c in ws[1]] == [f.header for f in spec.DATASET.fields]
     assert ws["B2"].value == datasets[0]["title"]
+
+
+def test_portal_text_never_becomes_a_formula_or_breaks_the_file(tmp_path):
+    organization = {"title": "Tesorería", "description": "Hacienda.", "id_dependencia": "7"}
+    dataset = {"title": '=HYPERLINK("http://malo.example","Clic")', "notes": "Texto\x00 con\x07 controles.",
+               "id_dataset": "1", "tags": [], "resources": []}
+    path = write_prefilled(tmp_path / "f.xlsx", organization, [dataset])
+    ws = openpyxl.load_workbook(path)["Dataset"]
+    assert ws["B2"].data_type == "s" and ws["B2"].value == dataset["title"]
+    assert ws["C2"].value == "Texto con controles."
+    assert read_submission(path).datasets[0].title == dataset["title"]

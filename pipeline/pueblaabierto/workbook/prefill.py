@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import column_index_from_string
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -145,13 +146,19 @@ def _write_rows(ws: Worksheet, sheet: spec.SheetSpec, records: list[Record]) -> 
             cell = ws.cell(row=row, column=column_index_from_string(field.column or "A"), value=value)
             if isinstance(value, date):
                 cell.number_format = DATE_FORMAT
+            elif isinstance(value, str) and value.startswith("="):
+                # Metadata is text, never a formula Excel would run when the enlace opens the file.
+                cell.data_type = "s"
 
 
 def cell_value(field: spec.FieldSpec, value: Any) -> Any:
     """What an enlace would have typed in ``field``'s cell for the stored ``value`` (None: blank)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    text = str(value).strip()
+    # Control characters cannot be stored in a workbook (openpyxl refuses them): never typed anyway.
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(value)).strip()
+    if not text:
+        return None
     if field.kind is spec.Kind.DATE:
         try:
             return date.fromisoformat(text[:10])
