@@ -135,7 +135,8 @@ def test_prefilled_round_trip_writes_nothing_and_an_update_keeps_the_links(live_
     views_before = [v["view_type"] for v in anonymous.action.resource_view_list(id=resource["id"])]
     old_file = _get(resource["url"]).content
 
-    download = _get(f"{live_ckan.url}/dataset/{pkg['name']}/formato-317.xlsx", tokens["dato"])
+    # From the dependencia's page (after the update below: from the dataset's page).
+    download = _get(f"{live_ckan.url}/organization/{org['name']}/formato-317.xlsx", tokens["dato"])
     assert download.status_code == 200
     workbook = _deliver(live_ckan, tmp_path / "actualizacion", download.content, [pkg], org, tokens["dato"])
 

@@ -16,6 +16,7 @@ public counterpart is a new resource and is moved as it is.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import shutil
@@ -43,6 +44,11 @@ class Pair:
     @property
     def new_upload(self) -> bool:
         return self.copy.get("url_type") == "upload"
+
+    @functools.cached_property
+    def copy_table(self) -> bool:
+        """The copy has a DataStore table of its own (it replaces the public one)."""
+        return bool(self.copy.get("datastore_active")) and _table_exists(self.copy["id"])
 
     @property
     def same_data(self) -> bool:
@@ -91,7 +97,7 @@ def merged(pair: Pair, public_package_id: str) -> dict[str, Any]:
                 result[key] = pair.public[key]
             else:
                 result.pop(key, None)
-    if pair.copy.get("datastore_active"):
+    if pair.copy_table:
         result["datastore_active"] = True  # its table replaces the public one (move_data)
     else:
         # A table is kept only for unchanged data (replaced below when the copy has its own).
@@ -106,7 +112,7 @@ def move_data(pair: Pair) -> None:
     copy_id, public_id = pair.copy["id"], pair.public["id"]
     if pair.new_upload:
         _move_upload(pair.copy, copy_id, public_id)
-    if pair.copy.get("datastore_active") and _table_exists(copy_id):
+    if pair.copy_table:
         _replace_table(copy_id, public_id)
     elif not pair.same_data and pair.public.get("datastore_active"):
         _drop_table(public_id)  # the public table holds data the update replaced
