@@ -18,6 +18,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
 from . import cli, datastore_info, helpers
+from .actualizacion import views as actualizacion
 from .interop import views as interop
 from .portal import datastore_search
 from .portal import pages as portal_pages
@@ -86,7 +87,7 @@ class PueblaAbiertoPlugin(p.SingletonPlugin, DefaultTranslation):
         return form317_validators.get_validators()
 
     def get_helpers(self) -> dict[str, Any]:
-        return {**helpers.get_helpers(), **workflow.get_helpers()}
+        return {**helpers.get_helpers(), **workflow.get_helpers(), **actualizacion.get_helpers()}
 
     def after_dataset_update(self, context: Any, pkg_dict: dict[str, Any]) -> None:
         datastore_info.after_dataset_update(pkg_dict)
@@ -116,4 +117,5 @@ class PueblaAbiertoPlugin(p.SingletonPlugin, DefaultTranslation):
         return workflow.get_user_dataset_labels(user_obj)
 
     def get_blueprint(self) -> list[Any]:
-        return [*workflow.get_blueprints(), *interop.get_blueprints(), portal_pages.get_blueprint()]
+        return [*workflow.get_blueprints(), *interop.get_blueprints(), portal_pages.get_blueprint(),
+                actualizacion.get_blueprint()]

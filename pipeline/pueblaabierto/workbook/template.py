@@ -58,9 +58,15 @@ def _list_source(field: spec.FieldSpec, vocab: vocabularies.Vocabularies) -> str
         last = first + len(vocab.temas) - 1
         return f"{quote_sheetname(spec.TIPO_DE_DATOS_NAME)}!$A${first}:$A${last}"
     terms = getattr(vocab, field.vocabulary or "")
-    # Frecuencia is written in lower case on the official form; the other lists use labels.
-    names = [t.value for t in terms] if field.vocabulary == "frecuencias" else [t.label for t in terms]
-    return '"' + ",".join(names) + '"'
+    return '"' + ",".join(dropdown_text(field.vocabulary or "", t) for t in terms) + '"'
+
+
+def dropdown_text(vocabulary: str, term: vocabularies.Term) -> str:
+    """How ``term`` is written in its drop-down list (what a pre-filled cell must hold too).
+
+    Frecuencia is written in lower case on the official form; the other lists use labels.
+    """
+    return term.value if vocabulary == "frecuencias" else term.label
 
 
 def _data_sheet(ws: Worksheet, sheet: spec.SheetSpec, vocab: vocabularies.Vocabularies) -> None:

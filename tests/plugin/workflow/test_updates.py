@@ -99,3 +99,54 @@ def test_only_the_dependency_open_data_liaison_or_the_enlace_tecnico_starts_an_u
     draft = new_dataset(people, name="aun-borrador")
     with pytest.raises(tk.ValidationError, match="Solo un conjunto publicado"):
         act(people.datos, "workflow_update_start", id=draft["id"])
+
+
+def _upload(content: bytes, name: str):
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    return FileStorage(io.BytesIO(content), filename=name, content_type="text/csv")
+
+
+def test_published_update_keeps_resource_ids_and_download_urls_with_the_new_content(people, app):
+    dataset = new_dataset(people, resources=[])
+    resource = act(people.datos, "resource_create", package_id=dataset["id"], name="Obras", format="CSV",
+                   upload=_upload(b"folio\naprobado-1\n", "obras.csv"))
+    act(people.datos, "datastore_create", resource_id=resource["id"], force=True,
+        fields=[{"id": "folio", "type": "text"}], records=[{"folio": "aprobado-1"}])
+    publish_path(people, dataset["id"])
+    public = act(None, "package_show", id=dataset["id"])
+    [old] = public["resources"]
+    assert old["id"] == resource["id"] and old["url"].endswith("/download/obras.csv")
+    assert app.get(old["url"]).get_data() == b"folio\naprobado-1\n"
+
+    shadow = act(people.datos, "workflow_update_start", id=dataset["id"])
+    [copy] = shadow["resources"]
+    assert copy["id"] != old["id"]
+    # A new file under a new name, and its table, in the private copy.
+    act(people.datos, "resource_patch", id=copy["id"], upload=_upload(b"folio\nnuevo-1\nnuevo-2\n", "obras_v2.csv"))
+    act(people.datos, "datastore_create", resource_id=copy["id"], force=True,
+        fields=[{"id": "folio", "type": "text"}], records=[{"folio": "nuevo-1"}, {"folio": "nuevo-2"}])
+    # Citizens keep the approved file and table while the update is reviewed.
+    assert app.get(old["url"]).get_data() == b"folio\naprobado-1\n"
+    assert _records(None, old["id"]) == ["aprobado-1"]
+
+    for step, who in (("enviar_revision", people.datos), ("aprobar", people.seguridad),
+                      ("aprobar", people.transparencia), ("solicitar_publicacion", people.datos),
+                      ("publicar", people.tecnico)):
+        act(who, "workflow_transition", id=shadow["id"], transition=step)
+
+    after = act(None, "package_show", id=dataset["id"])
+    [new] = after["resources"]
+    assert new["id"] == old["id"], "the resource keeps its id (old links keep working)"
+    assert new["url_type"] == "upload" and new["url"].endswith("/download/obras_v2.csv")
+    assert new["datastore_active"] is True
+    assert _records(None, old["id"]) == ["nuevo-1", "nuevo-2"]
+    for url in (old["url"], new["url"]):  # the old link (old file name) and the new one
+        response = app.get(url)
+        assert response.status_code == 200 and response.get_data() == b"folio\nnuevo-1\nnuevo-2\n"
+    with pytest.raises(tk.ObjectNotFound):
+        act(people.datos, "datastore_search", resource_id=copy["id"])
+    # Publishing again the same metadata through an update writes into the same resource.
+    assert act(people.datos, "workflow_update_start", id=dataset["id"])["resources"][0]["url"] == new["url"]

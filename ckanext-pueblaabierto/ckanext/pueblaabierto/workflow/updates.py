@@ -3,8 +3,9 @@
 See docs/flujo-de-validacion.md ("Actualizaciones"). The shadow is an ordinary private
 dataset of the same Dependencia, so every read path (search, package_show, downloads,
 DataStore, DCAT, activity) hides it by CKAN's own rules; citizens keep seeing the public
-dataset untouched. On ``publicar`` the shadow's resources are *moved* (same resource ids, so
-their uploaded files and DataStore tables move with them) and its metadata copied.
+dataset untouched. On ``publicar`` the public resources keep their ids and download URLs and
+receive the shadow's files, DataStore tables, views and metadata (resource_move.py); the
+shadow's new resources move over as they are, and its dataset metadata is copied.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import ckan.plugins.toolkit as tk
 
 from ..translate import _
 from ..versions import UPDATE_OF_CONTEXT_KEY, update_relatives
-from . import machine
+from . import machine, resource_move
 from . import model as wf_model
 from .state import WORKFLOW_CONTEXT_FLAG, actor_for, current_state, get_package, open_update, reindex
 
@@ -38,11 +39,6 @@ _DROP_PACKAGE_KEYS = (
 _DROP_RESOURCE_KEYS = (
     "id", "package_id", "revision_id", "created", "metadata_modified", "datastore_active", "url_type",
     "last_modified", "tracking_summary", "position",
-)
-# Technical keys of a resource that stay those of the public original when its data is unchanged.
-_KEEP_FROM_ORIGINAL = (
-    "id", "package_id", "url", "url_type", "datastore_active", "size", "hash", "mimetype", "created",
-    "last_modified", "metadata_modified", "position", "revision_id",
 )
 
 
@@ -143,22 +139,13 @@ def apply(context: dict[str, Any], shadow: model.Package, row: wf_model.Workflow
     shadow_dict = tk.get_action("package_show")(_site_context(flag=False), {"id": shadow.id})
     public_dict = tk.get_action("package_show")(_site_context(flag=False), {"id": public.id})
 
-    # A shadow resource still pointing where its public original does (same URL, no DataStore
-    # table of its own) is unchanged data: keep the public resource (its upload and DataStore
-    # table) with the reviewed metadata. Anything else is new data: move it, ids unchanged.
-    originals: dict[str, list[dict[str, Any]]] = {}
-    for res in public_dict.get("resources", []):
-        originals.setdefault(res.get("url") or "", []).append(res)
-    resources, moved = [], []
-    for res in shadow_dict.get("resources", []):
-        same = originals.get(res.get("url") or "")
-        if same and not res.get("datastore_active"):
-            original = same.pop(0)
-            metadata = {k: v for k, v in res.items() if k not in _KEEP_FROM_ORIGINAL}
-            resources.append({**original, **metadata})
-        else:
-            moved.append(res["id"])
-            resources.append(dict(res, package_id=public.id))
+    # The public resources stay (ids, download URLs, views): what the copy brings moves into
+    # them (resource_move.py); copy resources with no public counterpart move as they are.
+    plan = resource_move.match(public_dict.get("resources", []), shadow_dict.get("resources", []))
+    resources = [resource_move.merged(pair, public.id) for pair in plan.pairs]
+    moved = {pair.copy["id"] for pair in plan.pairs if pair.public is None}
+    for pair in plan.pairs:
+        resource_move.move_data(pair)
     for resource in shadow.resources_all:
         if resource.id in moved:
             resource.package_id = public.id
@@ -170,6 +157,8 @@ def apply(context: dict[str, Any], shadow: model.Package, row: wf_model.Workflow
     new_dict["resources"] = resources
     tk.get_action("package_update")(site, new_dict)
     tk.get_action("package_delete")(site, {"id": shadow.id})
+    for dropped in plan.dropped:  # resources the update removed take their tables with them
+        resource_move.drop_table(dropped)
 
     # The public dataset's own state row says when it was last updated.
     public_row = wf_model.get_state(public.id)
