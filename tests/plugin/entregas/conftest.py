@@ -35,6 +35,12 @@ def entregas_db(clean_db, clean_index):
     from ckan.lib import jobs
 
     jobs.get_queue().empty()
+    # Files of earlier tests' entregas: each test sees only its own.
+    import shutil
+
+    from ckanext.pueblaabierto.entregas import storage
+
+    shutil.rmtree(storage.root(), ignore_errors=True)
 
 
 def act(who: dict | None, action: str, /, **data):
