@@ -43,7 +43,8 @@ class LocalPortal:
         self.write_log: list[str] = []
         self._lock = threading.RLock()
         self._thread = threading.get_ident()
-        self._app = flask.current_app._get_current_object() if flask.has_app_context() else None  # noqa: SLF001
+        current: Any = flask.current_app
+        self._app = current._get_current_object() if flask.has_app_context() else None  # noqa: SLF001
         self._extensions: list[str] | None = None
 
     def __repr__(self) -> str:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import ckan.model as model
+import ckan.plugins.toolkit as tk
 import pytest
 
-from .conftest import PLUGINS, act, bytes_upload, example_files, run_jobs, upload, zipped, EJEMPLOS
+from .conftest import PLUGINS, act, bytes_upload, example_files, run_jobs, zipped
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -53,8 +54,9 @@ def test_missing_file_then_correction_then_drafts_and_idempotent_reapply(people)
     pkg = model.Package.get(dataset["id"])
     assert pkg.private is True and pkg.owner_org == people.org["id"]
     # Nobody outside the dependencia sees the draft.
-    with pytest.raises(Exception):
-        act(None, "package_show", id=dataset["id"])
+    for outsider in (None, people.otro, people.editor):
+        with pytest.raises((tk.ObjectNotFound, tk.NotAuthorized)):
+            act(outsider, "package_show", id=dataset["id"])
     assert shown["can_send_review"] is True
 
     act(people.datos, "submission_apply", id=created["id"])

@@ -9,7 +9,7 @@ import ckan.model as model
 import pytest
 from ckan.tests import factories
 
-from .conftest import EJEMPLOS, PLUGINS, act, example_files, run_jobs
+from .conftest import EJEMPLOS, PLUGINS, act, run_jobs
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -71,7 +71,8 @@ def test_upload_form_lists_only_own_dependencias_and_reports_errors_in_spanish(a
 
 
 def test_report_page_puts_personal_data_first_then_drafts_and_review(app, people):
-    sent = app.post("/entregas/nueva", headers=_headers(people.datos), data=_form("rotos/datos-personales-curp", people),
+    sent = app.post("/entregas/nueva", headers=_headers(people.datos),
+                    data=_form("rotos/datos-personales-curp", people),
                     content_type="multipart/form-data", follow_redirects=False)
     assert sent.status_code == 302
     entrega_id = sent.headers["Location"].rstrip("/").rsplit("/", 1)[-1]
@@ -88,6 +89,8 @@ def test_report_page_puts_personal_data_first_then_drafts_and_review(app, people
     assert "BOXW31****HNE***09" in page and "Cómo corregirlo" in page
     assert 'id="boton-crear-borradores"' not in page and 'id="boton-subir-correccion"' in page
     assert app.get(f"/entregas/{entrega_id}", headers=_headers(people.otro)).status_code == 404
+    listing = app.get("/entregas", headers=_headers(people.datos)).get_data(as_text=True)
+    assert "Mercados municipales" in listing and "1 error" in listing and 'data-state="con_errores"' in listing
 
 
 def test_drafts_then_send_to_review_from_the_page(app, people):

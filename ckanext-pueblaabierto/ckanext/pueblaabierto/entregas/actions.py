@@ -29,6 +29,7 @@ from . import auth, job, presenter, records, storage
 from .errors import EntregaError
 from .limits import current as current_limits
 from .model import APLICADA, APLICANDO, FALLO, RECIBIDA, VALIDA, Entrega, EntregaVersion
+from .records import EntregaRow
 
 WORKBOOK_FIELD = "formato"
 WORKBOOK_EXTENSIONS = (".xlsx", ".xlsm", ".ods")
@@ -56,7 +57,7 @@ def _check(action: str, context: dict[str, Any], data_dict: dict[str, Any]) -> N
         raise _not_found() from error
 
 
-def _entrega(data_dict: dict[str, Any]) -> Entrega:
+def _entrega(data_dict: dict[str, Any]) -> EntregaRow:
     entrega = records.get_entrega(str(data_dict.get("id") or ""))
     if entrega is None:
         raise _not_found()

@@ -19,10 +19,10 @@ import ckan.model as model
 from ..local_portal import LocalPortal
 from ..translate import _
 from . import records, storage
-from .model import EntregaVersion
+from .records import VersionRow
 
 
-def apply(version: EntregaVersion, progress: Callable[[str, int, int | None], None] | None = None) -> dict[str, Any]:
+def apply(version: VersionRow, progress: Callable[[str, int, int | None], None] | None = None) -> dict[str, Any]:
     """Run the plan for ``version``; return the outcome in ``publicar --json``'s shape."""
     from pueblaabierto.publish import plan as planning
     from pueblaabierto.publish.apply import FAILED, PUBLISHED, Context, DatasetResult, apply_dataset
@@ -33,7 +33,8 @@ def apply(version: EntregaVersion, progress: Callable[[str, int, int | None], No
     entrega = records.get_entrega(version.entrega_id)
     assert entrega is not None
     user = model.User.get(version.applied_by or "")
-    portal = LocalPortal(user.name if user is not None else "")
+    # Duck-typed: the planner's ``Portal`` interface, served in-process (local_portal.py).
+    portal: Any = LocalPortal(user.name if user is not None else "")
     data_dir = Path(version.storage_dir) / storage.DATA
     workbook = next(data_dir / f["name"] for f in version.files or [] if f.get("workbook"))
     caps = planning.capabilities(portal)
@@ -41,8 +42,8 @@ def apply(version: EntregaVersion, progress: Callable[[str, int, int | None], No
     org = portal.call("organization_show", id=entrega.organization_id, include_datasets=False)
     desired = desired_state(read_submission(workbook), data_dir)
     notes: list[str] = []
-    for spec in desired.organizations:
-        if planning.plan_org(org, spec):
+    for org_spec in desired.organizations:
+        if planning.plan_org(org, org_spec):
             notes.append(_("Los datos de la dependencia en el formato (nombre, descripción o logotipo) difieren de "
                            "los del portal; no se cambiaron: esos los actualiza la administración del portal."))
             break

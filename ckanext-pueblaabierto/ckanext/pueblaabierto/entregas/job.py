@@ -28,7 +28,8 @@ from ..translate import _
 from . import archive, records, storage
 from .errors import EntregaError
 from .limits import current as current_limits
-from .model import APLICADA, APLICANDO, CON_ERRORES, FALLO, VALIDA, VALIDANDO, EntregaVersion
+from .model import APLICADA, APLICANDO, CON_ERRORES, FALLO, VALIDA, VALIDANDO
+from .records import VersionRow
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".xls")
 PROGRESS_EVERY = 0.5  # seconds between progress writes
 
 
-def enqueue(version: EntregaVersion, function: Any, title: str) -> None:
+def enqueue(version: VersionRow, function: Any, title: str) -> None:
     """Queue ``function(version.id)``; the job id is stored first, so it is never missing."""
     version.job_id = str(uuid.uuid4())
     model.Session.commit()
@@ -93,7 +94,8 @@ def validate_version(version_id: str) -> None:
     version.files = files
     version.datasets = datasets
     version.status = VALIDA if report.get("valid") else CON_ERRORES
-    version.progress = {**(version.progress or {}), "label": _("Validación terminada"), "updated_at": records.now().isoformat()}
+    version.progress = {**(version.progress or {}), "label": _("Validación terminada"),
+                        "updated_at": records.now().isoformat()}
     entrega = records.get_entrega(version.entrega_id)
     if entrega is not None:
         entrega.updated_at = records.now()
@@ -108,7 +110,7 @@ def _finding(code: str, message: str, suggestion: str = "", file: str | None = N
     return Finding(code=code, message=message, suggestion=suggestion, file=file).to_dict()
 
 
-def _validate(version: EntregaVersion, folder: Path, progress: _Progress) -> tuple[dict, list, dict]:
+def _validate(version: VersionRow, folder: Path, progress: _Progress) -> tuple[dict, list, dict]:
     from pueblaabierto.data.limits import DEFAULT_LIMITS
     from pueblaabierto.errors import UnusableInput
     from pueblaabierto.validation import validate_submission
@@ -118,10 +120,11 @@ def _validate(version: EntregaVersion, folder: Path, progress: _Progress) -> tup
     try:
         workbook = prepare(folder, limits)
     except EntregaError as error:
-        report = {"valid": False, "errors": [_finding(error.code, error.message)], "warnings": []}
-        return report, _uploaded(folder), {"workbook": []}
+        refused = {"valid": False, "errors": [_finding(error.code, error.message)], "warnings": []}
+        return refused, _uploaded(folder), {"workbook": []}
     pipeline_limits = replace(DEFAULT_LIMITS, max_file_mb=min(DEFAULT_LIMITS.max_file_mb, limits.max_file_mb),
                               max_uncompressed_mb=min(DEFAULT_LIMITS.max_uncompressed_mb, limits.max_unzipped_mb))
+    report: dict[str, Any]
     try:
         result = validate_submission(workbook, data_dir, progress, limits=pipeline_limits)
         report = result.to_dict()
@@ -220,7 +223,7 @@ def _touched(workbook: Path) -> dict[str, Any]:
     }
 
 
-def _organization_mismatch(version: EntregaVersion, workbook: Path) -> dict[str, Any] | None:
+def _organization_mismatch(version: VersionRow, workbook: Path) -> dict[str, Any] | None:
     """The workbook must describe the dependencia the entrega is for (chosen in the form)."""
     entrega = records.get_entrega(version.entrega_id)
     org = model.Group.get(entrega.organization_id) if entrega is not None else None

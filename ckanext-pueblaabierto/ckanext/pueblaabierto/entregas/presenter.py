@@ -10,7 +10,8 @@ from ..workflow import machine
 from ..workflow.state import current_state
 from . import records
 from .limits import current as current_limits
-from .model import APLICADA, APLICANDO, CON_ERRORES, FALLO, VALIDA, Entrega, EntregaVersion
+from .model import APLICADA, APLICANDO, CON_ERRORES, FALLO, VALIDA
+from .records import EntregaRow, VersionRow
 
 
 def _user_name(user_id: str | None) -> str:
@@ -23,7 +24,7 @@ def _org(org_id: str) -> dict[str, Any]:
     return {"id": org_id, "name": org.name if org else "", "title": org.title if org else ""}
 
 
-def _version(version: EntregaVersion, status: str) -> dict[str, Any]:
+def _version(version: VersionRow, status: str) -> dict[str, Any]:
     datasets = version.datasets or {}
     return {
         "id": version.id,
@@ -44,7 +45,7 @@ def _version(version: EntregaVersion, status: str) -> dict[str, Any]:
     }
 
 
-def _interrupted_message(version: EntregaVersion) -> str:
+def _interrupted_message(version: VersionRow) -> str:
     from ..translate import _
 
     if (version.progress or {}).get("phase") == "aplicacion":
@@ -54,7 +55,7 @@ def _interrupted_message(version: EntregaVersion) -> str:
              "vuelve a validar con los mismos archivos.")
 
 
-def _datasets(entrega: Entrega, version: EntregaVersion | None) -> list[dict[str, Any]]:
+def _datasets(entrega: EntregaRow, version: VersionRow | None) -> list[dict[str, Any]]:
     """What the latest version touches: from the drafts created, else from the workbook."""
     if version is None:
         return []
@@ -82,7 +83,7 @@ def _datasets(entrega: Entrega, version: EntregaVersion | None) -> list[dict[str
     return items
 
 
-def describe(entrega: Entrega, user: Any = None) -> dict[str, Any]:
+def describe(entrega: EntregaRow, user: Any = None) -> dict[str, Any]:
     stale = current_limits().stale_minutes
     rows = records.versions(entrega.id)
     versions = [_version(v, records.effective_status(v, stale)) for v in rows]
@@ -118,7 +119,7 @@ def describe(entrega: Entrega, user: Any = None) -> dict[str, Any]:
     }
 
 
-def summary(entrega: Entrega) -> dict[str, Any]:
+def summary(entrega: EntregaRow) -> dict[str, Any]:
     version = records.latest(entrega.id)
     status = records.effective_status(version, current_limits().stale_minutes) if version else ""
     report = (version.report if version else None) or {}

@@ -24,12 +24,17 @@ from .model import (
     RECIBIDA,
     VALIDA,
     VALIDANDO,
+    VERSION_TABLE,
     Entrega,
     EntregaVersion,
-    VERSION_TABLE,
 )
 
 log = logging.getLogger(__name__)
+
+# Rows of model.py's declarative classes. SQLAlchemy 1.4 types their attributes as ``Column``,
+# which mypy cannot use as values; these aliases name what a function takes or returns.
+EntregaRow = Any  # an Entrega
+VersionRow = Any  # an EntregaVersion
 
 INTERRUMPIDA = "interrumpida"  # shown, never stored: a running status whose job is gone
 
@@ -54,17 +59,17 @@ def now() -> datetime.datetime:
     return datetime.datetime.now(datetime.timezone.utc)
 
 
-def get_entrega(entrega_id: str) -> Entrega | None:
+def get_entrega(entrega_id: str) -> EntregaRow | None:
     if not entrega_id:
         return None
     return model.Session.query(Entrega).filter(Entrega.id == entrega_id).one_or_none()
 
 
-def get_version(version_id: str) -> EntregaVersion | None:
+def get_version(version_id: str) -> VersionRow | None:
     return model.Session.query(EntregaVersion).filter(EntregaVersion.id == version_id).one_or_none()
 
 
-def versions(entrega_id: str) -> list[EntregaVersion]:
+def versions(entrega_id: str) -> list[VersionRow]:
     return (
         model.Session.query(EntregaVersion)
         .filter(EntregaVersion.entrega_id == entrega_id)
@@ -73,7 +78,7 @@ def versions(entrega_id: str) -> list[EntregaVersion]:
     )
 
 
-def latest(entrega_id: str) -> EntregaVersion | None:
+def latest(entrega_id: str) -> VersionRow | None:
     rows = versions(entrega_id)
     return rows[0] if rows else None
 
@@ -124,7 +129,7 @@ def job_alive(job_id: str | None) -> bool | None:
         return None
 
 
-def _progress_age(version: EntregaVersion) -> float | None:
+def _progress_age(version: VersionRow) -> float | None:
     stamp = (version.progress or {}).get("updated_at")
     if not stamp:
         return None
@@ -134,7 +139,7 @@ def _progress_age(version: EntregaVersion) -> float | None:
         return None
 
 
-def effective_status(version: EntregaVersion, stale_minutes: int) -> str:
+def effective_status(version: VersionRow, stale_minutes: int) -> str:
     """The stored status, or INTERRUMPIDA when it says running but its job is gone."""
     if version.status not in RUNNING:
         return version.status

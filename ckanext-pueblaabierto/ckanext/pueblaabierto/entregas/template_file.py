@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import ckan.plugins.toolkit as tk
-
 FILENAME = "FORM.317-SECATI-012224.xlsx"
 
 
@@ -29,8 +27,9 @@ def path() -> Path:
     for candidate in candidates():
         if candidate.is_file():
             return candidate
-    storage = tk.config.get("ckan.storage_path")
-    generated = Path(storage or "/tmp") / "entregas" / "plantilla" / FILENAME
+    from . import storage
+
+    generated = storage.root() / "plantilla" / FILENAME
     if not generated.is_file():
         from pueblaabierto.workbook.template import write_template
 

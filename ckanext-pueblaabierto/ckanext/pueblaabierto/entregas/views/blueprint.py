@@ -135,7 +135,8 @@ def _post(id: str, action: str, done: str) -> Any:
 
 
 def apply(id: str) -> Any:
-    return _post(id, "submission_apply", _("Se están creando los borradores (privados). Esta página muestra el avance."))
+    return _post(id, "submission_apply",
+                 _("Se están creando los borradores (privados). Esta página muestra el avance."))
 
 
 def retry(id: str) -> Any:
