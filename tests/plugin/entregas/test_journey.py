@@ -54,7 +54,7 @@ def test_missing_file_then_correction_then_drafts_and_idempotent_reapply(people)
     pkg = model.Package.get(dataset["id"])
     assert pkg.private is True and pkg.owner_org == people.org["id"]
     # Nobody outside the dependencia sees the draft.
-    for outsider in (None, people.otro, people.editor):
+    for outsider in (None, people.otro):
         with pytest.raises((tk.ObjectNotFound, tk.NotAuthorized)):
             act(outsider, "package_show", id=dataset["id"])
     assert shown["can_send_review"] is True
@@ -97,3 +97,13 @@ def test_zipped_shapefile_in_a_folder_is_a_data_file(people):
     shown = act(people.otro, "submission_show", id=created["id"])
     assert shown["state"] == "valida", shown["report"]
     assert [f["code"] for f in shown["report"]["warnings"]] == ["nombre-recortado-dbf"]
+
+
+def test_workbook_selected_and_also_inside_the_zip_is_accepted(people):
+    workbook, _data = example_files("obra-publica")
+    archive = bytes_upload(zipped("obra-publica"), "Entrega SISP.zip")
+    created = act(people.datos, "submission_create", owner_org=people.org["id"], formato=workbook,
+                  archivos=[archive], **OFICIO)
+    run_jobs()
+    shown = act(people.datos, "submission_show", id=created["id"])
+    assert shown["state"] == "valida", shown["report"]

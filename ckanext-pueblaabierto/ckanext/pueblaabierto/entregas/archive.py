@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from ..translate import _
 from .errors import EntregaError
 from .limits import EntregaLimits
+from .storage import sha256_of
 
 CHUNK = 1 << 20
 # What file managers add and nobody delivers.
@@ -159,11 +160,18 @@ def extract(zip_path: Path, target: Path, budget: Budget, display: str | None = 
             seen[key] = "/".join(parts)
             destination = target / name
             if destination.exists():
-                raise EntregaError(
-                    _("«{name}» viene dentro del ZIP «{zip}» y también se subió por separado. Súbalo una sola vez.")
-                    .format(name=name, zip=archive),
-                    code="zip-nombre-repetido",
-                )
+                # Also selected on its own (often the workbook): the same file is fine, another is not.
+                twin = target / f".{name}.zip-tmp"
+                _copy(bundle, info, twin, budget, archive)
+                same = sha256_of(twin) == sha256_of(destination)
+                twin.unlink()
+                if not same:
+                    raise EntregaError(
+                        _("«{name}» viene dentro del ZIP «{zip}» y también se subió por separado, con otro "
+                          "contenido. Súbalo una sola vez, en su versión correcta.").format(name=name, zip=archive),
+                        code="zip-nombre-repetido",
+                    )
+                continue
             _copy(bundle, info, destination, budget, archive)
             names.append(name)
         return names
