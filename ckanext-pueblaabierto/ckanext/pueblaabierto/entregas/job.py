@@ -56,6 +56,10 @@ class _Progress:
         self.version_id, self.phase = version_id, phase
         self._last = 0.0
 
+    def labelled(self, template: str) -> Any:
+        """The same callback, for the pipeline: its label (a file name) said as ``template``."""
+        return lambda label, done, total: self(template.format(name=label), done, total)
+
     def __call__(self, label: str, done: int, total: int | None) -> None:
         moment = time.monotonic()
         if moment - self._last < PROGRESS_EVERY and not (total and done >= total):
@@ -126,7 +130,8 @@ def _validate(version: VersionRow, folder: Path, progress: _Progress) -> tuple[d
                               max_uncompressed_mb=min(DEFAULT_LIMITS.max_uncompressed_mb, limits.max_unzipped_mb))
     report: dict[str, Any]
     try:
-        result = validate_submission(workbook, data_dir, progress, limits=pipeline_limits)
+        result = validate_submission(workbook, data_dir, progress.labelled(_("Revisando «{name}»")),
+                                     limits=pipeline_limits)
         report = result.to_dict()
     except UnusableInput as error:
         finding = error.to_finding()
@@ -275,7 +280,7 @@ def apply_version(version_id: str) -> None:
     progress = _Progress(version.id, "aplicacion")
     progress(_("Creando los borradores"), 0, None)
     try:
-        outcome = applying.apply(version, progress)
+        outcome = applying.apply(version, progress.labelled(_("Cargando «{name}» al DataStore")))
     except Exception:  # noqa: BLE001
         log.exception("Falló la creación de borradores de la versión %s", version_id)
         model.Session.rollback()
