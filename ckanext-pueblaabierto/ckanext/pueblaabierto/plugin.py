@@ -7,6 +7,7 @@ Sections, one per area (each owned by its package):
 - exports (DCAT-JSON, /data.json, Data Packages) -> interop/
 - validation workflow (FORM.317 review) -> workflow/ (hooks.py)
 - security (headers, uploads, traces, DataStore SQL) -> security/ (hooks.py)
+- Entregas (FORM.317 intake at /entregas) -> entregas/ (hooks.py)
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from ckan.lib.plugins import DefaultTranslation
 
 from . import cli, datastore_info, helpers
 from .actualizacion import views as actualizacion
+from .entregas import hooks as entregas
 from .interop import views as interop
 from .portal import datastore_search
 from .portal import pages as portal_pages
@@ -87,7 +89,8 @@ class PueblaAbiertoPlugin(p.SingletonPlugin, DefaultTranslation):
         return form317_validators.get_validators()
 
     def get_helpers(self) -> dict[str, Any]:
-        return {**helpers.get_helpers(), **workflow.get_helpers(), **actualizacion.get_helpers()}
+        return {**helpers.get_helpers(), **workflow.get_helpers(), **actualizacion.get_helpers(),
+                **entregas.get_helpers()}
 
     def after_dataset_update(self, context: Any, pkg_dict: dict[str, Any]) -> None:
         datastore_info.after_dataset_update(pkg_dict)
@@ -100,11 +103,12 @@ class PueblaAbiertoPlugin(p.SingletonPlugin, DefaultTranslation):
         # datastore_search is chained by security (404 when unreadable) and by portal (Spanish
         # full text for the table preview); merge_actions composes both.
         return security.merge_actions(
-            workflow.get_actions(), security.get_actions(), interop.get_actions(), datastore_search.get_actions()
+            workflow.get_actions(), security.get_actions(), interop.get_actions(), datastore_search.get_actions(),
+            entregas.get_actions(),
         )
 
     def get_auth_functions(self) -> dict[str, Any]:
-        return workflow.get_auth_functions()
+        return {**workflow.get_auth_functions(), **entregas.get_auth_functions()}
 
     # -- Security (security/: response headers, upload checks, hidden traces) -------------
     def make_middleware(self, app: Any, config: Any) -> Any:
@@ -118,4 +122,4 @@ class PueblaAbiertoPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def get_blueprint(self) -> list[Any]:
         return [*workflow.get_blueprints(), *interop.get_blueprints(), portal_pages.get_blueprint(),
-                actualizacion.get_blueprint()]
+                actualizacion.get_blueprint(), *entregas.get_blueprints()]

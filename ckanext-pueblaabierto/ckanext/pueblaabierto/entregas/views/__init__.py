@@ -1,0 +1,1 @@
+"""Web pages of the Entregas (blueprint.py) and their template helpers (display.py)."""
