@@ -136,7 +136,7 @@ def test_enlace_de_seguridad_reviews_and_approves(page, live_ckan, tmp_path):
     form = page.locator("form#form-aprobar")
     boxes = form.get_by_role("checkbox")
     expect(boxes).to_have_count(2)
-    form.get_by_label(re.compile("^CURP")).check()
+    form.get_by_role("checkbox", name=re.compile(r"CURP en beneficiarios.csv")).check()
     form.get_by_role("button", name="Aprobar").click()
     expect(page.locator(".alert")).to_contain_text("Faltan: Teléfono en beneficiarios.csv, columna «telefono», fila 2")
 
