@@ -25,7 +25,7 @@ from pueblaabierto.findings import Report
 from .conftest import PLUGINS, act, new_dataset, store_report
 
 pytestmark = [
-    pytest.mark.ckan_config("ckan.plugins", PLUGINS + " datatables_view"),
+    pytest.mark.ckan_config("ckan.plugins", PLUGINS + " datatables_view geojson_view"),
     pytest.mark.ckan_config("WTF_CSRF_ENABLED", False),
     pytest.mark.usefixtures("with_plugins"),
 ]
@@ -64,9 +64,11 @@ def _headers(user):
     return {"Authorization": factories.APIToken(user=user["name"])["token"]}
 
 
-def _under_review(people, real_report) -> tuple[dict, str, str]:
+def _under_review(people, real_report, before_review=None) -> tuple[dict, str, str]:
     """A draft with a DataStore table and its table view, sent to review with the real report."""
     dataset = new_dataset(people, name="beneficiarios", title="Beneficiarios de apoyos", resources=[])
+    if before_review is not None:
+        before_review(dataset)
     resource = act(people.datos, "datastore_create", force=True,
                    resource={"package_id": dataset["id"], "name": "Beneficiarios", "format": "CSV",
                              "nombre_archivo": "beneficiarios.csv"},
@@ -191,3 +193,25 @@ def test_mis_pendientes_lists_dependencia_state_personal_data_and_link(app, peop
     assert "Reporte 4 errores, 0 advertencias" in text
     assert f'href="/dataset/{dataset["name"]}/flujo"' in body
     assert f'href="/dataset/{dataset["name"]}/flujo#reporte"' in body
+
+
+def test_map_preview_is_embedded_for_the_reviewers_only(app, people, real_report):
+    maps = {}
+
+    def add_map(dataset):
+        resource = act(people.datos, "resource_create", package_id=dataset["id"], name="Sedes",
+                       url="http://example.com/sedes.geojson", format="GeoJSON")
+        maps["resource"] = resource["id"]
+        maps["view"] = act(people.datos, "resource_view_create", resource_id=resource["id"],
+                           view_type="geojson_view", title="Mapa")["id"]
+
+    dataset, _resource_id, _view_id = _under_review(people, real_report, before_review=add_map)
+    view_url = f"/dataset/{dataset['name']}/resource/{maps['resource']}/view/{maps['view']}"
+    page = app.get(f"/dataset/{dataset['name']}/flujo", headers=_headers(people.transparencia))
+    body = page.get_data(as_text=True)
+    assert body.count('<iframe class="pa-vista-previa-marco"') == 2
+    assert f'src="{view_url}"' in body and "Vista previa «Mapa» de Sedes" in body
+    for user in (people.seguridad, people.transparencia, people.tecnico):
+        assert app.get(view_url, headers=_headers(user)).status_code == 200, user["name"]
+    assert app.get(view_url, headers=_headers(people.outsider)).status_code == 404
+    assert app.get(view_url).status_code == 404
