@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import ckan.model as model
 import ckan.plugins.toolkit as tk
 from flask import Blueprint, Response
 
@@ -88,14 +87,16 @@ def dataset_flow(id: str) -> Any:
     )
 
 
-def _acknowledged(id: str, values: list[str]) -> list[str]:
-    """The acknowledgements the form sent that name a personal-data finding of the stored report.
+def _acknowledged(context: dict[str, Any], id: str, values: list[str]) -> list[str]:
+    """The acknowledgements the form sent that name a personal-data finding the workflow knows
+    (``workflow_show``'s ``personal_findings``, the list the approval is checked against).
 
     Anything else (a forged value) would only add noise to the audit record.
     """
-    pkg = model.Package.get(id)
-    row = wf_model.get_state(pkg.id) if pkg is not None else None
-    known = set(wf_report.personal_keys(row.report if row is not None else None))
+    try:
+        known = set(tk.get_action("workflow_show")(dict(context), {"id": id})["personal_findings"])
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return []  # the transition itself is refused, with its own message
     return [value for value in dict.fromkeys(values) if value in known]
 
 
@@ -109,7 +110,7 @@ def dataset_transition(id: str) -> Any:
         "oficio_numero": form.get("oficio_numero", ""),
         "oficio_fecha": form.get("oficio_fecha", ""),
         "as_role": form.get("as_role", "") or None,
-        "acknowledged_findings": _acknowledged(id, form.getlist("acknowledged_findings")),
+        "acknowledged_findings": _acknowledged(context, id, form.getlist("acknowledged_findings")),
     }
     try:
         tk.get_action("workflow_transition")(context, data)
