@@ -111,19 +111,22 @@ def test_workflow_over_http(live_ckan):
 PAGE_REPORT = {
     "valid": False,
     "errors": [
-        {"code": "hoja_celda_vacia", "message": "Falta la frecuencia de actualización.", "location": "Dataset!G2",
-         "rows": []},
-        {"code": "dato_personal_curp", "message": "La columna parece contener CURP.",
-         "location": 'obras.csv, columna "responsable", fila 3', "rows": [3], "sample": "GAXX******"},
+        {"code": "celda-obligatoria", "message": "Falta la frecuencia de actualización.", "severity": "error",
+         "sheet": "Dataset", "row": 2, "column": "G", "location": "Dataset!G2", "rows": []},
+        {"code": "datos-personales-curp", "message": 'La columna "responsable" contiene 1 CURP (fila 3).',
+         "severity": "error", "file": "obras.csv", "column": "responsable", "row": 3,
+         "location": 'obras.csv, columna "responsable", fila 3', "rows": [3], "sample": "GAPA85****MPL***09"},
     ],
     "warnings": [
-        {"code": "dato_personal_telefono", "message": "La columna parece contener teléfonos particulares.",
-         "location": 'obras.csv, columna "contacto", fila 7', "rows": [7], "sample": "222*******"},
+        {"code": "datos-personales-telefono",
+         "message": 'La columna "contacto" contiene 1 número de teléfono (fila 7).',
+         "severity": "warning", "file": "obras.csv", "column": "contacto", "row": 7,
+         "location": 'obras.csv, columna "contacto", fila 7', "rows": [7], "sample": "******4567"},
     ],
 }
 PAGE_KEYS = [
-    'dato_personal_curp|obras.csv, columna "responsable", fila 3',
-    'dato_personal_telefono|obras.csv, columna "contacto", fila 7',
+    'datos-personales-curp|obras.csv, columna "responsable", fila 3',
+    'datos-personales-telefono|obras.csv, columna "contacto", fila 7',
 ]
 
 
@@ -195,15 +198,16 @@ def test_workflow_pages_with_the_portal_plugins(live_ckan):
     assert flow.status_code == 200, flow.text[:500]
     text = flow.text
     # Personal-data findings first, then the rest; one checkbox per personal-data finding.
-    curp = text.index("La columna parece contener CURP")
-    phone = text.index("La columna parece contener teléfonos particulares")
+    curp = text.index("GAPA85****MPL***09")
+    phone = text.index("******4567")
     assert max(curp, phone) < text.index("Falta la frecuencia de actualización")
     assert text.count('name="acknowledged_findings"') == len(PAGE_KEYS)
     for key in PAGE_KEYS:
         assert f'value="{markupsafe.escape(key)}"' in text
-    # Each checkbox says what the reviewer acknowledges: the finding's message, not its key.
+    # Each checkbox says what the reviewer acknowledges (kind, place, masked sample), not its key.
     boxes = text[text.index("Reconozco cada hallazgo"):text.index("</fieldset>")]
-    assert "La columna parece contener CURP" in boxes and "teléfonos particulares" in boxes
+    assert "CURP</strong> en obras.csv, columna «responsable», fila 3" in boxes
+    assert "Teléfono</strong> en obras.csv, columna «contacto», fila 7" in boxes
     assert "Historial" in text and "Enviar a revisión" in text
 
     # Approving from the form: refused without the acknowledgements, recorded with them.

@@ -95,22 +95,26 @@ def _normalize(value: str) -> str:
 class Kind:
     code: str
     label: str  # Spanish, for messages
+    short: str = ""  # Spanish, the identifier's name alone (a reviewer's checklist, a heading)
 
 
 KINDS: dict[str, Kind] = {
-    "curp": Kind("datos-personales-curp", "CURP (Clave Única de Registro de Población)"),
+    "curp": Kind("datos-personales-curp", "CURP (Clave Única de Registro de Población)", "CURP"),
     "curp_probable": Kind(
         "datos-personales-curp-probable",
         "CURP probables (tienen la estructura de una CURP, pero el dígito verificador no coincide: CURP mal "
         "capturadas)",
+        "CURP probable (mal capturada)",
     ),
-    "rfc": Kind("datos-personales-rfc", "RFC de persona física"),
-    "ine": Kind("datos-personales-ine", "clave de elector del INE"),
-    "nss": Kind("datos-personales-nss", "número de seguridad social (IMSS)"),
-    "clabe": Kind("datos-personales-clabe", "CLABE interbancaria"),
-    "telefono": Kind("datos-personales-telefono", "número de teléfono"),
-    "correo": Kind("datos-personales-correo", "correo electrónico personal"),
-    "domicilio": Kind("datos-personales-domicilio", "domicilio(s) particular(es) (calle, número y colonia)"),
+    "rfc": Kind("datos-personales-rfc", "RFC de persona física", "RFC de persona física"),
+    "ine": Kind("datos-personales-ine", "clave de elector del INE", "Clave de elector (INE)"),
+    "nss": Kind("datos-personales-nss", "número de seguridad social (IMSS)", "NSS (número de seguridad social)"),
+    "clabe": Kind("datos-personales-clabe", "CLABE interbancaria", "CLABE interbancaria"),
+    "telefono": Kind("datos-personales-telefono", "número de teléfono", "Teléfono"),
+    "correo": Kind("datos-personales-correo", "correo electrónico personal", "Correo electrónico personal"),
+    "domicilio": Kind(
+        "datos-personales-domicilio", "domicilio(s) particular(es) (calle, número y colonia)", "Domicilio particular"
+    ),
 }
 
 

@@ -73,21 +73,39 @@ def new_dataset(people, name: str = "obras-publicas", **extra) -> dict:
     return act(people.datos, "package_create", **data)
 
 
+# A submission's report in the pipeline's shape (``Report.to_dict()``): an error of the form
+# and a personal-data finding of a data file, as ``pueblaabierto validar --json`` writes them.
 REPORT = {
     "valid": False,
     "errors": [
-        {"code": "hoja_celda_vacia", "message": "Falta la frecuencia.", "location": "Dataset!G2", "rows": []},
+        {"code": "celda-obligatoria", "message": "Falta la frecuencia.", "severity": "error",
+         "suggestion": "Elija la frecuencia de la lista.", "sheet": "Dataset", "row": 2, "column": "G",
+         "file": None, "rows": [], "sample": None, "count": None, "location": "Dataset!G2"},
         {
-            "code": "dato_personal_curp",
-            "message": "La columna parece contener CURP.",
+            "code": "datos-personales-curp",
+            "message": 'La columna "responsable" contiene 1 CURP (Clave Única de Registro de Población) (fila 3). '
+                       "Ejemplo enmascarado: «GAPA85****MPL***09».",
+            "severity": "error",
+            "suggestion": "Los datos personales no pueden publicarse. Elimine la columna o esos valores.",
+            "sheet": None, "row": 3, "column": "responsable", "file": "obras.csv", "rows": [3],
+            "sample": "GAPA85****MPL***09", "count": 1,
             "location": 'obras.csv, columna "responsable", fila 3',
-            "rows": [3],
-            "sample": "GAXX******",
         },
     ],
     "warnings": [],
 }
-PERSONAL_KEY = 'dato_personal_curp|obras.csv, columna "responsable", fila 3'
+PERSONAL_KEY = 'datos-personales-curp|obras.csv, columna "responsable", fila 3'
+
+
+def store_report(dataset_id: str, report: dict) -> None:
+    """The validation report stored for a dataset under review, as the workflow keeps it (its state
+    row), whichever path produced it (the server's validation lands there)."""
+    from ckanext.pueblaabierto.workflow import model as wf_model
+
+    row = wf_model.get_state(dataset_id)
+    assert row is not None, "send the dataset to review first"
+    row.report = report
+    model.Session.commit()
 
 
 def publish_path(people, dataset_id: str) -> None:

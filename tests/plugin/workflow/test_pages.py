@@ -64,7 +64,7 @@ def test_transitions_from_the_web_form_including_acknowledgement(app, people):
         validation_report=REPORT)
     page = app.get(f"/dataset/{dataset['name']}/flujo", headers=_headers(people.seguridad)).get_data(as_text=True)
     # Personal-data findings first, with a checkbox each for the enlace de seguridad.
-    assert page.index("La columna parece contener CURP") < page.index("Falta la frecuencia")
+    assert page.index("Datos personales") < page.index("Falta la frecuencia")
     assert 'name="acknowledged_findings"' in page
     url = f"/dataset/{dataset['name']}/flujo/transicion"
     refused = app.post(url, headers=_headers(people.seguridad), data={"transition": "aprobar"})

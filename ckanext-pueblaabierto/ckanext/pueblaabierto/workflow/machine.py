@@ -194,6 +194,8 @@ def decide(
     ``workflow_demo_publish``, recorded as such) lets one person walk the whole path.
     ``personal_findings`` are the keys of the personal-data findings of the submission's
     validation report; the enlace de seguridad must list each one in ``acknowledged_findings``.
+    A key with a ``label`` (report.FindingKey) is named by it in the refusal, so people read
+    «CURP en datos.csv, columna «curp», filas 3 y 7», not the key.
     """
     approvals = dict(approvals or {})
     if state not in STATES:
@@ -287,7 +289,7 @@ def decide(
                     _(
                         "Antes de aprobar, el Enlace de Seguridad debe reconocer cada hallazgo de datos "
                         "personales. Faltan: {missing}."
-                    ).format(missing="; ".join(missing)),
+                    ).format(missing="; ".join(getattr(key, "label", key) for key in missing)),
                     kind="input",
                 )
         approvals[role] = actor.user_id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -9,6 +10,8 @@ from flask import Blueprint, Response
 
 from ..translate import _
 from . import machine
+from . import model as wf_model
+from . import report as wf_report
 
 blueprint = Blueprint("pueblaabierto_workflow", __name__)
 
@@ -21,7 +24,51 @@ def pending() -> Any:
     if not tk.current_user.is_authenticated:
         return tk.redirect_to("user.login")
     items = tk.get_action("workflow_pending")(_context(), {})
+    for item in items:
+        # What the reviewer will face: how many findings, personal data first.
+        row = wf_model.get_state(item["id"])
+        item["counts"] = wf_report.counts(row.report if row is not None else None)
     return tk.render("workflow/pending.html", {"items": items})
+
+
+# Views a reviewer's page embeds (iframed by CKAN); others are linked.
+EMBEDDED_VIEWS = ("datatables_view", "geojson_view")
+
+
+def _file_name(resource: dict[str, Any]) -> str:
+    """The name the validation report uses for a resource's file."""
+    if resource.get("nombre_archivo"):
+        return str(resource["nombre_archivo"])
+    url = str(resource.get("url") or "").split("?", 1)[0].rstrip("/")
+    return url.rsplit("/", 1)[-1]
+
+
+def previews(context: dict[str, Any], pkg_dict: dict[str, Any], review: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """Each file of the dataset with its views (as the user asking may see them) and findings."""
+    personal = (review or {}).get("personal_findings") or []
+    result = []
+    for resource in pkg_dict.get("resources") or []:
+        try:
+            views = tk.get_action("resource_view_list")(dict(context), {"id": resource["id"]})
+        except (tk.ObjectNotFound, tk.NotAuthorized):
+            views = []
+        file_name = _file_name(resource)
+        result.append(
+            {
+                "id": resource["id"],
+                "name": resource.get("name") or file_name or resource["id"],
+                "format": resource.get("format") or "",
+                "file": file_name,
+                "datastore_active": bool(resource.get("datastore_active")),
+                "personal": sum(1 for f in personal if f.get("file") and f.get("file") == file_name),
+                "views": [
+                    {"id": v["id"], "title": v.get("title") or v["view_type"], "view_type": v["view_type"],
+                     "embedded": v["view_type"] in EMBEDDED_VIEWS}
+                    for v in views
+                ],
+            }
+        )
+    return result
 
 
 def dataset_flow(id: str) -> Any:
@@ -31,7 +78,26 @@ def dataset_flow(id: str) -> Any:
         pkg_dict = tk.get_action("package_show")(context, {"id": id})
     except (tk.ObjectNotFound, tk.NotAuthorized):
         return tk.abort(404, _("Conjunto de datos no encontrado"))
-    return tk.render("workflow/dataset_flow.html", {"flow": flow, "pkg_dict": pkg_dict, "pkg": pkg_dict})
+    row = wf_model.get_state(pkg_dict["id"])
+    review = wf_report.review(row.report if row is not None else None)
+    return tk.render(
+        "workflow/dataset_flow.html",
+        {"flow": flow, "pkg_dict": pkg_dict, "pkg": pkg_dict, "review": review,
+         "previews": previews(context, pkg_dict, review)},
+    )
+
+
+def _acknowledged(context: dict[str, Any], id: str, values: list[str]) -> list[str]:
+    """The acknowledgements the form sent that name a personal-data finding the workflow knows
+    (``workflow_show``'s ``personal_findings``, the list the approval is checked against).
+
+    Anything else (a forged value) would only add noise to the audit record.
+    """
+    try:
+        known = set(tk.get_action("workflow_show")(dict(context), {"id": id})["personal_findings"])
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return []  # the transition itself is refused, with its own message
+    return [value for value in dict.fromkeys(values) if value in known]
 
 
 def dataset_transition(id: str) -> Any:
@@ -44,7 +110,7 @@ def dataset_transition(id: str) -> Any:
         "oficio_numero": form.get("oficio_numero", ""),
         "oficio_fecha": form.get("oficio_fecha", ""),
         "as_role": form.get("as_role", "") or None,
-        "acknowledged_findings": form.getlist("acknowledged_findings"),
+        "acknowledged_findings": _acknowledged(context, id, form.getlist("acknowledged_findings")),
     }
     try:
         tk.get_action("workflow_transition")(context, data)
@@ -129,6 +195,24 @@ def history_csv() -> Any:
     )
 
 
+def hidden_view_rows() -> Any:
+    """The table preview's rows (datatables_view's ajax) of a view the user may not see: 404.
+
+    CKAN's endpoint does not catch the refusal of ``resource_view_show`` and answers 500; the
+    previews of a dataset under review are for its reviewers only, refused like its pages.
+    """
+    if tk.request.endpoint != "datatablesview.ajax":
+        return None
+    view_id = (tk.request.view_args or {}).get("resource_view_id", "")
+    try:
+        tk.get_action("resource_view_show")(_context(), {"id": view_id})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        body = json.dumps({"error": _("Vista previa no encontrada.")}, ensure_ascii=False)
+        return Response(body, status=404, mimetype="application/json")
+    return None
+
+
+blueprint.before_app_request(hidden_view_rows)
 blueprint.add_url_rule("/flujo/pendientes", view_func=pending)
 blueprint.add_url_rule("/flujo/registro.csv", view_func=history_csv)
 blueprint.add_url_rule("/flujo/roles", view_func=role_admin, methods=["GET", "POST"])
