@@ -19,6 +19,7 @@ from ckan.lib.plugins import DefaultTranslation
 
 from . import cli, datastore_info, helpers
 from .interop import views as interop
+from .loading import guard as loading_guard
 from .portal import datastore_search
 from .portal import pages as portal_pages
 from .schema import facet_labels
@@ -99,7 +100,8 @@ class PueblaAbiertoPlugin(p.SingletonPlugin, DefaultTranslation):
         # datastore_search is chained by security (404 when unreadable) and by portal (Spanish
         # full text for the table preview); merge_actions composes both.
         return security.merge_actions(
-            workflow.get_actions(), security.get_actions(), interop.get_actions(), datastore_search.get_actions()
+            workflow.get_actions(), security.get_actions(), interop.get_actions(), datastore_search.get_actions(),
+            loading_guard.get_actions(),
         )
 
     def get_auth_functions(self) -> dict[str, Any]:

@@ -72,7 +72,7 @@ def table_schema(path: Path, terms: dict[str, str], formato: str = "") -> list[d
 def datastore_fields(headers: list[str], schema: list[dict[str, Any]], terms: dict[str, str],
                      *, as_text: bool = False) -> list[dict[str, Any]]:
     fields = []
-    for name, descriptor in zip(headers, _aligned(headers, schema), strict=True):
+    for name, descriptor in zip(headers, aligned(headers, schema), strict=True):
         kind = "text" if as_text else TYPE_MAP.get(descriptor.get("type", "string"), "text")
         # The validator matched the dictionary to the columns (accent- and case-insensitively).
         info = {"label": descriptor.get("title") or name,
@@ -81,7 +81,7 @@ def datastore_fields(headers: list[str], schema: list[dict[str, Any]], terms: di
     return fields
 
 
-def _aligned(headers: list[str], schema: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def aligned(headers: list[str], schema: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One descriptor per header: by position when the counts agree, else by name."""
     if len(schema) == len(headers):
         return schema
@@ -89,7 +89,7 @@ def _aligned(headers: list[str], schema: list[dict[str, Any]]) -> list[dict[str,
     return [by_name.get(name, {}) for name in headers]
 
 
-def _encoding(path: Path) -> str:
+def encoding_of(path: Path) -> str:
     """UTF-8 (with or without BOM) when the whole file decodes so, else Windows-1252."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
@@ -105,7 +105,7 @@ def _encoding(path: Path) -> str:
 def read_rows(path: Path) -> tuple[list[str], Iterator[list[str]]]:
     """Header and an iterator of rows (lists of strings) of a CSV or spreadsheet."""
     if path.suffix.lower() in (".csv", ".txt", ".tsv"):
-        stream = path.open("r", encoding=_encoding(path), newline="")
+        stream = path.open("r", encoding=encoding_of(path), newline="")
         sample = stream.read(65536)
         stream.seek(0)
         try:
@@ -129,7 +129,7 @@ def _closing(reader: Iterator[list[str]], stream: io.TextIOBase) -> Iterator[lis
         stream.close()
 
 
-def _converter(descriptor: dict[str, Any], as_text: bool) -> Callable[[str], Any]:
+def converter(descriptor: dict[str, Any], as_text: bool) -> Callable[[str], Any]:
     kind = descriptor.get("type", "string")
     if as_text:
         return lambda v: v if v != "" else None
@@ -188,7 +188,7 @@ def load(
     schema = [] if as_text else table_schema(path, terms, formato)
     header, rows = read_rows(path)
     fields = datastore_fields(header, schema, terms, as_text=as_text)
-    converters = [_converter(descriptor, as_text) for descriptor in _aligned(header, schema)]
+    converters = [converter(descriptor, as_text) for descriptor in aligned(header, schema)]
     try:
         portal.call("datastore_delete", resource_id=resource_id, force=True)
     except ckanapi.NotFound:
