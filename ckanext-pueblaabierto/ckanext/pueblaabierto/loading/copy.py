@@ -15,15 +15,18 @@ is complete, then the new one. The steps:
    fills ``_full_text`` as CKAN's trigger does (every non-underscore column's text, the
    portal's Spanish unaccent configuration) while ``COPY ... FROM STDIN`` streams the file
    in: the raw bytes when the file needs no conversion, else rows converted as ``publicar``
-   converted them (number/date formats, spreadsheets). Then CKAN's indexes are built.
+   converted them (number/date formats, spreadsheets).
 5. One short transaction swaps it in: lock the old table, drop it, rename the staging
-   table, its indexes and sequence to CKAN's names, add CKAN's ``zfulltext`` trigger.
-6. The resource's ``datastore_active`` and ``datastore_sha256`` are set without a
+   table and its key and sequence to CKAN's names, add CKAN's ``zfulltext`` trigger.
+6. CKAN's indexes (``create_indexes``: full text, per text column) are built on the live
+   table: rows and ``_full_text`` are complete already, so searches give the full answer
+   meanwhile (``CREATE INDEX`` does not block readers), only slower.
+7. The resource's ``datastore_active`` and ``datastore_sha256`` are set without a
    ``package_update`` (as CKAN's datastore does), so the load starts no new validation.
 
-A load interrupted anywhere before step 5 leaves the old table untouched and at most a
-staging table, which the next load of the resource drops first (it is resumable by running
-again). Tests read the DataStore mid-load through ``TEST_HOOK``.
+A load interrupted before step 5 leaves the old table untouched and at most a staging
+table, which the next load of the resource drops first; interrupted after it, the key is not
+stored and the next run loads again (it is resumable by running again). Tests read the DataStore mid-load through ``TEST_HOOK``.
 """
 
 from __future__ import annotations
@@ -145,9 +148,6 @@ def load_file(resource_id: str, path: Path, *, sha256: str, terms: dict[str, str
             result.mode = "convertido"
             result.rows = _copy_rows(engine, staging, header, path, descriptors)
         result.seconds["copy"] = time.perf_counter() - clock
-        clock = time.perf_counter()
-        _create_indexes(engine, staging, resource_id)
-        result.seconds["indices"] = time.perf_counter() - clock
         if TEST_HOOK is not None:
             TEST_HOOK("preparada", resource_id)
         clock = time.perf_counter()
@@ -160,6 +160,12 @@ def load_file(resource_id: str, path: Path, *, sha256: str, terms: dict[str, str
     except BaseException:
         _drop(engine, staging)
         raise
+    # The table is whole (rows and _full_text) and served from here on; CKAN's indexes only make
+    # searches faster, so they are built on the live table (CREATE INDEX lets readers read).
+    # The load counts as done (its key stored) only after them: an interrupted run loads again.
+    clock = time.perf_counter()
+    _create_indexes(engine, resource_id)
+    result.seconds["indices"] = time.perf_counter() - clock
     _mark_loaded(resource_id, key)
     return result
 
@@ -345,26 +351,18 @@ def _header(path: Path) -> tuple[list[str], Any, str]:
     return [h.strip() for h in header], dialect, encoding
 
 
-def _index_names(resource_id: str, fields: list[dict[str, Any]]) -> list[str]:
-    from ckanext.datastore.backend.postgres import _build_fts_indexes
-
-    names, _unused = _build_fts_indexes({"resource_id": resource_id}, "{name}", fields)
-    return names
-
-
-def _create_indexes(engine: sa.engine.Engine, staging: str, resource_id: str) -> None:
+def _create_indexes(engine: sa.engine.Engine, resource_id: str) -> None:
     from ckanext.datastore.backend.postgres import create_indexes
 
     with engine.begin() as conn:
-        create_indexes({"connection": conn}, {"resource_id": staging})
+        conn.execute(sa.text("SET LOCAL maintenance_work_mem = '256MB'"))
+        create_indexes({"connection": conn}, {"resource_id": resource_id})
 
 
 def _swap(engine: sa.engine.Engine, staging: str, resource_id: str) -> None:
-    from ckanext.datastore.backend.postgres import _create_fulltext_trigger, _get_fields
+    from ckanext.datastore.backend.postgres import _create_fulltext_trigger
 
     with engine.begin() as conn:
-        fields = _get_fields(conn, staging)
-        renames = list(zip(_index_names(staging, fields), _index_names(resource_id, fields), strict=True))
         target = _ident(resource_id)
         conn.execute(sa.text(f"LOCK TABLE {target} IN ACCESS EXCLUSIVE MODE"))
         conn.execute(sa.text(f"DROP TABLE {target}"))
@@ -374,8 +372,6 @@ def _swap(engine: sa.engine.Engine, staging: str, resource_id: str) -> None:
         conn.execute(sa.text(f"ALTER SEQUENCE IF EXISTS {_ident(staging + '__id_seq')} "
                              f"RENAME TO {_ident(resource_id + '__id_seq')}"))
         conn.execute(sa.text(f"ALTER INDEX IF EXISTS {_ident(staging + '_pkey')} RENAME TO {_ident(resource_id + '_pkey')}"))
-        for old, new in renames:
-            conn.execute(sa.text(f"ALTER INDEX IF EXISTS {_ident(old)} RENAME TO {_ident(new)}"))
         _create_fulltext_trigger(conn, resource_id)
         if TEST_HOOK is not None:
             TEST_HOOK("intercambio", resource_id)
