@@ -67,6 +67,9 @@ COMMON_OPTIONS = {
     "ckan.auth.create_user_via_web": "false",
     # DataStore full text in Spanish without accents (portal/datastore_search.py creates it).
     "ckan.datastore.default_fts_lang": "spanish_unaccent",
+    # GIN, not CKAN's GiST: DataStore tables are loaded whole by the server (loading/) and then
+    # only read; GIN builds several times faster on a million rows and answers faster.
+    "ckan.datastore.default_fts_index_method": "gin",
     "ckan.datastore.sqlsearch.enabled": "true",
     "ckan.views.default_views": "datatables_view image_view text_view",
     # Megabytes per uploaded resource file: a 1,000,000-row CSV of 10 columns is about 106 MB

@@ -54,9 +54,9 @@ def after_validation(package_id: str, validated_files: list[dict[str, Any]]) -> 
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
             log.exception("DataStore: falló la carga de %s", entry["resource_id"])
             outcome["error"] = (
-                "No se pudo cargar el archivo al DataStore por un error interno del portal ({kind}). "
+                f"No se pudo cargar el archivo al DataStore por un error interno del portal ({type(exc).__name__}). "
                 "Vuelva a intentarlo; si se repite, avise a la administración del portal."
-            ).format(kind=type(exc).__name__)
+            )
     return outcomes
 
 
