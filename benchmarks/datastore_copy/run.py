@@ -86,6 +86,8 @@ def main() -> None:
     parser.add_argument("--no-record", action="store_true", help="do not append to RESULTS.md")
     args = parser.parse_args()
     load_start = os.getloadavg()[0]
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                            cwd=ROOT).stdout.strip()  # the code this run imports
 
     csv_path = WORK / f"datos_{args.rows}.csv"
     if not csv_path.exists():
@@ -184,8 +186,6 @@ def main() -> None:
     served = sum(v for k, v in result.seconds.items() if k != "indices")  # until readers get the new table
     ratio = loader / copy_ref
     rate = args.rows / loader
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                            cwd=ROOT).stdout.strip()
     summary = (
         f"COPY simple {copy_before:.2f} / {copy_after:.2f} s; cargador {loader:.2f} s = {ratio:.1f}× "
         f"({rate:,.0f} filas/s), tabla servida a los {served:.2f} s ({served / copy_ref:.1f}×); "
