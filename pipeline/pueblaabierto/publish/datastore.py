@@ -59,7 +59,9 @@ def table_schema(path: Path, terms: dict[str, str], formato: str = "") -> list[d
     try:
         from pueblaabierto.data import build_table_schema  # the validator's own inference
 
-        schema = build_table_schema(path, terms, formato=formato)
+        # The encoding as the validator found it (Frictionless alone may guess a Windows-1252 file wrong).
+        encoding = encoding_of(path) if path.suffix.lower() in (".csv", ".txt", ".tsv") else None
+        schema = build_table_schema(path, terms, formato=formato, encoding=encoding)
     except ImportError:
         from frictionless import Resource
 
@@ -102,17 +104,34 @@ def encoding_of(path: Path) -> str:
     return "utf-8-sig"
 
 
+def dialect_of(sample: str) -> type[csv.Dialect] | csv.Dialect:
+    """The CSV dialect of a file's first characters.
+
+    csv.Sniffer guesses from character frequencies and can miss a ";" file (Excel in Spanish)
+    with a blank line; then the delimiter that splits the header into most columns wins.
+    """
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    header = sample.splitlines()[0] if sample else ""
+    if header.count(dialect.delimiter or ",") == 0:
+        best = max(",;\t|", key=header.count)
+        if header.count(best):
+            class Found(csv.excel):
+                delimiter = best
+
+            dialect = Found
+    return dialect
+
+
 def read_rows(path: Path) -> tuple[list[str], Iterator[list[str]]]:
     """Header and an iterator of rows (lists of strings) of a CSV or spreadsheet."""
     if path.suffix.lower() in (".csv", ".txt", ".tsv"):
         stream = path.open("r", encoding=encoding_of(path), newline="")
         sample = stream.read(65536)
         stream.seek(0)
-        try:
-            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-        except csv.Error:
-            dialect = csv.excel
-        reader = csv.reader(stream, dialect)
+        reader = csv.reader(stream, dialect_of(sample))
         header = next(reader, [])
         return [h.strip() for h in header], _closing(reader, stream)
     import pandas as pd

@@ -174,3 +174,27 @@ def test_spreadsheet_is_converted_and_loaded_typed(resource, tmp_path):
     assert kinds["fecha_inicio"] in ("date", "timestamp")
     record = call_action("datastore_search", resource_id=resource["id"], sort="_id", limit=1)["records"][0]
     assert record["avance"] == 1 and record["obra"] == "Parque 1"
+
+
+def test_excel_style_csv_windows_1252_semicolons_and_a_blank_line(resource, tmp_path):
+    # As Excel in Spanish saves a CSV: Windows-1252 and ";".
+    text = "numero_contrato;obra;colonia;monto_contratado_mxn\r\n"
+    text += "C-1;Rehabilitación de parque;San Sebastián de Aparicio;1500.50\r\n"
+    text += "C-2;Bacheo;Ñuñoa;20\r\n"
+    path = tmp_path / "obras.csv"
+    path.write_bytes(text.encode("cp1252"))
+
+    [outcome] = loading.after_validation(resource["package_id"], [entry(resource, path)])
+
+    assert outcome["error"] is None and outcome["filas"] == 2
+    records = call_action("datastore_search", resource_id=resource["id"], sort="_id")["records"]
+    assert [r["colonia"] for r in records] == ["San Sebastián de Aparicio", "Ñuñoa"]
+    assert types_and_info(resource["id"])["monto_contratado_mxn"][0] == "numeric"
+    assert call_action("datastore_search", resource_id=resource["id"], q="sebastian")["total"] == 1
+
+    # A blank line (publicar skipped it) is not a row of empty cells.
+    blank = tmp_path / "con_blanco.csv"
+    blank.write_text("numero_contrato,obra\nC-1,Parque\n\nC-2,Bacheo\n", encoding="utf-8")
+    [outcome] = loading.after_validation(resource["package_id"], [entry(resource, blank)])
+    assert outcome["filas"] == 2
+    assert call_action("datastore_search", resource_id=resource["id"], limit=0)["total"] == 2

@@ -269,7 +269,12 @@ def _copy_raw(engine: sa.engine.Engine, staging: str, header: list[str], path: P
     with path.open("rb") as stream:
         if encoding == "utf-8-sig" and stream.read(3) != b"\xef\xbb\xbf":
             stream.seek(0)
-        return _copy(engine, staging, header, stream, options)
+        rows = _copy(engine, staging, header, stream, options)
+    # Blank lines (publicar skipped them) arrive as rows of NULLs: drop them.
+    columns = ", ".join(_ident(name) for name in header)
+    with engine.begin() as conn:
+        rows -= conn.execute(sa.text(f"DELETE FROM {_ident(staging)} WHERE ROW({columns}) IS NULL")).rowcount
+    return rows
 
 
 def _copy_rows(engine: sa.engine.Engine, staging: str, header: list[str], path: Path,
@@ -347,10 +352,7 @@ def _header(path: Path) -> tuple[list[str], Any, str]:
     encoding = shared.encoding_of(path)
     with path.open("r", encoding=encoding, newline="") as stream:
         sample = stream.read(65536)
-        try:
-            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-        except csv.Error:
-            dialect = csv.excel
+        dialect = shared.dialect_of(sample)
         stream.seek(0)
         header = next(csv.reader(stream, dialect), [])
     return [h.strip() for h in header], dialect, encoding
