@@ -44,6 +44,7 @@ def test_web_and_api_cannot_write_the_datastore_only_the_loader(app, resource, t
         ("datastore_upsert", {"records": [CURP_ROW], "method": "insert", "force": True}),
         ("datastore_create", {"records": [CURP_ROW], "force": True}),
         ("datastore_delete", {"force": True}),
+        ("datastore_run_triggers", {}),
     ):
         with pytest.raises(tk.ValidationError) as refused:
             as_user(sysadmin, action, resource_id=resource["id"], **data)

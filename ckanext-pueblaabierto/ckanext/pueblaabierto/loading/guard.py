@@ -24,7 +24,8 @@ from ..workflow.state import WORKFLOW_CONTEXT_FLAG
 
 OPTION = "pueblaabierto.datastore.solo_servidor"
 VALIDATION_ACTION = "dataset_validation_show"
-ACTIONS = ("datastore_create", "datastore_upsert", "datastore_delete")
+# datastore_run_triggers rewrites rows through triggers: the same rule.
+ACTIONS = ("datastore_create", "datastore_upsert", "datastore_delete", "datastore_run_triggers")
 
 
 def server_only() -> bool:
