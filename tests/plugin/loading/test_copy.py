@@ -48,6 +48,14 @@ def test_typed_columns_dictionary_rows_and_views(resource, tmp_path):
     assert search["records"][0]["fecha_inicio"].startswith("2024-02-02")
     shown = call_action("resource_show", id=resource["id"])
     assert shown["datastore_active"] is True
+    with get_write_engine().connect() as conn:  # CKAN's names: its key, its full-text index, its trigger
+        indexes = set(conn.execute(sa.text("SELECT indexname FROM pg_indexes WHERE tablename = :t"),
+                                   {"t": resource["id"]}).scalars())
+        triggers = set(conn.execute(sa.text(
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = CAST(:t AS regclass) AND NOT tgisinternal"),
+            {"t": f'"{resource["id"]}"'}).scalars())
+    assert f"{resource['id']}_pkey" in indexes and len(indexes) >= 2
+    assert triggers == {"zfulltext"}
     views = call_action("resource_view_list", id=resource["id"])
     assert [v["view_type"] for v in views] == ["datatables_view"]
     assert views[0]["title"] == "Tabla"
