@@ -22,6 +22,7 @@ from . import cli, datastore_info, helpers
 from .actualizacion import views as actualizacion
 from .entregas import hooks as entregas
 from .interop import views as interop
+from .loading import guard as loading_guard
 from .portal import datastore_search
 from .portal import pages as portal_pages
 from .schema import facet_labels
@@ -105,6 +106,7 @@ class PueblaAbiertoPlugin(p.SingletonPlugin, DefaultTranslation):
         return security.merge_actions(
             workflow.get_actions(), security.get_actions(), interop.get_actions(), datastore_search.get_actions(),
             entregas.get_actions(),
+            loading_guard.get_actions(),
         )
 
     def get_auth_functions(self) -> dict[str, Any]:

@@ -254,27 +254,14 @@ def _derived_file(spec: ResourceSpec, plan: DatasetPlan, tmp: Path) -> Path:
 
 
 def _ensure_view(ctx: Context, spec: ResourceSpec, resource_id: str, result: DatasetResult) -> None:
-    choice = views.choose(
+    warning = views.ensure(
+        ctx.portal,
+        resource_id,
         spec.fields.get("tipo_visualizacion", ""),
         extensions=ctx.caps.extensions,
         tabular=spec.tabular and spec.path is not None,
         geojson=spec.fields.get("format") == "GEOJSON",
+        resource_name=spec.name,
     )
-    if choice is None:
-        return
-    present = [v.get("view_type") for v in ctx.portal.call("resource_view_list", id=resource_id)]
-    if choice.view_type in present:
-        return  # CKAN's default views may already have made it
-    settings = views.chart_settings(ctx.portal, resource_id) if choice.view_type == "charts_view" else {}
-    if settings is None:  # no column pair to plot: a table shows the same data
-        choice = views.ViewChoice("datatables_view", views.TITLES["datatables_view"], fallback=True)
-        settings = {}
-        if choice.view_type in present:
-            return
-    ctx.portal.call("resource_view_create", resource_id=resource_id, view_type=choice.view_type,
-                    title=choice.title, **settings)
-    if choice.fallback:
-        result.warnings.append(
-            f"El portal no tiene la vista de «{spec.fields.get('tipo_visualizacion')}» para «{spec.name}»; "
-            f"se creó la vista «{choice.title}»."
-        )
+    if warning:
+        result.warnings.append(warning)

@@ -219,8 +219,10 @@ def token_refused(url: str) -> PortalError:
 
 def _describe(action: str, response: requests.Response) -> str:
     try:
-        error = response.json().get("error", {})
-        message = error.get("message") or str(error)
+        body = response.json()
+        # CKAN answers an unknown action with a bare JSON string, not {"error": {...}}.
+        error = body.get("error", {}) if isinstance(body, dict) else body
+        message = (error.get("message") or str(error)) if isinstance(error, dict) else str(error)
     except ValueError:
         message = f"respuesta HTTP {response.status_code} no reconocida"
     if "not known" in str(message):

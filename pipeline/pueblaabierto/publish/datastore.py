@@ -59,7 +59,9 @@ def table_schema(path: Path, terms: dict[str, str], formato: str = "") -> list[d
     try:
         from pueblaabierto.data import build_table_schema  # the validator's own inference
 
-        schema = build_table_schema(path, terms, formato=formato)
+        # The encoding as the validator found it (Frictionless alone may guess a Windows-1252 file wrong).
+        encoding = encoding_of(path) if path.suffix.lower() in (".csv", ".txt", ".tsv") else None
+        schema = build_table_schema(path, terms, formato=formato, encoding=encoding)
     except ImportError:
         from frictionless import Resource
 
@@ -72,7 +74,7 @@ def table_schema(path: Path, terms: dict[str, str], formato: str = "") -> list[d
 def datastore_fields(headers: list[str], schema: list[dict[str, Any]], terms: dict[str, str],
                      *, as_text: bool = False) -> list[dict[str, Any]]:
     fields = []
-    for name, descriptor in zip(headers, _aligned(headers, schema), strict=True):
+    for name, descriptor in zip(headers, aligned(headers, schema), strict=True):
         kind = "text" if as_text else TYPE_MAP.get(descriptor.get("type", "string"), "text")
         # The validator matched the dictionary to the columns (accent- and case-insensitively).
         info = {"label": descriptor.get("title") or name,
@@ -81,7 +83,7 @@ def datastore_fields(headers: list[str], schema: list[dict[str, Any]], terms: di
     return fields
 
 
-def _aligned(headers: list[str], schema: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def aligned(headers: list[str], schema: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One descriptor per header: by position when the counts agree, else by name."""
     if len(schema) == len(headers):
         return schema
@@ -89,7 +91,7 @@ def _aligned(headers: list[str], schema: list[dict[str, Any]]) -> list[dict[str,
     return [by_name.get(name, {}) for name in headers]
 
 
-def _encoding(path: Path) -> str:
+def encoding_of(path: Path) -> str:
     """UTF-8 (with or without BOM) when the whole file decodes so, else Windows-1252."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
@@ -102,17 +104,34 @@ def _encoding(path: Path) -> str:
     return "utf-8-sig"
 
 
+def dialect_of(sample: str) -> type[csv.Dialect] | csv.Dialect:
+    """The CSV dialect of a file's first characters.
+
+    csv.Sniffer guesses from character frequencies and can miss a ";" file (Excel in Spanish)
+    with a blank line; then the delimiter that splits the header into most columns wins.
+    """
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    header = sample.splitlines()[0] if sample else ""
+    if header.count(dialect.delimiter or ",") == 0:
+        best = max(",;\t|", key=header.count)
+        if header.count(best):
+            class Found(csv.excel):
+                delimiter = best
+
+            dialect = Found
+    return dialect
+
+
 def read_rows(path: Path) -> tuple[list[str], Iterator[list[str]]]:
     """Header and an iterator of rows (lists of strings) of a CSV or spreadsheet."""
     if path.suffix.lower() in (".csv", ".txt", ".tsv"):
-        stream = path.open("r", encoding=_encoding(path), newline="")
+        stream = path.open("r", encoding=encoding_of(path), newline="")
         sample = stream.read(65536)
         stream.seek(0)
-        try:
-            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-        except csv.Error:
-            dialect = csv.excel
-        reader = csv.reader(stream, dialect)
+        reader = csv.reader(stream, dialect_of(sample))
         header = next(reader, [])
         return [h.strip() for h in header], _closing(reader, stream)
     import pandas as pd
@@ -129,7 +148,7 @@ def _closing(reader: Iterator[list[str]], stream: io.TextIOBase) -> Iterator[lis
         stream.close()
 
 
-def _converter(descriptor: dict[str, Any], as_text: bool) -> Callable[[str], Any]:
+def converter(descriptor: dict[str, Any], as_text: bool) -> Callable[[str], Any]:
     kind = descriptor.get("type", "string")
     if as_text:
         return lambda v: v if v != "" else None
@@ -188,7 +207,7 @@ def load(
     schema = [] if as_text else table_schema(path, terms, formato)
     header, rows = read_rows(path)
     fields = datastore_fields(header, schema, terms, as_text=as_text)
-    converters = [_converter(descriptor, as_text) for descriptor in _aligned(header, schema)]
+    converters = [converter(descriptor, as_text) for descriptor in aligned(header, schema)]
     try:
         portal.call("datastore_delete", resource_id=resource_id, force=True)
     except ckanapi.NotFound:

@@ -19,6 +19,9 @@ from pueblaabierto.publish.client import Portal, PortalError
 from pueblaabierto.publish.mapping import DatasetSpec, Layout, OrgSpec, ResourceSpec
 
 BORRADOR, PUBLICADO = "borrador", "publicado"
+# A portal that answers this action validates every upload on the server and loads the
+# DataStore and the views from the validated file (issue 10).
+SERVER_VALIDATION_ACTION = "dataset_validation_show"
 
 
 @dataclass
@@ -63,6 +66,9 @@ class Capabilities:
     layout: Layout
     workflow: bool
     extensions: list[str]
+    # The portal validates uploads itself and then loads the DataStore and creates the views
+    # (ckanext.pueblaabierto.loading): publicar only uploads, and must not write the DataStore.
+    server_loads: bool = False
 
 
 def capabilities(portal: Portal) -> Capabilities:
@@ -75,6 +81,7 @@ def capabilities(portal: Portal) -> Capabilities:
         ),
         workflow=portal.has_action("workflow_show", id="__sonda__"),
         extensions=extensions,
+        server_loads=portal.has_action(SERVER_VALIDATION_ACTION, id="__sonda__"),
     )
 
 
@@ -300,6 +307,8 @@ def _resource_steps(
             steps.append(Step("resource-upload", f"Subir el archivo nuevo de {label}", spec, current))
         elif have != want:
             steps.append(Step("resource-update", f"Actualizar los datos del recurso {label}", spec, current))
+    if caps.server_loads:
+        return steps  # the portal loads the DataStore and makes the views once it validated the file
     if spec.tabular and spec.path is not None:
         key = datastore.table_key(spec.sha256 or "", dataset.terms)
         loaded = (

@@ -65,3 +65,32 @@ def chart_settings(portal: Any, resource_id: str) -> dict[str, Any] | None:
     if not labels or not values:
         return None
     return {"engine": "plotly", "type": "Bar", "x": labels[0], "y": values[0], "limit": 1000}
+
+
+def ensure(portal: Any, resource_id: str, tipo: str, *, extensions: list[str], tabular: bool, geojson: bool,
+           resource_name: str = "") -> str | None:
+    """Create the resource's view from «Tipo de Visualización» unless it exists; return a warning or None.
+
+    ``portal`` is anything with ``call(action, **data)``: ckanapi over HTTP (``publicar``) or the
+    portal's own actions in process (the server's loader, ckanext.pueblaabierto.loading.views).
+    """
+    choice = choose(tipo, extensions=extensions, tabular=tabular, geojson=geojson)
+    if choice is None:
+        return None
+    present = [v.get("view_type") for v in portal.call("resource_view_list", id=resource_id)]
+    if choice.view_type in present:
+        return None  # CKAN's default views may already have made it
+    settings = chart_settings(portal, resource_id) if choice.view_type == "charts_view" else {}
+    if settings is None:  # no column pair to plot: a table shows the same data
+        choice = ViewChoice("datatables_view", TITLES["datatables_view"], fallback=True)
+        settings = {}
+        if choice.view_type in present:
+            return None
+    portal.call("resource_view_create", resource_id=resource_id, view_type=choice.view_type,
+                title=choice.title, **settings)
+    if choice.fallback:
+        return (
+            f"El portal no tiene la vista de «{tipo}» para «{resource_name}»; "
+            f"se creó la vista «{choice.title}»."
+        )
+    return None

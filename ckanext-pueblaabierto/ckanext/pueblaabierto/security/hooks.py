@@ -7,11 +7,13 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from . import config, datastore_sql, headers, notfound, traces, uploads
+from . import config, datastore_sql, headers, notfound, traces, upload_size, uploads
 
 
 def get_actions() -> dict[str, Any]:
-    return merge_actions(uploads.get_actions(), traces.get_actions(), datastore_sql.get_actions())
+    return merge_actions(
+        upload_size.get_actions(), uploads.get_actions(), traces.get_actions(), datastore_sql.get_actions()
+    )
 
 
 def merge_actions(*groups: dict[str, Any]) -> dict[str, Any]:

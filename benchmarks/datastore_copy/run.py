@@ -1,0 +1,212 @@
+"""Benchmark: the server's DataStore loader (loading/copy.py) vs a plain psql COPY, same run.
+
+Goal (issue 17, item 1): 1,000,000 rows x 10 columns loaded in <= 2x the time of a plain
+``COPY`` of the same CSV into a same-typed table, and >= 100,000 rows/s. For reference, the
+old path (rows as JSON through ``datastore_upsert`` in chunks of 2,000, as ``publicar`` did)
+on 100,000 rows, called in process (no HTTP: a lower bound of what it cost over the API).
+
+    .venv/bin/python benchmarks/datastore_copy/run.py                  # 1,000,000 rows
+    .venv/bin/python benchmarks/datastore_copy/run.py --rows 100000 --no-record
+
+Its own databases (ckan_bench_copy / datastore_bench_copy, re-created), the embedded
+PostgreSQL. Timings of the loader are split by phase: schema inference, COPY (with
+``_full_text`` computed per row by the per-load trigger), CKAN's indexes, and the swap.
+The plain COPY is psql's ``\\copy`` into a table with the loader's column types and no
+``_full_text``/indexes, run before and after the loader (the machine is shared: the load
+average is recorded, and both references are kept). Results: RESULTS.md next to this file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "benchmarks" / "validate"))
+WORK = ROOT / "benchmarks" / ".work" / "datastore_copy"
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+
+from generate import TERMS, generate  # noqa: E402
+from machine import append_record, describe, now  # noqa: E402
+
+HEADING = """# Resultados: carga al DataStore en el servidor (COPY) frente a COPY simple
+
+Generados por `benchmarks/datastore_copy/run.py`. Meta (issue 17): 1 000 000 filas × 10 columnas en
+≤ 2× el tiempo de un `COPY` simple del mismo CSV a una tabla con los mismos tipos, y ≥ 100 000 filas/s.
+«COPY simple» es `psql \\copy` a una tabla con los tipos del cargador, sin `_full_text` ni índices,
+medido antes y después del cargador en la misma corrida. «Cargador» es `loading.copy.load_file`
+completo (esquema, tabla de preparación con el DDL de CKAN, COPY con `_full_text` en español,
+índices de CKAN, intercambio atómico). «upsert» es la ruta anterior (filas como JSON por
+`datastore_upsert` en bloques de 2 000) en el proceso, sin HTTP. La máquina es compartida con
+otras sesiones: «Carga» es el promedio de carga (1 min) al empezar y al terminar.
+
+"""
+
+
+def prepare(ini: Path) -> None:
+    sys.path.insert(0, str(ROOT / "ckanext-pueblaabierto"))
+    from ckanext.pueblaabierto.embedded import settings
+    from ckanext.pueblaabierto.embedded.environment import DatabasePair, Embedded
+
+    env = Embedded()
+    env.start_services()
+    pair = DatabasePair("ckan_bench_copy", "datastore_bench_copy")
+    env.ensure_databases(pair, recreate=True)
+    WORK.mkdir(parents=True, exist_ok=True)
+    # The portal's plugins but the FORM.317 schemas (the bench dataset has no FORM.317 metadata).
+    plugins = [name for name in settings.PLUGINS if not name.startswith(("scheming", "dcat", "structured"))]
+    env.write_ini(ini, pair, site_url="http://bench.ckan.net", plugins=plugins, redis_db=6,
+                  extra={"ckan.site_id": "bench-copy"})
+    env.init_ckan_database(ini)
+
+
+def plain_copy(write_url: str, csv_path: Path, fields: list[dict]) -> float:
+    columns = ", ".join(f'"{f["id"]}" {f["type"]}' for f in fields)
+    script = (
+        "DROP TABLE IF EXISTS bench_plain_copy;\n"
+        f"CREATE TABLE bench_plain_copy ({columns});\n"
+        f"\\copy bench_plain_copy FROM '{csv_path}' WITH (FORMAT csv, HEADER true)\n"
+    )
+    started = time.perf_counter()
+    subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", write_url], input=script, text=True, check=True)
+    seconds = time.perf_counter() - started
+    subprocess.run(["psql", "-q", write_url, "-c", "DROP TABLE bench_plain_copy"], check=True)
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--upsert-rows", type=int, default=100_000)
+    parser.add_argument("--no-record", action="store_true", help="do not append to RESULTS.md")
+    args = parser.parse_args()
+    load_start = os.getloadavg()[0]
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                            cwd=ROOT).stdout.strip()  # the code this run imports
+
+    csv_path = WORK / f"datos_{args.rows}.csv"
+    if not csv_path.exists():
+        generate(csv_path, args.rows)
+    small = WORK / f"datos_{args.upsert_rows}.csv"
+    if not small.exists():
+        generate(small, args.upsert_rows)
+    ini = WORK / "bench.ini"
+    print("Preparando bases de datos…", flush=True)
+    prepare(ini)
+
+    from ckan.cli import load_config
+    from ckan.config.middleware import make_app
+
+    config = load_config(str(ini))
+    app = make_app(config)
+    write_url = config["ckan.datastore.write_url"]
+    with app._wsgi_app.test_request_context():
+        import ckan.model as model
+        from ckan.tests.helpers import call_action
+        from ckanext.pueblaabierto.loading import copy
+        from pueblaabierto.publish import datastore as shared
+        from pueblaabierto.publish.mapping import sha256_file
+
+        admin = model.User(name="bench-admin", email="bench@example.com", sysadmin=True)
+        model.Session.add(admin)
+        model.Session.commit()
+        ctx = {"user": admin.name, "ignore_auth": True}
+        org = call_action("organization_create", context=dict(ctx), name="bench", title="Bench")
+
+        def new_resource(name: str) -> str:
+            pkg = call_action("package_create", context=dict(ctx), name=name, owner_org=org["id"], private=True,
+                              resources=[{"name": name, "url": "http://example.com/x.csv", "format": "CSV"}])
+            return pkg["resources"][0]["id"]
+
+        schema = shared.table_schema(csv_path, TERMS, "CSV")
+        header, _rows = shared.read_rows(csv_path)
+        fields = shared.datastore_fields(header, schema, TERMS)
+        print("Tipos:", ", ".join(f"{f['id']}={f['type']}" for f in fields), flush=True)
+
+        copy_before = plain_copy(write_url, csv_path, fields)
+        print(f"COPY simple (antes): {copy_before:.2f} s", flush=True)
+
+        resource_id = new_resource("bench-copy")
+        digest = sha256_file(csv_path)
+        started = time.perf_counter()
+        result = copy.load_file(resource_id, csv_path, sha256=digest, terms=TERMS, formato="CSV")
+        loader = time.perf_counter() - started
+        phases = ", ".join(f"{k} {v:.2f} s" for k, v in result.seconds.items())
+        print(f"Cargador: {loader:.2f} s, {result.rows} filas ({result.mode}; {phases})", flush=True)
+        assert result.rows == args.rows
+
+        started = time.perf_counter()
+        again = copy.load_file(resource_id, csv_path, sha256=digest, terms=TERMS, formato="CSV")
+        unchanged = time.perf_counter() - started
+        assert again.skipped
+        print(f"Repetición sin cambios: {unchanged * 1000:.1f} ms, 0 escrituras", flush=True)
+
+        # Where the time goes: the same loader without the Spanish full text (no per-row trigger).
+        bare_id = new_resource("bench-sin-texto")
+        started = time.perf_counter()
+        bare = copy.load_file(bare_id, csv_path, sha256=digest, terms=TERMS, formato="CSV", full_text=False)
+        bare_total = time.perf_counter() - started
+        bare_phases = ", ".join(f"{k} {v:.2f} s" for k, v in bare.seconds.items())
+        print(f"Cargador sin texto completo: {bare_total:.2f} s ({bare_phases})", flush=True)
+
+        copy_after = plain_copy(write_url, csv_path, fields)
+        print(f"COPY simple (después): {copy_after:.2f} s", flush=True)
+
+        # The old path: JSON rows through datastore_upsert, 2,000 per call, as publicar sent them.
+        upsert_id = new_resource("bench-upsert")
+        small_schema = shared.table_schema(small, TERMS, "CSV")
+        small_header, rows = shared.read_rows(small)
+        small_fields = shared.datastore_fields(small_header, small_schema, TERMS)
+        converters = [shared.converter(d, False) for d in shared.aligned(small_header, small_schema)]
+        started = time.perf_counter()
+        call_action("datastore_create", context=dict(ctx), resource_id=upsert_id, fields=small_fields, force=True)
+        chunk: list[dict] = []
+        sent = 0
+        for row in rows:
+            chunk.append({n: c(v) for n, c, v in zip(small_header, converters, row, strict=True)})
+            if len(chunk) == shared.CHUNK_ROWS:
+                call_action("datastore_upsert", context=dict(ctx), resource_id=upsert_id, records=chunk,
+                            method="insert", force=True)
+                sent += len(chunk)
+                chunk = []
+        if chunk:
+            call_action("datastore_upsert", context=dict(ctx), resource_id=upsert_id, records=chunk,
+                        method="insert", force=True)
+            sent += len(chunk)
+        upsert = time.perf_counter() - started
+        print(f"datastore_upsert: {sent} filas en {upsert:.2f} s ({sent / upsert:,.0f} filas/s)", flush=True)
+
+    load_end = os.getloadavg()[0]
+    copy_ref = min(copy_before, copy_after)
+    served = sum(v for k, v in result.seconds.items() if k != "indices")  # until readers get the new table
+    ratio = loader / copy_ref
+    rate = args.rows / loader
+    summary = (
+        f"COPY simple {copy_before:.2f} / {copy_after:.2f} s; cargador {loader:.2f} s = {ratio:.1f}× "
+        f"({rate:,.0f} filas/s), tabla servida a los {served:.2f} s ({served / copy_ref:.1f}×); "
+        f"sin texto completo {bare_total:.2f} s ({bare_total / copy_ref:.1f}×); "
+        f"upsert {args.upsert_rows:,} filas {upsert:.1f} s ({sent / upsert:,.0f} filas/s)"
+    )
+    print(summary)
+    if not args.no_record:
+        append_record(
+            RESULTS,
+            HEADING + "| Fecha | Commit | Máquina | Carga | Filas | COPY simple antes/después (s) | Cargador (s) "
+            "| Fases del cargador | × COPY | Filas/s | Tabla servida (s, × COPY) | Sin texto completo (s, × COPY) "
+            "| Sin cambios | upsert (filas, s, filas/s) |\n"
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
+            f"| {now()} | {commit} | {describe()} | {load_start:.1f} → {load_end:.1f} | {args.rows:,} "
+            f"| {copy_before:.2f} / {copy_after:.2f} | {loader:.2f} | {phases} | {ratio:.1f} | {rate:,.0f} "
+            f"| {served:.2f}, {served / copy_ref:.1f} | {bare_total:.2f}, {bare_total / copy_ref:.1f} "
+            f"| {unchanged * 1000:.0f} ms | {sent:,}, {upsert:.1f}, {sent / upsert:,.0f} |\n",
+        )
+        print(f"Anotado en {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,409 @@
+"""Load a validated CSV/XLSX into a resource's DataStore table with ``COPY``, replaced atomically.
+
+What a reader of the DataStore sees is always a whole table: the old one until the new one
+is complete, then the new one. The steps:
+
+1. Skip when the resource's stored key (``datastore_sha256``: file SHA-256 + dictionary +
+   loader version, the same key ``publicar`` writes) says this table is already loaded:
+   0 writes.
+2. Typed fields from the validation's Table Schema and the dictionary as field ``info``
+   (``pueblaabierto.publish.datastore``: the same code ``publicar`` used).
+3. First load only: ``datastore_create`` (trusted) creates the resource's table, so CKAN's
+   own bookkeeping (``datastore_active``, plugin hooks, permissions) is in place.
+4. A staging table is created with CKAN's own DDL (``create_table``: ``_id``, ``_full_text``,
+   typed columns, field info as column comments) under a private name; a per-load trigger
+   fills ``_full_text`` as CKAN's trigger does (every non-underscore column's text, the
+   portal's Spanish unaccent configuration) while ``COPY ... FROM STDIN`` streams the file
+   in: the raw bytes when the file needs no conversion, else rows converted as ``publicar``
+   converted them (number/date formats, spreadsheets).
+5. One short transaction swaps it in: lock the old table, drop it, rename the staging
+   table and its key and sequence to CKAN's names, add CKAN's ``zfulltext`` trigger.
+6. CKAN's indexes (``create_indexes``: full text, per text column) are built on the live
+   table: rows and ``_full_text`` are complete already, so searches give the full answer
+   meanwhile (``CREATE INDEX`` does not block readers), only slower.
+7. The resource's ``datastore_active`` and ``datastore_sha256`` are set without a
+   ``package_update`` (as CKAN's datastore does), so the load starts no new validation.
+
+A load interrupted before step 5 leaves the old table untouched and at most a staging
+table, which the next load of the resource drops first; interrupted after it, the key is not
+stored and the next run loads again (it is resumable by running again). Tests read the
+DataStore mid-load through ``TEST_HOOK``.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import logging
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
+from pueblaabierto.publish import datastore as shared
+from pueblaabierto.publish import mapping
+
+from ..portal.datastore_search import CONFIG as FTS_CONFIG
+from ..translate import _
+
+log = logging.getLogger(__name__)
+
+STAGING_PREFIX = "_pa_carga_"
+COPY_BUFFER = 1 << 20
+# Tests only: called as hook(phase, resource_id) when the staging table is complete but not
+# swapped in ("preparada"), and inside the swap's transaction before COMMIT ("intercambio"),
+# so a test can read the DataStore at those exact moments.
+TEST_HOOK: Callable[[str, str], None] | None = None
+
+
+class LoadError(Exception):
+    """The file could not be loaded; ``message`` is Spanish, for the enlace."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class LoadResult:
+    resource_id: str
+    rows: int = 0
+    skipped: bool = False  # unchanged: nothing written
+    mode: str = ""  # "directo" (raw bytes to COPY) or "convertido" (rows converted in Python)
+    seconds: dict[str, float] = field(default_factory=dict)  # per phase
+
+
+def table_key(sha256: str, terms: dict[str, str]) -> str:
+    return shared.table_key(sha256, terms)
+
+
+def site_context() -> dict[str, Any]:
+    from ..workflow.state import WORKFLOW_CONTEXT_FLAG
+
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    return {"ignore_auth": True, "user": site_user["name"], WORKFLOW_CONTEXT_FLAG: True}
+
+
+def is_loaded(resource_id: str, key: str) -> bool:
+    resource = model.Resource.get(resource_id)
+    if resource is None:
+        return False
+    extras = resource.extras or {}
+    return extras.get(mapping.DATASTORE_HASH_KEY) == key and _backend().resource_exists(resource_id)
+
+
+def load_file(resource_id: str, path: Path, *, sha256: str, terms: dict[str, str], formato: str = "",
+              schema: list[dict[str, Any]] | None = None, full_text: bool = True) -> LoadResult:
+    """(Re)load ``path`` into ``resource_id``'s DataStore table; skipped when unchanged.
+
+    ``schema``: the validation's Table Schema fields when the caller has them (else they are
+    inferred exactly as the validator infers them). ``full_text=False`` leaves ``_full_text``
+    empty: only for the benchmark, which measures what the Spanish full text costs.
+    """
+    result = LoadResult(resource_id)
+    key = table_key(sha256, terms)
+    if is_loaded(resource_id, key):
+        result.skipped = True
+        return result
+    clock = time.perf_counter()
+    as_xlsx = path.suffix.lower() not in (".csv", ".txt", ".tsv")
+    try:
+        fields_schema = schema if schema is not None else shared.table_schema(path, terms, formato)
+    except Exception as exc:  # noqa: BLE001 - any unreadable file becomes a Spanish message
+        raise LoadError(_("No se pudo leer «{name}» como tabla: {error}").format(name=path.name, error=exc)) from exc
+    header, dialect, encoding = _header(path) if not as_xlsx else (None, None, None)
+    if header is None:
+        header, _rows = shared.read_rows(path)
+    fields = shared.datastore_fields(header, fields_schema, terms)
+    result.seconds["esquema"] = time.perf_counter() - clock
+
+    context = site_context()
+    backend = _backend()
+    if not backend.resource_exists(resource_id):
+        tk.get_action("datastore_create")(dict(context), {"resource_id": resource_id, "fields": fields,
+                                                          "force": True})
+    engine = _write_engine()
+    staging = STAGING_PREFIX + hashlib.sha256(resource_id.encode()).hexdigest()[:20]
+    _drop(engine, staging)  # what an interrupted load left behind
+    try:
+        clock = time.perf_counter()
+        _create_staging(engine, staging, fields, full_text=full_text)
+        descriptors = shared.aligned(header, fields_schema)
+        direct = not as_xlsx and all(_needs_no_conversion(d) for d in descriptors)
+        try:
+            if direct and dialect is not None and encoding is not None:
+                result.mode = "directo"
+                result.rows = _copy_raw(engine, staging, header, path, dialect, encoding)
+            else:
+                result.mode = "convertido"
+                result.rows = _copy_rows(engine, staging, header, path, descriptors)
+        except sa.exc.DataError:
+            if not direct:
+                raise
+            # A value COPY reads differently from the validator (e.g. blank lines): convert in Python.
+            _truncate(engine, staging)
+            result.mode = "convertido"
+            result.rows = _copy_rows(engine, staging, header, path, descriptors)
+        with engine.begin() as conn:
+            conn.execute(sa.text(f"ALTER TABLE {_ident(staging)} ADD CONSTRAINT {_ident(staging + '_pkey')} "
+                                 "PRIMARY KEY (_id)"))
+        result.seconds["copy"] = time.perf_counter() - clock
+        if TEST_HOOK is not None:
+            TEST_HOOK("preparada", resource_id)
+        clock = time.perf_counter()
+        _swap(engine, staging, resource_id)
+        result.seconds["intercambio"] = time.perf_counter() - clock
+    except sa.exc.DataError as exc:
+        _drop(engine, staging)
+        raise LoadError(_("Los datos de «{name}» no coinciden con los tipos de la validación ({error}). "
+                          "Vuelva a validar el archivo.").format(name=path.name, error=_pg_message(exc))) from exc
+    except BaseException:
+        _drop(engine, staging)
+        raise
+    # The table is whole (rows and _full_text) and served from here on; CKAN's indexes only make
+    # searches faster, so they are built on the live table (CREATE INDEX lets readers read).
+    # The load counts as done (its key stored) only after them: an interrupted run loads again.
+    clock = time.perf_counter()
+    _create_indexes(engine, resource_id)
+    result.seconds["indices"] = time.perf_counter() - clock
+    _mark_loaded(resource_id, key)
+    return result
+
+
+# -- database ---------------------------------------------------------------------------
+def _backend() -> Any:
+    from ckanext.datastore.backend import DatastoreBackend
+
+    return DatastoreBackend.get_active_backend()
+
+
+def _write_engine() -> sa.engine.Engine:
+    from ckanext.datastore.backend.postgres import get_write_engine
+
+    return get_write_engine()
+
+
+def _ident(name: str) -> str:
+    from ckanext.datastore.backend.postgres import identifier
+
+    return identifier(name)
+
+
+def _pg_message(exc: Exception) -> str:
+    orig = getattr(exc, "orig", exc)
+    return str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+
+
+def _drop(engine: sa.engine.Engine, table: str) -> None:
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"DROP TABLE IF EXISTS {_ident(table)}"))
+        conn.execute(sa.text(f"DROP FUNCTION IF EXISTS {_ident(table + '_ft')}()"))
+
+
+def _truncate(engine: sa.engine.Engine, table: str) -> None:
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"TRUNCATE {_ident(table)} RESTART IDENTITY"))
+
+
+def fts_config(conn: Any) -> str | None:
+    """The portal's Spanish unaccent configuration, or None (the database default) if absent."""
+    found = conn.execute(sa.text("SELECT 1 FROM pg_ts_config WHERE cfgname = :c"), {"c": FTS_CONFIG}).scalar()
+    return f"public.{FTS_CONFIG}" if found else None
+
+
+def _create_staging(engine: sa.engine.Engine, staging: str, fields: list[dict[str, Any]], *,
+                    full_text: bool = True) -> None:
+    """CKAN's own DDL (columns, ``_id``, ``_full_text``, info comments) and a fast full-text trigger."""
+    from ckanext.datastore.backend.postgres import create_table
+
+    with engine.begin() as conn:
+        create_table({"connection": conn}, {"resource_id": staging, "fields": [dict(f) for f in fields]}, {})
+        # Bulk-load practice: the key's index is built once after COPY, not row by row during it.
+        conn.execute(sa.text(f"ALTER TABLE {_ident(staging)} DROP CONSTRAINT {_ident(staging + '_pkey')}"))
+        if not full_text:
+            return
+        config = fts_config(conn)
+        # CKAN's trigger joins every non-underscore column's JSON text with spaces; the same
+        # text, built per column instead of through row_to_json, costs a fraction per row.
+        parts = " || ' ' || ".join(
+            f"coalesce(NEW.{_ident(f['id'])}::text, '')" for f in fields if not f["id"].startswith("_")
+        ) or "''"
+        vector = f"to_tsvector('{config}', {parts})" if config else f"to_tsvector({parts})"
+        function = _ident(staging + "_ft")
+        conn.execute(sa.text(
+            f"CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $body$ BEGIN "
+            f"NEW._full_text := {vector}; RETURN NEW; END $body$".replace(":", r"\:")
+        ))
+        conn.execute(sa.text(
+            f"CREATE TRIGGER pa_carga BEFORE INSERT ON {_ident(staging)} FOR EACH ROW EXECUTE PROCEDURE {function}()"
+        ))
+
+
+def _copy(engine: sa.engine.Engine, staging: str, header: list[str], stream: Any, options: str) -> int:
+    columns = ", ".join(_ident(name) for name in header)
+    raw: Any = engine.raw_connection()  # psycopg2's connection: copy_expert streams the file
+    try:
+        cursor = raw.cursor()
+        cursor.copy_expert(f"COPY {_ident(staging)} ({columns}) FROM STDIN WITH ({options})", stream,
+                           size=COPY_BUFFER)
+        rows = cursor.rowcount
+        raw.commit()
+        return int(rows)
+    except Exception as exc:
+        raw.rollback()
+        import psycopg2
+
+        if isinstance(exc, psycopg2.DataError):
+            raise sa.exc.DataError("COPY", {}, exc) from exc
+        raise
+    finally:
+        raw.close()
+
+
+def _copy_raw(engine: sa.engine.Engine, staging: str, header: list[str], path: Path, dialect: Any,
+              encoding: str) -> int:
+    delimiter = dialect.delimiter.replace("'", "''")
+    quote = (dialect.quotechar or '"').replace("'", "''")
+    pg_encoding = "WIN1252" if encoding == "cp1252" else "UTF8"
+    options = f"FORMAT csv, HEADER true, DELIMITER '{delimiter}', QUOTE '{quote}', ENCODING '{pg_encoding}'"
+    with path.open("rb") as stream:
+        if encoding == "utf-8-sig" and stream.read(3) != b"\xef\xbb\xbf":
+            stream.seek(0)
+        rows = _copy(engine, staging, header, stream, options)
+    # Blank lines (publicar skipped them) arrive as rows of NULLs: drop them.
+    columns = ", ".join(_ident(name) for name in header)
+    with engine.begin() as conn:
+        rows -= conn.execute(sa.text(f"DELETE FROM {_ident(staging)} WHERE ROW({columns}) IS NULL")).rowcount
+    return rows
+
+
+def _copy_rows(engine: sa.engine.Engine, staging: str, header: list[str], path: Path,
+               descriptors: list[dict[str, Any]]) -> int:
+    _header_again, rows = shared.read_rows(path)
+    converters = [shared.converter(d, False) for d in descriptors]
+    width = len(header)
+
+    def lines() -> Iterator[bytes]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        for row in rows:
+            if not any(str(cell).strip() for cell in row):
+                continue
+            row = (list(row) + [""] * width)[:width]
+            writer.writerow([_csv_value(convert(cell)) for convert, cell in zip(converters, row, strict=True)])
+            if buffer.tell() >= COPY_BUFFER:
+                yield buffer.getvalue().encode("utf-8")
+                buffer.seek(0)
+                buffer.truncate()
+        if buffer.tell():
+            yield buffer.getvalue().encode("utf-8")
+
+    return _copy(engine, staging, header, _IterStream(lines()), "FORMAT csv, NULL '\\N'")
+
+
+def _csv_value(value: Any) -> Any:
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+class _IterStream(io.RawIOBase):
+    """A readable file over an iterator of byte chunks (what ``copy_expert`` reads)."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks = chunks
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:  # type: ignore[override]
+        while size < 0 or len(self._pending) < size:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                break
+            self._pending += chunk
+        if size < 0:
+            size = len(self._pending)
+        data, self._pending = self._pending[:size], self._pending[size:]
+        return data
+
+
+def _needs_no_conversion(descriptor: dict[str, Any]) -> bool:
+    """Whether PostgreSQL reads this column's text exactly as the validator did."""
+    kind = descriptor.get("type", "string")
+    if kind == "number":
+        return not descriptor.get("groupChar") and descriptor.get("decimalChar", ".") == "."
+    if kind in ("date", "datetime", "time"):
+        return descriptor.get("format") in (None, "", "default", "any")
+    if kind == "boolean":
+        allowed = {"true", "false", "1", "0", "t", "f", "yes", "no", "y", "n", "on", "off"}
+        return {str(v).lower() for v in (descriptor.get("trueValues") or []) + (
+            descriptor.get("falseValues") or [])} <= allowed
+    if kind in ("object", "array"):
+        return True
+    return kind in ("string", "integer", "year", "any")
+
+
+def _header(path: Path) -> tuple[list[str], Any, str]:
+    """Header, CSV dialect and encoding as ``publicar`` reads them."""
+    encoding = shared.encoding_of(path)
+    with path.open("r", encoding=encoding, newline="") as stream:
+        sample = stream.read(65536)
+        dialect = shared.dialect_of(sample)
+        stream.seek(0)
+        header = next(csv.reader(stream, dialect), [])
+    return [h.strip() for h in header], dialect, encoding
+
+
+def _create_indexes(engine: sa.engine.Engine, resource_id: str) -> None:
+    from ckanext.datastore.backend.postgres import create_indexes
+
+    with engine.begin() as conn:
+        conn.execute(sa.text("SET LOCAL maintenance_work_mem = '256MB'"))
+        create_indexes({"connection": conn}, {"resource_id": resource_id})
+
+
+def _swap(engine: sa.engine.Engine, staging: str, resource_id: str) -> None:
+    from ckanext.datastore.backend.postgres import _create_fulltext_trigger
+
+    with engine.begin() as conn:
+        target = _ident(resource_id)
+        conn.execute(sa.text(f"LOCK TABLE {target} IN ACCESS EXCLUSIVE MODE"))
+        conn.execute(sa.text(f"DROP TABLE {target}"))
+        conn.execute(sa.text(f"DROP TRIGGER IF EXISTS pa_carga ON {_ident(staging)}"))
+        conn.execute(sa.text(f"DROP FUNCTION IF EXISTS {_ident(staging + '_ft')}()"))
+        conn.execute(sa.text(f"ALTER TABLE {_ident(staging)} RENAME TO {target}"))
+        conn.execute(sa.text(f"ALTER SEQUENCE IF EXISTS {_ident(staging + '__id_seq')} "
+                             f"RENAME TO {_ident(resource_id + '__id_seq')}"))
+        conn.execute(sa.text(f"ALTER INDEX IF EXISTS {_ident(staging + '_pkey')} "
+                             f"RENAME TO {_ident(resource_id + '_pkey')}"))
+        _create_fulltext_trigger(conn, resource_id)
+        if TEST_HOOK is not None:
+            TEST_HOOK("intercambio", resource_id)
+
+
+def _mark_loaded(resource_id: str, key: str) -> None:
+    """``datastore_active`` and the load key on the resource, without a package_update (as CKAN does)."""
+    from ckan.lib import search
+
+    resource = model.Resource.get(resource_id)
+    assert resource is not None
+    extras = dict(resource.extras or {})
+    if extras.get("datastore_active") is True and extras.get(mapping.DATASTORE_HASH_KEY) == key:
+        return
+    extras.update({"datastore_active": True, mapping.DATASTORE_HASH_KEY: key})
+    model.Session.query(model.Resource).filter(model.Resource.id == resource_id).update(
+        {"extras": extras}, synchronize_session=False)
+    model.Session.commit()
+    model.Session.expire_all()
+    pkg = tk.get_action("package_show")({"ignore_auth": True, "validate": False, "use_cache": False},
+                                        {"id": resource.package_id})
+    search.PackageSearchIndex().index_package(pkg)
