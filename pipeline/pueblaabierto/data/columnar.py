@@ -190,8 +190,8 @@ _FAST_RE2 = {
 _DIGIT_OR_AT = r"[@\p{Nd}]"
 _REFINE = {
     "digit": r"\p{Nd}",
-    # personal._TRIGGER: an ASCII digit then a digit, or "@".
-    "trigger": r"@|[0-9]\p{Nd}",
+    # personal._TRIGGER, translated: "@", or an ASCII digit then 3 digits or "d dd dd".
+    "trigger": r"@|[0-9](?:\p{Nd}{3}|\p{Nd}[ .\-]\p{Nd}{2}[ .\-]\p{Nd}{2})",
     # cells._TOTALS_LINE.
     "totals": r"(?i)^[ \t]*(?:total|gran|sub|suma)",
     # checks._FORMULA_LINE.
@@ -211,6 +211,47 @@ _ADDRESS_WORDS = (
 )
 
 
+# Arrow <-> numpy through raw buffers. pyarrow's own conversions (pa.array, pa.scalar,
+# to_numpy of a boolean array) first ask whether the value is a pandas object, which
+# imports pandas (50 MB of the 200 MB budget) although no pandas object is ever involved.
+def _bools(mask: pa.Array) -> np.ndarray:
+    """A boolean Arrow array without nulls as a numpy array."""
+    bits = np.frombuffer(mask.buffers()[1], dtype=np.uint8)
+    return np.unpackbits(bits, bitorder="little")[mask.offset : mask.offset + len(mask)].astype(bool)
+
+
+def _ints(values: pa.Array) -> np.ndarray:
+    """An integer Arrow array without nulls as a numpy array (no copy)."""
+    dtype = np.dtype(values.type.to_pandas_dtype())
+    return np.frombuffer(values.buffers()[1], dtype=dtype, count=len(values), offset=values.offset * dtype.itemsize)
+
+
+def _indices(positions: np.ndarray) -> pa.Array:
+    data = np.ascontiguousarray(positions, dtype=np.int64)
+    return pa.Array.from_buffers(pa.int64(), len(data), [None, pa.py_buffer(data)])
+
+
+def _strings(values: list[str]) -> pa.Array:
+    encoded = [value.encode("utf-8") for value in values]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int32)
+    np.cumsum([len(value) for value in encoded], out=offsets[1:])
+    return pa.Array.from_buffers(
+        pa.string(), len(encoded), [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))]
+    )
+
+
+def _float(value: float) -> pa.Scalar:
+    return pa.Array.from_buffers(pa.float64(), 1, [None, pa.py_buffer(np.array([value], dtype=np.float64))])[0]
+
+
+def _string_scalar(value: str) -> pa.Scalar:
+    return _strings([value])[0]
+
+
+_ZERO = pa.Array.from_buffers(pa.int32(), 1, [None, pa.py_buffer(np.zeros(1, dtype=np.int32))])[0]
+_NEWLINE = _string_scalar("\n")
+_NOTHING = _string_scalar("")
+_UNIT_SEPARATOR = _string_scalar("\x1f")
 # Values looked at to tell a column of few distinct values.
 _CARDINALITY_SAMPLE = 2000
 
@@ -219,14 +260,14 @@ def _joined(values: pa.Array) -> str:
     """The values joined by "\n", from Arrow's buffers (one UTF-8 decode)."""
     if len(values) == 0:
         return ""
-    lines = pc.binary_join_element_wise(values, pa.scalar("\n"), "")
+    lines = pc.binary_join_element_wise(values, _NEWLINE, _NOTHING)
     _, offsets_buffer, data = lines.buffers()
     offsets = np.frombuffer(offsets_buffer, dtype=np.int32, count=len(lines) + 1, offset=lines.offset * 4)
     return memoryview(data)[offsets[0] : offsets[-1] - 1].tobytes().decode("utf-8")
 
 
 def _positions(mask: pa.Array) -> np.ndarray:
-    return np.flatnonzero(mask.to_numpy(zero_copy_only=False))
+    return np.flatnonzero(_bools(mask))
 
 
 class ColumnView:
@@ -245,7 +286,7 @@ class ColumnView:
             values = pc.replace_substring(pc.replace_substring(values, "\r", " "), "\n", " ")
         self.values = values
         self.field_type = field_type
-        self.empty = int(pc.sum(pc.equal(pc.binary_length(values), 0)).as_py() or 0)
+        self.empty = int(pc.sum(pc.equal(pc.binary_length(values), _ZERO)).as_py() or 0)
         self._parts: dict[str, tuple[str, list[int] | None]] = {}
         self._bases: dict[str, np.ndarray] = {}
         # Columns of few distinct values (estatus, colonia, dates...): the patterns run on
@@ -255,16 +296,16 @@ class ColumnView:
         if len(values) > _CARDINALITY_SAMPLE and len(pc.unique(sample)) * 4 <= len(sample):
             encoded = pc.dictionary_encode(values)
             if len(encoded.dictionary) * 4 <= len(values):
-                self._dictionary = (encoded.dictionary, encoded.indices.to_numpy(zero_copy_only=False))
+                self._dictionary = (encoded.dictionary, _ints(encoded.indices))
 
     def _match(self, pattern: str, positions: np.ndarray | None = None) -> np.ndarray:
         """Whether each value (or each value at ``positions``) contains ``pattern`` (RE2)."""
         if self._dictionary is not None:
             dictionary, indices = self._dictionary
-            verdicts = pc.match_substring_regex(dictionary, pattern).to_numpy(zero_copy_only=False)
+            verdicts = _bools(pc.match_substring_regex(dictionary, pattern))
             return verdicts[indices if positions is None else indices[positions]]  # type: ignore[no-any-return]
-        values = self.values if positions is None else self.values.take(pa.array(positions))
-        return pc.match_substring_regex(values, pattern).to_numpy(zero_copy_only=False)  # type: ignore[no-any-return]
+        values = self.values if positions is None else self.values.take(_indices(positions))
+        return _bools(pc.match_substring_regex(values, pattern))  # type: ignore[no-any-return]
 
     def __call__(self, kind: str) -> tuple[str, list[int] | None]:
         part = self._parts.get(kind)
@@ -277,7 +318,7 @@ class ColumnView:
         if found is None:
             if name == "typed":
                 fast = _FAST_RE2.get(self.field_type)
-                filled = pc.greater(pc.binary_length(self.values), 0).to_numpy(zero_copy_only=False)
+                filled = _bools(pc.greater(pc.binary_length(self.values), _ZERO))
                 if fast is not None:
                     filled &= ~self._match(f"^(?:{fast})$")
                 found = np.flatnonzero(filled)
@@ -312,7 +353,7 @@ class ColumnView:
             return _joined(self.values), None
         if len(positions) == 0:
             return "", []
-        return _joined(self.values.take(pa.array(positions))), positions.tolist()
+        return _joined(self.values.take(_indices(positions))), positions.tolist()
 
 
 class ColumnarPass:
@@ -366,12 +407,12 @@ class ColumnarPass:
         self.next_number += n
         columns = batch.columns
         width = self.width
-        joined = pc.binary_join_element_wise(*columns, "\x1f") if width > 1 else columns[0]
-        lengths = pc.binary_length(joined).to_numpy(zero_copy_only=False)
+        joined = pc.binary_join_element_wise(*columns, _UNIT_SEPARATOR) if width > 1 else columns[0]
+        lengths = _ints(pc.binary_length(joined)).astype(np.int64)
         held = lengths == width - 1  # every cell empty
         notes = np.zeros(n, dtype=bool)
         if width > 2:
-            first_len = pc.binary_length(columns[0]).to_numpy(zero_copy_only=False)
+            first_len = _ints(pc.binary_length(columns[0])).astype(np.int64)
             only_first = (first_len > 0) & (lengths - first_len == width - 1)
             for i in np.flatnonzero(only_first):
                 if _NOTE.match(columns[0][i].as_py()):
@@ -403,19 +444,19 @@ class ColumnarPass:
         blank_rows = np.flatnonzero(held[head] & ~notes[head])
         released_blank += [(offset + int(i), int(numbers[i])) for i in blank_rows]
         data_index = np.flatnonzero(~(held[head] & ~notes[head]))  # regular rows and notes
-        data = batch.slice(0, last + 1).take(pa.array(data_index))
+        data = batch.slice(0, last + 1).take(_indices(data_index))
         data_numbers = numbers[data_index]
         data_positions = data_index + offset
-        data_joined = joined.slice(0, last + 1).take(pa.array(data_index))
+        data_joined = joined.slice(0, last + 1).take(_indices(data_index))
         if extra:
             prefix = pa.RecordBatch.from_arrays(
-                [pa.array([row[i] for row in extra], pa.string()) for i in range(width)], names=batch.schema.names
+                [_strings([row[i] for row in extra]) for i in range(width)], names=batch.schema.names
             )
             data = pa.Table.from_batches([prefix, data]).combine_chunks().to_batches()[0]
             data_numbers = np.concatenate([np.array(extra_numbers, dtype=np.int64), data_numbers])
             data_positions = np.concatenate([np.array(pending_positions, dtype=np.int64), data_positions])
             data_joined = pa.concat_arrays(
-                [pa.array(["\x1f".join(row) for row in extra], pa.string()), data_joined.cast(pa.string())]
+                [_strings(["\x1f".join(row) for row in extra]), data_joined.cast(pa.string())]
             )
         self._data_rows(data, data_numbers, data_positions, data_joined, released_blank)
 
@@ -455,8 +496,8 @@ class ColumnarPass:
                     events.append((int(positions[i]), 0, REPEATED_HEADER, int(numbers[i]), " | ".join(cells[:4])))
         kept = np.flatnonzero(keep)
         if len(kept) != len(numbers):
-            data = data.take(pa.array(kept))
-            joined = joined.take(pa.array(kept))
+            data = data.take(_indices(kept))
+            joined = joined.take(_indices(kept))
             numbers, positions = numbers[kept], positions[kept]
         if len(numbers):
             keys = np.fromiter(map(hash, joined.to_pylist()), dtype=np.int64, count=len(numbers))
@@ -499,10 +540,7 @@ class ColumnarPass:
         self.peak_chunk_rows = max(self.peak_chunk_rows, table.num_rows)
         numbers = np.concatenate(self._chunk_numbers).tolist()
         self._chunk, self._chunk_numbers, self._chunk_size = [], [], 0
-        columns = [
-            table.column(i).chunk(0) if table.column(i).num_chunks else pa.array([], pa.string())
-            for i in range(self.width)
-        ]
+        columns = [table.column(i).chunk(0) if table.column(i).num_chunks else _strings([]) for i in range(self.width)]
         rows = _ArrowRows(columns)
         head = rows[:201]
         check = self.check
@@ -544,15 +582,15 @@ def _check_coordinates(pair: Any, lat: pa.Array, lon: pa.Array, numbers: list[in
     plain decimals inside Puebla's box gives no finding; every other non-empty row goes to
     the exact per-row check."""
     min_lon, min_lat, max_lon, max_lat = PUEBLA_BBOX
-    empty = pc.or_(pc.equal(pc.binary_length(lat), 0), pc.equal(pc.binary_length(lon), 0))
+    empty = pc.or_(pc.equal(pc.binary_length(lat), _ZERO), pc.equal(pc.binary_length(lon), _ZERO))
     plain = pc.and_(pc.match_substring_regex(lat, _PLAIN_DECIMAL), pc.match_substring_regex(lon, _PLAIN_DECIMAL))
-    zero = pa.scalar("0")
+    zero = _string_scalar("0")
     lat_v = pc.cast(pc.if_else(plain, lat, zero), pa.float64())
     lon_v = pc.cast(pc.if_else(plain, lon, zero), pa.float64())
     inside = pc.and_(
-        pc.and_(pc.greater_equal(lat_v, min_lat), pc.less_equal(lat_v, max_lat)),
-        pc.and_(pc.greater_equal(lon_v, min_lon), pc.less_equal(lon_v, max_lon)),
+        pc.and_(pc.greater_equal(lat_v, _float(min_lat)), pc.less_equal(lat_v, _float(max_lat))),
+        pc.and_(pc.greater_equal(lon_v, _float(min_lon)), pc.less_equal(lon_v, _float(max_lon))),
     )
     cleared = pc.or_(empty, pc.and_(plain, inside))
-    for i in np.flatnonzero(~cleared.to_numpy(zero_copy_only=False)):
+    for i in np.flatnonzero(~_bools(cleared)):
         pair.check_pair(str(lat[i].as_py()), str(lon[i].as_py()), numbers[i], collector)
