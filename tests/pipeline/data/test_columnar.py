@@ -233,3 +233,13 @@ def test_memory_is_bounded_by_the_batch_not_by_the_file(tmp_path: Path, monkeypa
     assert data_pass.peak_chunk_rows <= checks.CHUNK_ROWS
     assert data_pass._seen.nbytes <= 8 * rows
     assert collector.findings() == []
+
+
+def test_the_personal_data_corpus_scores_the_same_through_the_prefilters() -> None:
+    from tests.pipeline.data.personal_corpus import evaluate, load
+
+    rows = load()
+    rows_path, columnar_path = evaluate(rows), evaluate(rows, columnar=True)
+    assert columnar_path.mistakes == rows_path.mistakes
+    assert (columnar_path.tp, columnar_path.fp, columnar_path.fn) == (rows_path.tp, rows_path.fp, rows_path.fn)
+    assert columnar_path.precision() >= 0.97 and columnar_path.recall() >= 0.97
