@@ -33,7 +33,7 @@ def main() -> None:
         "",
         f"Por la vía columnar (prefiltros de Arrow, data/columnar.py): precisión {columnar.precision():.3f}, "
         f"exhaustividad {columnar.recall():.3f}"
-        + (" — mismos aciertos y errores." if columnar.mistakes == score.mistakes else " — DIFIERE de la vía de filas."),
+        + (" — mismos aciertos y errores." if columnar.mistakes == score.mistakes else " — DIFIERE de las filas."),
         "",
         "| tipo | VP | FP | FN | precisión | recall |",
         "|---|---|---|---|---|---|",
