@@ -49,8 +49,9 @@ from pueblaabierto.data.checks import _NOTE, CHUNK_ROWS, NOTES_UNDER_TABLE, REPE
 from pueblaabierto.data.coordinates import PUEBLA_BBOX
 from pueblaabierto.schemas.vocabularies import fold
 
-# Bytes of CSV Arrow parses per batch (about 10,000 rows of 100 bytes).
-BLOCK_BYTES = 1 << 20
+# Bytes of CSV Arrow parses per batch (about 2,500 rows of 100 bytes). Arrow's reader keeps
+# about 32 blocks in flight (readahead and conversion): 256 KB blocks peak near 9 MB, 1 MB ones near 35 MB.
+BLOCK_BYTES = 256 * 1024
 # Lines Frictionless' CSV parser gives csv.Sniffer (formats/csv/parser.py, SAMPLE_SIZE).
 _SNIFF_LINES = 100
 _PLAIN_DECIMAL = r"^[-+]?(?:\d+\.?\d*|\.\d+)$"
@@ -142,7 +143,8 @@ class _SeenKeys:
     def add(self, keys: np.ndarray) -> None:
         level = np.sort(keys)
         while self._levels and len(self._levels[-1]) <= 2 * len(level):
-            level = np.sort(np.concatenate([self._levels.pop(), level]))
+            level = np.concatenate([self._levels.pop(), level])
+            level.sort()  # in place: no third copy at the largest merge
         self._levels.append(level)
 
     @property
@@ -375,6 +377,10 @@ class ColumnarPass:
         folded = check._first_label
         self._first_label = folded
         self._header_key = check._header_key
+        literal = "".join(c if c.isalnum() and c.isascii() else f"\\x{{{ord(c):x}}}" for c in folded or "")
+        self._header_pattern = (
+            f"(?i){literal}|[\\x{{df}}\\x{{1e9e}}\\x{{130}}\\x{{149}}\\x{{1f0}}\\x{{fb00}}-\\x{{fb06}}]"
+        )
         fields = check.columns.fields
         self._types = [fields[i].type if i < len(fields) else "string" for i in range(width)]
         self.peak_batch_rows = 0  # for the memory-bound test
@@ -484,8 +490,9 @@ class ColumnarPass:
         keep = np.ones(len(numbers), dtype=bool)
         # The header repeated mid-table: first cell equal to the first label, then the exact test.
         if self._first_label is not None and len(numbers):
-            # Superset of casefold(strip(cell)) == label: the cell contains the label, any case.
-            candidates = pc.match_substring(data.column(0), self._first_label, ignore_case=True)
+            # Superset of casefold(strip(cell)) == label: the cell contains the label in any case
+            # (RE2's simple case folding), or a letter Python's casefold expands (ß, ligatures).
+            candidates = pc.match_substring_regex(data.column(0), self._header_pattern)
             for i in _positions(candidates):
                 cells = [str(column[i].as_py()) for column in data.columns]
                 if (
