@@ -22,6 +22,7 @@ from tests.pipeline.data.personal_corpus import CORPUS, evaluate, load  # noqa: 
 def main() -> None:
     rows = load()
     score = evaluate(rows)
+    columnar = evaluate(rows, columnar=True)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout
     kinds = sorted(set(score.tp) | set(score.fp) | set(score.fn))
     lines = [
@@ -29,6 +30,10 @@ def main() -> None:
         f"Corpus: {CORPUS.relative_to(ROOT)} ({len(rows)} celdas, {sum(1 for r in rows if r[2])} con dato personal).",
         "",
         f"**Total: precisión {score.precision():.3f}, exhaustividad (recall) {score.recall():.3f}**",
+        "",
+        f"Por la vía columnar (prefiltros de Arrow, data/columnar.py): precisión {columnar.precision():.3f}, "
+        f"exhaustividad {columnar.recall():.3f}"
+        + (" — mismos aciertos y errores." if columnar.mistakes == score.mistakes else " — DIFIERE de las filas."),
         "",
         "| tipo | VP | FP | FN | precisión | recall |",
         "|---|---|---|---|---|---|",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -125,6 +126,40 @@ def line_numbers(text: str, matches: list[re.Match[str]]) -> list[int]:
     return result
 
 
+# Some lines of a column chunk, chosen by a vectorised prefilter (columnar.py): given a
+# kind ("digit", "numeric", "typed:<type>", "totals", "trigger", "address", "formula",
+# "full"), the
+# text of those lines and their indexes in the chunk (None: every line, the whole text).
+# Every kind is a superset of the lines its regexes can match, so a check run on the
+# view adds exactly what it adds on the whole chunk.
+View = Callable[[str], tuple[str, "list[int] | None"]]
+
+
+class _Subset(Sequence[Any]):
+    def __init__(self, items: Sequence[Any], positions: list[int]) -> None:
+        self._items, self._positions = items, positions
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self._items[p] for p in self._positions[index]]
+        return self._items[self._positions[index]]
+
+
+def select(
+    view: View | None, kind: str, text: str, rows: list[int], cells: Sequence[Any]
+) -> tuple[str, list[int], Sequence[Any]]:
+    """(text, rows, cells) of the lines of ``kind``: the whole chunk without a view."""
+    if view is None:
+        return text, rows, cells
+    part, positions = view(kind)
+    if positions is None:
+        return part, rows, cells
+    return part, [rows[p] for p in positions], _Subset(cells, positions)
+
+
 @dataclass
 class _MixedState:
     typed: int = 0  # numbers and dates seen
@@ -154,31 +189,42 @@ class ColumnChecks:
         return self._date_named[index]
 
     def check_chunk(
-        self, index: int, text: str, empty: int, rows: list[int], raw: list[Any] | None, cells: list[list[str]]
+        self,
+        index: int,
+        text: str,
+        empty: int,
+        rows: list[int],
+        raw: list[Any] | None,
+        cells: Sequence[Sequence[str]],
+        view: View | None = None,
     ) -> None:
         """``text``: column ``index`` of the chunk, one value per line (``empty`` of them
         blank); ``raw``: the original cell objects when the format has typed cells
-        (xlsx), else None; ``cells``: the chunk's rows, for row-level context."""
+        (xlsx), else None; ``cells``: the chunk's rows, for row-level context; ``view``:
+        the prefiltered lines of each kind (columnar.py), when ``text`` is not built."""
         fld = self.fields[index] if index < len(self.fields) else None
         if fld is None:
             return
         if self._is_date_column(index) and fld.type in ("integer", "number", "string", "any"):
-            for match, line in _with_lines(text, _SERIAL_LINE):
-                if rows[line] not in self.skip_rows:
+            part, part_rows, _ = select(view, "digit", text, rows, cells)
+            for match, line in _with_lines(part, _SERIAL_LINE):
+                if part_rows[line] not in self.skip_rows:
                     serial = int(float(match.group()))
                     shown = f"{serial} (= {(_EXCEL_EPOCH + dt.timedelta(days=serial)).isoformat()})"
-                    self.collector.add(messages.SERIAL_DATE, self._name(index), rows[line], shown)
+                    self.collector.add(messages.SERIAL_DATE, self._name(index), part_rows[line], shown)
             if fld.type in ("integer", "number"):
                 return
         if fld.type == "string" or fld.type == "any":
-            self._check_text(index, self._name(index), text, len(rows) - empty, rows, cells)
+            self._check_text(index, self._name(index), text, len(rows) - empty, rows, cells, view)
+        elif raw is not None:
+            self._check_typed(index, fld, text, rows, cells, raw)
         else:
-            self._check_typed(index, fld, text, rows, raw, cells)
+            self._check_typed(index, fld, *select(view, f"typed:{fld.type}", text, rows, cells), None)
 
     # typed columns ------------------------------------------------------------------
 
     def _check_typed(
-        self, index: int, fld: Field, text: str, rows: list[int], raw: list[Any] | None, cells: list[list[str]]
+        self, index: int, fld: Field, text: str, rows: list[int], cells: Sequence[Sequence[str]], raw: list[Any] | None
     ) -> None:
         if raw is not None:
             candidates = [i for i, value in enumerate(raw) if value is not None and value != ""]
@@ -208,14 +254,25 @@ class ColumnChecks:
     # text columns ------------------------------------------------------------------
 
     def _check_text(
-        self, index: int, name: str, text: str, nonempty: int, rows: list[int], cells: list[list[str]]
+        self,
+        index: int,
+        name: str,
+        full_text: str,
+        nonempty: int,
+        full_rows: list[int],
+        full_cells: Sequence[Sequence[str]],
+        view: View | None = None,
     ) -> None:
+        text, rows, cells = select(view, "totals", full_text, full_rows, full_cells)
         for match, line in _with_lines(text, _TOTALS_LINE):
             if self._is_first_text(cells[line], index):
                 self._add_total(rows[line], name, match.group().strip()[:60])
-        if not _DIGIT.search(text):
-            self._mixed_count(index, name, 0, nonempty, text, rows)
+        if not _DIGIT.search(select(view, "digit", full_text, full_rows, full_cells)[0]):
+            self._mixed_count(index, name, 0, nonempty, full_text, full_rows, view)
             return
+        # Every pattern below needs a digit in the line and starts with a sign, "$", a digit
+        # or a month: a view (columnar.py) may hold only those lines.
+        text, rows, cells = select(view, "numeric", full_text, full_rows, full_cells)
         formatted = _with_lines(text, _NUMBER_AS_TEXT_LINE)
         dates = _with_lines(text, _DATE_NOT_ISO_LINE)
         iso_dates = len(_ISO_DATE_LINE.findall(text))
@@ -248,14 +305,17 @@ class ColumnChecks:
             if rows[line] not in self.skip_rows and not _real_date(match.group()[:10]):
                 self.collector.add(messages.TYPE_ERROR, name, rows[line], match.group())
         typed = len(formatted) + len(dates) + len(_PLAIN_NUMBER_LINE.findall(text)) + iso_dates
-        self._mixed_count(index, name, typed, nonempty - typed, text, rows)
+        self._mixed_count(index, name, typed, nonempty - typed, full_text, full_rows, view)
 
-    def _mixed_count(self, index: int, name: str, typed: int, texts: int, text: str, rows: list[int]) -> None:
+    def _mixed_count(
+        self, index: int, name: str, typed: int, texts: int, text: str, rows: list[int], view: View | None = None
+    ) -> None:
         """Numbers/dates with some texts in between: collect the texts, decide at the end."""
         state = self._mixed.setdefault(index, _MixedState())
         state.typed += typed
         state.text += texts
         if texts and typed > texts:
+            text, rows, _ = select(view, "full", text, rows, rows)
             for match, line in _with_lines(text, _TEXT_LINE):
                 if rows[line] not in self.skip_rows and rows[line] not in self._totals_rows:
                     self.collector.add(messages.MIXED_TYPES, name, rows[line], match.group().strip()[:60])
@@ -275,7 +335,7 @@ class ColumnChecks:
 
     # totals ------------------------------------------------------------------------
 
-    def _is_first_text(self, row_cells: list[str], index: int) -> bool:
+    def _is_first_text(self, row_cells: Sequence[str], index: int) -> bool:
         """A totals label is the first non-numeric cell of its row."""
         return all(not str(c).strip() or _NUMERIC_CELL.fullmatch(str(c)) for c in row_cells[:index])
 

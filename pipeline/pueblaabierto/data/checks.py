@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import attrs
@@ -28,7 +28,7 @@ from frictionless.table import Row
 
 from pueblaabierto.data import messages
 from pueblaabierto.data.aggregate import FindingCollector, Rule
-from pueblaabierto.data.cells import ColumnChecks, join_lines, line_numbers
+from pueblaabierto.data.cells import ColumnChecks, View, join_lines, line_numbers
 from pueblaabierto.data.coordinates import CoordinateCheck
 from pueblaabierto.data.personal import KINDS, AllowList, ColumnPolicy, mask, scan_text
 from pueblaabierto.findings import Severity
@@ -237,29 +237,62 @@ class DataChecks(Check):
         rows, numbers = self._rows, self._numbers
         if not rows:
             return
+        raw = self._raw
+        columns = list(zip(*rows, strict=True))  # rows were padded to the header width
+        self.check_chunk(
+            numbers,
+            rows,
+            ((join_lines(values), values.count(""), None) for values in columns),
+            head=rows,
+            raw_columns=[[r[index] for r in raw] for index in range(len(columns))] if raw else None,
+        )
+        self._rows, self._numbers, self._raw = [], [], []
+
+    def check_chunk(
+        self,
+        numbers: list[int],
+        rows: Sequence[Sequence[str]],
+        columns: Iterable[tuple[str, int, View | None]],
+        *,
+        head: Sequence[Sequence[str]],
+        raw_columns: list[list[Any]] | None = None,
+        coordinates: Callable[[], None] | None = None,
+    ) -> None:
+        """The column-wise checks of one chunk of data rows, whatever read them.
+
+        ``numbers``: the file row of each data row; ``rows[i]``: the cells of data row i
+        (only read for the few candidates: totals labels, coordinates); ``columns``: per
+        column, its values one per line (``join_lines``), how many are empty, and the
+        prefilter of its lines when the text is not built (cells.View); ``head``: the
+        chunk's first rows (at least 201, or all), for the second-header test of the first
+        chunk; ``coordinates``: runs the coordinate check of the chunk (default: row by row
+        over ``rows``). The columnar reader (columnar.py) calls this with Arrow-built
+        views; the Frictionless row stream through ``_flush``."""
         if self._first_chunk:
             self._first_chunk = False
-            self._detect_second_header(rows, numbers)
-        raw = self._raw
+            self._detect_second_header(list(head), numbers)
         fields = self.columns.fields
         if self._coordinates is not None:
-            self._coordinates.check_chunk(rows, numbers, self.collector)
-        columns = list(zip(*rows, strict=True))  # rows were padded to the header width
-        for index, values in enumerate(columns):
-            text = join_lines(values)
+            if coordinates is None:
+                self._coordinates.check_chunk(rows, numbers, self.collector)
+            else:
+                coordinates()
+        for index, (text, empty, view) in enumerate(columns):
             self.columns.check_chunk(
-                index, text, values.count(""), numbers, [r[index] for r in raw] if raw else None, rows
+                index, text, empty, numbers, raw_columns[index] if raw_columns else None, rows, view
             )
             name = self._names[index]
             kind = fields[index].type if index < len(fields) else "string"
+            formulas = text if view is None else view("formula")[0]
             # Every formula shape needs one of these: a column of negative numbers never pays.
-            if "=" in text or "(" in text or "|" in text or "!" in text:
-                for match, line in _formula_lines(text):
-                    self.collector.add(FORMULA_TEXT, name, numbers[line], match.group().strip()[:60])
-            for hit in scan_text(text, self._policies[index], self.allow, kind):
+            if "=" in formulas or "(" in formulas or "|" in formulas or "!" in formulas:
+                positions = None if view is None else view("formula")[1]
+                for match, line in _formula_lines(formulas):
+                    at = line if positions is None else positions[line]
+                    self.collector.add(FORMULA_TEXT, name, numbers[at], match.group().strip()[:60])
+            for hit in scan_text(text, self._policies[index], self.allow, kind, view):
                 self.collector.add(PERSONAL_RULES[hit.kind], name, numbers[hit.line], mask(hit.kind, hit.value))
-        self._done += len(rows)
-        self._rows, self._numbers, self._raw = [], [], []
+        self._done += len(numbers)
         if self.progress:
             self.progress(self._done)
 

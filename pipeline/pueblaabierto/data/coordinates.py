@@ -10,6 +10,7 @@ in the chunks DataChecks already holds (no second read).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pueblaabierto.data.aggregate import FindingCollector, Rule
@@ -85,18 +86,23 @@ class CoordinateCheck:
             return None  # "y" next to "longitud" is not a coordinate pair
         return cls(lat, lon, f"{names[lat]}/{names[lon]}")
 
-    def check_chunk(self, rows: list[list[str]], numbers: list[int], collector: FindingCollector) -> None:
-        min_lon, min_lat, max_lon, max_lat = PUEBLA_BBOX
+    def check_chunk(self, rows: Sequence[Sequence[str]], numbers: list[int], collector: FindingCollector) -> None:
         for cells, number in zip(rows, numbers, strict=True):
-            lat, lon = _number(cells[self.lat]), _number(cells[self.lon])
-            if lat is None or lon is None:
-                continue
-            shown = f"{cells[self.lat].strip()}, {cells[self.lon].strip()}"
-            if lat == 0 and lon == 0:
-                collector.add(ZERO, self.label, number)
-            elif min_lat <= lon <= max_lat and min_lon <= lat <= max_lon:
-                collector.add(SWAPPED, self.label, number, shown)
-            elif abs(lat) > 90 or abs(lon) > 180:
-                collector.add(OUT_OF_RANGE, self.label, number, shown)
-            elif not (min_lat <= lat <= max_lat and min_lon <= lon <= max_lon):
-                collector.add(OUTSIDE, self.label, number, shown)
+            self.check_pair(cells[self.lat], cells[self.lon], number, collector)
+
+    def check_pair(self, lat_text: str, lon_text: str, number: int, collector: FindingCollector) -> None:
+        """One row's point. The columnar reader (columnar.py) calls this only for the rows
+        its vectorised prefilter could not clear (inside Puebla, plain decimals)."""
+        min_lon, min_lat, max_lon, max_lat = PUEBLA_BBOX
+        lat, lon = _number(lat_text), _number(lon_text)
+        if lat is None or lon is None:
+            return
+        shown = f"{lat_text.strip()}, {lon_text.strip()}"
+        if lat == 0 and lon == 0:
+            collector.add(ZERO, self.label, number)
+        elif min_lat <= lon <= max_lat and min_lon <= lat <= max_lon:
+            collector.add(SWAPPED, self.label, number, shown)
+        elif abs(lat) > 90 or abs(lon) > 180:
+            collector.add(OUT_OF_RANGE, self.label, number, shown)
+        elif not (min_lat <= lat <= max_lat and min_lon <= lon <= max_lon):
+            collector.add(OUTSIDE, self.label, number, shown)

@@ -27,7 +27,7 @@ False positives (documented choices):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from pueblaabierto.data import checkdigits
@@ -248,23 +248,48 @@ _INTEGER_CANDIDATES = {
 _NOT_SCANNED_TYPES = frozenset({"number", "date", "datetime", "time", "year", "yearmonth", "boolean", "duration"})
 
 
-def scan_text(text: str, policy: ColumnPolicy, allow: AllowList, field_type: str = "string") -> list[Hit]:
+def scan_text(
+    text: str,
+    policy: ColumnPolicy,
+    allow: AllowList,
+    field_type: str = "string",
+    view: Callable[[str], tuple[str, list[int] | None]] | None = None,
+) -> list[Hit]:
     """Personal data in ``text`` (a column chunk, one value per line).
 
     ``field_type`` is the column's inferred type: numbers, dates, booleans cannot hold
-    identifiers (every value parsed as such), integers only as whole digit runs."""
+    identifiers (every value parsed as such), integers only as whole digit runs.
+    ``view``: the chunk's lines prefiltered by kind (cells.View, columnar.py); each scan
+    then reads only the lines that can hold what it looks for."""
     if field_type in _NOT_SCANNED_TYPES and not policy.numeric_identifiers:
         return []
     if field_type in ("integer", *_NOT_SCANNED_TYPES) and not policy.phone10:
         if policy.nss_named:
             # NSS stored as numbers lose their leading zeros (01234567890 -> 1234567890).
-            return _scan_lines(text, _NSS_NUMBER, policy, allow)
+            return _in_view(text, view, "digit", lambda part: _scan_lines(part, _NSS_NUMBER, policy, allow))
         candidates = _INTEGER_CANDIDATES[(policy.nss, policy.clabe)]
-        return _scan_lines(text, candidates, policy, allow) if candidates else []
-    hits = _scan_lines(text, _TRIGGER, policy, allow)
+        if not candidates:
+            return []
+        return _in_view(text, view, "digit", lambda part: _scan_lines(part, candidates, policy, allow))
+    hits = _in_view(text, view, "trigger", lambda part: _scan_lines(part, _TRIGGER, policy, allow))
     if policy.address != "public":
-        hits += _scan_addresses(text, policy, allow)
+        hits += _in_view(text, view, "address", lambda part: _scan_addresses(part, policy, allow))
     return hits
+
+
+def _in_view(
+    text: str,
+    view: Callable[[str], tuple[str, list[int] | None]] | None,
+    kind: str,
+    scan: Callable[[str], list[Hit]],
+) -> list[Hit]:
+    if view is None:
+        return scan(text)
+    part, positions = view(kind)
+    hits = scan(part)
+    if positions is None:
+        return hits
+    return [Hit(hit.kind, hit.value, positions[hit.line]) for hit in hits]
 
 
 _NSS_NUMBER = re.compile(r"^\d{9,11}$", re.MULTILINE)

@@ -212,29 +212,31 @@ def validate_table(
 
     findings += check_dictionary(labels, terms, display_name, header_row=layout.header_row)
 
-    collector = FindingCollector(display_name)
-    check = DataChecks.create(
-        columns=ColumnChecks(collector=collector, fields=list(schema.fields)),
-        collector=collector,
-        allow=allow,
-        terms=terms,
-        progress=progress,
-        typed_cells=fmt != "csv",
-    )
+    def new_check() -> DataChecks:
+        collector = FindingCollector(display_name)
+        return DataChecks.create(
+            columns=ColumnChecks(collector=collector, fields=list(schema.fields)),
+            collector=collector,
+            allow=allow,
+            terms=terms,
+            progress=progress,
+            typed_cells=fmt != "csv",
+        )
+
     untyped = Schema(fields=[fields.AnyField(name=fld.name) for fld in schema.fields])
-    resource = open_resource(
-        path, formato=formato, encoding=encoding, schema=untyped, header_row=layout.header_row, delimiter=delimiter
-    )
-    try:
-        report = resource.validate(StreamingChecklist(checks=[check]), limit_rows=limits.max_rows)
-    except FrictionlessException as exc:
-        return findings + [messages.translate(error, display_name) for error in exc.to_errors()]
-    for task in report.tasks:
-        for error in task.errors:
-            findings.append(messages.translate(error, display_name))
+    outcome = None
+    if fmt == "csv" and ENGINE == "columnar" and layout.header_row == 1 and delimiter is None:
+        outcome = _columnar(path, new_check(), untyped, encoding or "utf-8", display_name, limits)
+    if outcome is None:
+        outcome = _reference(path, new_check(), untyped, formato, encoding, layout, delimiter, display_name, limits)
+    errors, check, rows_read = outcome
+    findings += errors
+    if rows_read is None:  # Frictionless could not read the rows: its errors say why
+        return findings
+    collector = check.collector
     findings += collector.findings()
     findings = _one_header_problem(findings, labels, check.second_header, layout)
-    if check.rows_read >= limits.max_rows:
+    if rows_read >= limits.max_rows:
         findings.append(
             Finding(
                 code="demasiadas-filas",
@@ -247,7 +249,7 @@ def validate_table(
                 row=layout.header_row + limits.max_rows,
             )
         )
-    if check.rows_read == 0 and not any(f.code == "archivo-vacio" for f in findings):
+    if rows_read == 0 and not any(f.code == "archivo-vacio" for f in findings):
         findings.append(
             Finding(
                 code="archivo-sin-filas",
@@ -258,6 +260,70 @@ def validate_table(
             )
         )
     return findings
+
+
+# The data pass of CSV files: "columnar" (Arrow, columnar.py) with the Frictionless row
+# stream as the reference for what it does not read exactly; "reference" forces the row
+# stream (tests compare both on every example).
+ENGINE = "columnar"
+
+
+def _reference(
+    path: Path,
+    check: DataChecks,
+    schema: Schema,
+    formato: str,
+    encoding: str | None,
+    layout: Layout,
+    delimiter: str | None,
+    display_name: str,
+    limits: Limits,
+) -> tuple[list[Finding], DataChecks, int | None]:
+    """Frictionless' ``Resource.validate`` streams the rows to ``check`` one by one."""
+    resource = open_resource(
+        path, formato=formato, encoding=encoding, schema=schema, header_row=layout.header_row, delimiter=delimiter
+    )
+    try:
+        report = resource.validate(StreamingChecklist(checks=[check]), limit_rows=limits.max_rows)
+    except FrictionlessException as exc:
+        return [messages.translate(error, display_name) for error in exc.to_errors()], check, None
+    errors = [messages.translate(error, display_name) for task in report.tasks for error in task.errors]
+    return errors, check, check.rows_read
+
+
+def _columnar(
+    path: Path, check: DataChecks, schema: Schema, encoding: str, display_name: str, limits: Limits
+) -> tuple[list[Finding], DataChecks, int | None] | None:
+    """The same pass with Arrow's CSV reader (columnar.py), or None when the file needs
+    the reference path; Frictionless still opens the file for its header and its errors."""
+    import csv
+
+    import pyarrow as pa
+
+    from pueblaabierto.data.columnar import ColumnarPass, Unsupported, csv_dialect, open_batches
+
+    resource = open_resource(path, formato="CSV", encoding=encoding, schema=schema, header_row=1)
+    try:
+        resource.to_descriptor(validate=True)
+        with resource:
+            check.connect(resource)
+            start_errors = list(check.validate_start())
+            labels = [str(label) for label in resource.labels or []]
+            encoding = resource.encoding or encoding
+    except FrictionlessException:
+        return None
+    width = len(schema.fields)
+    if not labels or len(labels) != width or any("\n" in label or "\r" in label for label in labels):
+        return None
+    try:
+        dialect = csv_dialect(path, encoding)
+        batches, ragged = open_batches(path, encoding=encoding, dialect=dialect, width=width, header_row=1)
+        data_pass = ColumnarPass(check, width=width, first_number=2, max_rows=limits.max_rows)
+        data_pass.run(batches, ragged)
+    except (Unsupported, pa.ArrowException, UnicodeError, OSError, csv.Error):
+        return None
+    errors = [messages.translate(error, display_name) for error in start_errors]
+    return errors, check, data_pass.rows_read
 
 
 def _too_wide(display_name: str, width: int, limits: Limits, layout: Layout) -> Finding:

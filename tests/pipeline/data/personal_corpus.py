@@ -260,13 +260,19 @@ class Score:
         return self._ratio(tp, tp + fn)
 
 
-def evaluate(rows: list[tuple[str, str, str]] | None = None) -> Score:
+def evaluate(rows: list[tuple[str, str, str]] | None = None, *, columnar: bool = False) -> Score:
+    """``columnar``: scan each cell as the columnar pass does (Arrow prefilters, columnar.py)."""
     from pueblaabierto.data.personal import AllowList, ColumnPolicy, scan_text
 
     allow = AllowList()
     score = Score(Counter(), Counter(), Counter(), [])
     for column, value, expected in rows if rows is not None else load():
-        found = {hit.kind for hit in scan_text(value, ColumnPolicy.for_column(column), allow)}
+        view = None
+        if columnar:
+            from pueblaabierto.data.columnar import ColumnView, _strings
+
+            view = ColumnView(_strings([value]), "string")
+        found = {hit.kind for hit in scan_text(value, ColumnPolicy.for_column(column), allow, "string", view)}
         if expected and expected in found:
             score.tp[expected] += 1
         elif expected:
