@@ -18,6 +18,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
 from . import cli, datastore_info, helpers
+from .forms import hooks as forms
 from .interop import views as interop
 from .portal import datastore_search
 from .portal import pages as portal_pages
@@ -86,7 +87,7 @@ class PueblaAbiertoPlugin(p.SingletonPlugin, DefaultTranslation):
         return form317_validators.get_validators()
 
     def get_helpers(self) -> dict[str, Any]:
-        return {**helpers.get_helpers(), **workflow.get_helpers()}
+        return {**helpers.get_helpers(), **workflow.get_helpers(), **forms.get_helpers()}
 
     def after_dataset_update(self, context: Any, pkg_dict: dict[str, Any]) -> None:
         datastore_info.after_dataset_update(pkg_dict)
@@ -98,8 +99,10 @@ class PueblaAbiertoPlugin(p.SingletonPlugin, DefaultTranslation):
     def get_actions(self) -> dict[str, Any]:
         # datastore_search is chained by security (404 when unreadable) and by portal (Spanish
         # full text for the table preview); merge_actions composes both.
+        # forms (kept uploads, file-name defaults) go outermost: a kept file passes the upload checks.
         return security.merge_actions(
-            workflow.get_actions(), security.get_actions(), interop.get_actions(), datastore_search.get_actions()
+            forms.get_actions(), workflow.get_actions(), security.get_actions(), interop.get_actions(),
+            datastore_search.get_actions(),
         )
 
     def get_auth_functions(self) -> dict[str, Any]:
