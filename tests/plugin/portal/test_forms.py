@@ -196,3 +196,28 @@ def test_flash_of_an_error_dict_is_spanish_text():
     assert str(shown) == "«obras» no ha sido publicado por el flujo de validación."
     assert "workflow" not in str(flash_text("{'workflow': ['No se modifica.']}"))
     assert flash_text("Listo.") == "Listo."
+
+
+def test_dependencia_logo_survives_a_validation_error(app):
+    from tests.pipeline.conftest import png_bytes
+
+    user = factories.SysadminWithToken()
+    headers = {"Authorization": user["token"]}
+    form = app.get("/organization/new", headers=headers).body
+    fields = {"_csrf_token": csrf(form), "name": "bienestar", "id_dependencia": "31",
+              "description": "Programas sociales del municipio.", "image_url": "", "save": ""}
+    first = app.post("/organization/new", headers=headers, follow_redirects=False,
+                     data={**fields, "title": "", "image_upload": (io.BytesIO(png_bytes()), "logo bienestar.png")})
+    assert first.status_code == 200
+    text = text_of(first.body)
+    assert "Nombre de la Dependencia: Falta" in text and "Archivo conservado" in text
+    assert 'value="logo bienestar.png"' in first.body
+    kept = re.search(r'name="pa_archivo_pendiente" value="([^"]+)"', first.body).group(1)
+
+    second = app.post("/organization/new", headers=headers, follow_redirects=False,
+                      data={**fields, "_csrf_token": csrf(first.body), "title": "Secretaría de Bienestar",
+                            "pa_archivo_pendiente": kept, "image_upload": (io.BytesIO(b""), "")})
+    assert second.status_code == 302, text_of(second.body)[:1500]
+    org = call_action("organization_show", id="bienestar")
+    logo = app.get(urlparse(org["image_display_url"]).path)
+    assert logo.status_code == 200 and logo.get_data() == png_bytes()

@@ -31,6 +31,13 @@ def _chosen(upload: Any) -> bool:
     return isinstance(upload, FileStorage) and bool(upload.filename)
 
 
+def _wants_file(data_dict: dict[str, Any], resource: bool) -> bool:
+    """Whether the submit still asks for a file (not a link) where a kept one may go."""
+    if resource:
+        return data_dict.get("url_type") == "upload"
+    return not str(data_dict.get("image_url") or "").lower().startswith(("http://", "https://"))
+
+
 def _with_kept_file(up_func: Any, context: dict[str, Any], data_dict: dict[str, Any], *, scope: str,
                     field: str, max_bytes: int, resource: bool) -> Any:
     user_id = _user_id(context)
@@ -42,7 +49,7 @@ def _with_kept_file(up_func: Any, context: dict[str, Any], data_dict: dict[str, 
         if token:  # a new file replaces the kept one
             pending.discard(token, user_id=user_id, scope=scope, field=field)
         token = None
-    elif token and (not resource or data_dict.get("url_type") == "upload"):
+    elif token and _wants_file(data_dict, resource):
         restored = pending.open_upload(token, user_id=user_id, scope=scope, field=field)
         if restored is not None:
             data_dict[field] = restored
