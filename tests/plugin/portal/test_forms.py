@@ -221,3 +221,25 @@ def test_dependencia_logo_survives_a_validation_error(app):
     org = call_action("organization_show", id="bienestar")
     logo = app.get(urlparse(org["image_display_url"]).path)
     assert logo.status_code == 200 and logo.get_data() == png_bytes()
+
+
+def test_nothing_is_kept_for_someone_who_may_not_add_the_resource(draft):
+    """A refusal can come before CKAN's own permission check (the upload's content check does):
+    a stranger's file is not stored for him."""
+    from pathlib import Path
+
+    import ckan.plugins.toolkit as tk
+    from ckan.logic import ValidationError
+    from werkzeug.datastructures import FileStorage
+
+    from tests.pipeline.conftest import png_bytes
+
+    _, pkg = draft
+    stranger = factories.User()
+    folder = Path(tk.config["ckan.storage_path"]) / "pueblaabierto" / "pendientes"
+    before = set(folder.glob("*")) if folder.exists() else set()
+    data = {"package_id": pkg["id"], "format": "CSV", "name": "x",
+            "upload": FileStorage(stream=io.BytesIO(png_bytes()), filename="no-es-csv.csv")}
+    with pytest.raises(ValidationError, match="no-es-csv.csv"):  # the content check, before CKAN's auth
+        call_action("resource_create", {"user": stranger["name"]}, **data)
+    assert (set(folder.glob("*")) if folder.exists() else set()) == before

@@ -38,8 +38,18 @@ def _wants_file(data_dict: dict[str, Any], resource: bool) -> bool:
     return not str(data_dict.get("image_url") or "").lower().startswith(("http://", "https://"))
 
 
+def _may(auth: tuple[str, dict[str, Any]], context: dict[str, Any]) -> bool:
+    """Only someone allowed to save the form gets a file kept (a refusal may come before CKAN's auth check)."""
+    name, data = auth
+    try:
+        tk.check_access(name, {"user": context.get("user") or ""}, data)
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return False
+    return True
+
+
 def _with_kept_file(up_func: Any, context: dict[str, Any], data_dict: dict[str, Any], *, scope: str,
-                    field: str, max_bytes: int, resource: bool) -> Any:
+                    field: str, max_bytes: int, resource: bool, auth: tuple[str, dict[str, Any]]) -> Any:
     user_id = _user_id(context)
     token = data_dict.pop(PENDING_FIELD, None)
     data_dict.pop(PENDING_NAME, None)
@@ -65,7 +75,7 @@ def _with_kept_file(up_func: Any, context: dict[str, Any], data_dict: dict[str, 
         kept = None
         if restored is not None and token:
             kept = pending.find(token, user_id=user_id, scope=scope, field=field)
-        elif _chosen(upload):
+        elif _chosen(upload) and _may(auth, context):
             kept = pending.keep(upload, user_id=user_id, scope=scope, field=field, max_bytes=max_bytes)
         if kept is not None:
             data_dict[PENDING_FIELD] = kept.token
@@ -79,19 +89,23 @@ def _with_kept_file(up_func: Any, context: dict[str, Any], data_dict: dict[str, 
     return result
 
 
-def _package_scope(data_dict: dict[str, Any]) -> str:
+def _package_scope(data_dict: dict[str, Any]) -> tuple[str, str]:
+    """The scope a kept resource file is bound to (its dataset) and the dataset's id."""
     pkg = model.Package.get(str(data_dict.get("package_id") or ""))
     if pkg is None:
         resource = model.Resource.get(str(data_dict.get("id") or ""))
         pkg = model.Package.get(resource.package_id) if resource is not None else None
-    return f"dataset:{pkg.id if pkg is not None else ''}"
+    package_id = pkg.id if pkg is not None else ""
+    return f"dataset:{package_id}", package_id
 
 
 def _resource_action(name: str) -> Any:
     @tk.chained_action
     def chained(up_func: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> Any:
-        return _with_kept_file(up_func, context, data_dict, scope=_package_scope(data_dict), field="upload",
-                               max_bytes=uploader.get_max_resource_size() * 1024 * 1024, resource=True)
+        scope, package_id = _package_scope(data_dict)
+        auth = (name, {"id": data_dict.get("id") or ""} if name == "resource_update" else {"package_id": package_id})
+        return _with_kept_file(up_func, context, data_dict, scope=scope, field="upload",
+                               max_bytes=uploader.get_max_resource_size() * 1024 * 1024, resource=True, auth=auth)
 
     chained.__name__ = name
     return chained
@@ -102,8 +116,9 @@ def _organization_action(name: str) -> Any:
     def chained(up_func: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> Any:
         group = model.Group.get(str(data_dict.get("id") or "")) if name.endswith("_update") else None
         scope = f"organization:{group.id if group is not None else 'nueva'}"
+        auth = (name, {"id": group.id} if group is not None else {})
         return _with_kept_file(up_func, context, data_dict, scope=scope, field="image_upload",
-                               max_bytes=uploader.get_max_image_size() * 1024 * 1024, resource=False)
+                               max_bytes=uploader.get_max_image_size() * 1024 * 1024, resource=False, auth=auth)
 
     chained.__name__ = name
     return chained
