@@ -88,7 +88,6 @@
       var axis = figure.layout[name] = figure.layout[name] || {};
       if (axis.exponentformat === undefined) { axis.exponentformat = "none"; }
       if (axis.separatethousands === undefined) { axis.separatethousands = true; }
-      if (axis.hoverformat === undefined) { axis.hoverformat = ",.2~f"; }
     });
     figure.config = Object.assign({locale: LOCALE}, figure.config || {});
     return figure;
@@ -102,6 +101,8 @@
       var axis = full[name];
       if (!axis || axis.type !== "linear" || !axis.range) { return; }
       var user = (gd.layout || {})[name] || {};
+      /* hover in full («2,500,000,000»); only numeric axes: on a date axis it would be a date format */
+      if (user.hoverformat === undefined) { update[name + ".hoverformat"] = ",.2~f"; }
       if (user.tickmode && user.tickmode !== "array") { return; }
       var low = Math.min(axis.range[0], axis.range[1]);
       var high = Math.max(axis.range[0], axis.range[1]);
