@@ -113,3 +113,11 @@ def test_developers_page_uses_this_portal_and_a_real_dataset(app, published):
 
 def sysadmin_token(user: dict) -> str:
     return factories.APIToken(user=user["name"])["token"]
+
+
+def test_dependencias_list_counts_members_in_spanish(app, sysadmin):
+    second = factories.User()
+    call_action("organization_create", {"user": sysadmin["name"]}, **organization_dict(
+        users=[{"name": second["name"], "capacity": "editor"}]))
+    text = text_of(app.get("/organization/").body)
+    assert "2 miembros" in text and "Members" not in text
