@@ -80,7 +80,10 @@ def test_file_survives_a_validation_error_and_required_fields_are_marked(browser
         assert "workflow" not in errors.inner_text().lower()
 
         # The file is still attached, shown by name; the other fields kept their values.
-        expect(tab.locator("#field-resource-kept")).to_have_value("puntos_por_colonia_2024.csv")
+        kept = tab.locator("#field-resource-kept")
+        expect(kept).to_be_visible()
+        expect(kept).to_have_value("puntos_por_colonia_2024.csv")
+        expect(tab.get_by_text("El archivo que eligió se conservó")).to_be_visible()
         expect(tab.locator("#field-nombre_archivo")).to_have_value("puntos_por_colonia_2024.csv")
         tab.locator("#field-tipo_visualizacion").select_option("tabla")
         tab.locator("form#resource-edit button[name=save]").last.click()
