@@ -243,3 +243,25 @@ def test_nothing_is_kept_for_someone_who_may_not_add_the_resource(draft):
     with pytest.raises(ValidationError, match="no-es-csv.csv"):  # the content check, before CKAN's auth
         call_action("resource_create", {"user": stranger["name"]}, **data)
     assert (set(folder.glob("*")) if folder.exists() else set()) == before
+
+
+def test_edit_resource_form_keeps_the_new_file_after_an_error(app, draft):
+    user, pkg = draft
+    resource = call_action("package_show", id=pkg["id"])["resources"][0]  # a link (dataset_dict's)
+    path = f"/dataset/{pkg['name']}/resource/{resource['id']}/edit"
+    headers = {"Authorization": user["token"]}
+    form = app.get(path, headers=headers).body
+    fields = {"_csrf_token": csrf(form), "save": "", "id": resource["id"], "url_type": "upload",
+              **_good_fields(nombre_archivo="nuevo.csv", format="CSV", name="Puntos WiFi")}
+    first = app.post(path, headers=headers, follow_redirects=False,
+                     data={**fields, "fecha_inicio": "2024-03-01", "fecha_fin": "2024-01-31",
+                           "upload": (io.BytesIO(CSV), "nuevo.csv")})
+    assert first.status_code == 200
+    assert "es anterior a la «Fecha inicial del periodo que cubre»" in text_of(first.body)
+    kept = re.search(r'name="pa_archivo_pendiente" value="([^"]+)"', first.body).group(1)
+    second = app.post(path, headers=headers, follow_redirects=False,
+                      data={**fields, "_csrf_token": csrf(first.body), "pa_archivo_pendiente": kept,
+                            "upload": (io.BytesIO(b""), "")})
+    assert second.status_code == 302, text_of(second.body)[:1500]
+    updated = call_action("resource_show", id=resource["id"])
+    assert updated["url_type"] == "upload" and updated["url"].endswith("/nuevo.csv")
