@@ -21,6 +21,7 @@ from ckan.lib.plugins import DefaultTranslation
 from . import cli, datastore_info, helpers
 from .actualizacion import views as actualizacion
 from .entregas import hooks as entregas
+from .forms import hooks as forms
 from .interop import views as interop
 from .loading import guard as loading_guard
 from .portal import datastore_search
@@ -91,7 +92,7 @@ class PueblaAbiertoPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def get_helpers(self) -> dict[str, Any]:
         return {**helpers.get_helpers(), **workflow.get_helpers(), **actualizacion.get_helpers(),
-                **entregas.get_helpers()}
+                **entregas.get_helpers(), **forms.get_helpers()}
 
     def after_dataset_update(self, context: Any, pkg_dict: dict[str, Any]) -> None:
         datastore_info.after_dataset_update(pkg_dict)
@@ -103,10 +104,10 @@ class PueblaAbiertoPlugin(p.SingletonPlugin, DefaultTranslation):
     def get_actions(self) -> dict[str, Any]:
         # datastore_search is chained by security (404 when unreadable) and by portal (Spanish
         # full text for the table preview); merge_actions composes both.
+        # forms (kept uploads, file-name defaults) go outermost: a kept file passes the upload checks.
         return security.merge_actions(
-            workflow.get_actions(), security.get_actions(), interop.get_actions(), datastore_search.get_actions(),
-            entregas.get_actions(),
-            loading_guard.get_actions(),
+            forms.get_actions(), workflow.get_actions(), security.get_actions(), interop.get_actions(),
+            datastore_search.get_actions(), entregas.get_actions(), loading_guard.get_actions(),
         )
 
     def get_auth_functions(self) -> dict[str, Any]:

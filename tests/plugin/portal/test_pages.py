@@ -78,6 +78,28 @@ def test_sysadmins_config_form_offers_the_page_texts(app, sysadmin):
         assert f'name="pueblaabierto.pagina.{option}"' in form
 
 
+def test_contact_page_invents_no_phone_or_address_and_asks_the_sysadmin(app, sysadmin):
+    # The reference documents no public phone or address of the municipality: none is shown.
+    html = app.get("/contacto").body
+    text = text_of(html)
+    assert "datosabiertos@pueblacapital.gob.mx" in text  # the catalogue's configured contact address
+    assert "pendientes de publicar" in text
+    assert not re.search(r"\b\d{3}\s?\d{3}\s?\d{4}\b", text), "un teléfono que nadie documentó"
+    assert "Palafox" not in text and "Av." not in text
+    assert "Administración → Configuración" not in text  # the reminder is for the sysadmin only
+
+    token = sysadmin_token(sysadmin)
+    reminder = text_of(app.get("/contacto", headers={"Authorization": token}).body)
+    assert "Capture los datos de contacto del Ayuntamiento" in reminder and "/ckan-admin/config" in app.get(
+        "/contacto", headers={"Authorization": token}).body
+
+    response = app.post("/api/3/action/config_option_update", headers={"Authorization": token},
+                        json={"pueblaabierto.pagina.contacto": "# Contacto\n\nTeléfono oficial: 222 000 0000"})
+    assert response.json["success"], response.json
+    text = text_of(app.get("/contacto", headers={"Authorization": token}).body)
+    assert "Teléfono oficial: 222 000 0000" in text and "Capture los datos de contacto" not in text
+
+
 def test_terms_of_use_name_libre_uso_mx(app):
     assert "Libre Uso MX" in text_of(app.get("/terminos-de-uso").body)
 
@@ -91,3 +113,11 @@ def test_developers_page_uses_this_portal_and_a_real_dataset(app, published):
 
 def sysadmin_token(user: dict) -> str:
     return factories.APIToken(user=user["name"])["token"]
+
+
+def test_dependencias_list_counts_members_in_spanish(app, sysadmin):
+    second = factories.User()
+    call_action("organization_create", {"user": sysadmin["name"]}, **organization_dict(
+        users=[{"name": second["name"], "capacity": "editor"}]))
+    text = text_of(app.get("/organization/").body)
+    assert "2 miembros" in text and "Members" not in text

@@ -36,6 +36,10 @@ PAGES = {
         Page("contacto", "pueblaabierto.pagina.contacto", "Contacto"),
     )
 }
+# The catalogue's contact address (DCAT foaf:mbox, /data.json mbox), also shown on «Contacto».
+CONTACT_EMAIL_OPTION = "pueblaabierto.dcat.publisher_email"
+# Pages whose shipped text leaves official data for the sysadmin to fill in.
+PAGES_TO_COMPLETE = frozenset({"contacto"})
 # Options added to CKAN's sysadmin configuration form (ckan.site_about is already there).
 EDITABLE_OPTIONS = [page.option for page in PAGES.values() if page.option != "ckan.site_about"]
 
@@ -49,7 +53,16 @@ def page_text(slug: str) -> str:
     """The Markdown of a page: what the sysadmin saved, else the shipped text."""
     page = PAGES[slug]
     saved = (tk.config.get(page.option) or "").strip()
-    return saved or default_text(slug)
+    if saved:
+        return saved
+    # The shipped «Contacto» invents no phone or address (the reference documents none): it
+    # gives the portal's configured contact address and says the rest is still to be published.
+    return default_text(slug).replace("{correo}", tk.config.get(CONTACT_EMAIL_OPTION) or "")
+
+
+def is_default_text(slug: str) -> bool:
+    """Whether the page still shows the shipped text (the sysadmin has not written one)."""
+    return not (tk.config.get(PAGES[slug].option) or "").strip()
 
 
 def update_config_schema(schema: dict[str, Any]) -> dict[str, Any]:
@@ -62,7 +75,9 @@ def update_config_schema(schema: dict[str, Any]) -> dict[str, Any]:
 
 def _render_page(slug: str) -> str:
     page = PAGES[slug]
-    return tk.render("pueblaabierto/pagina.html", {"pagina": page, "texto": page_text(slug)})
+    pending = slug in PAGES_TO_COMPLETE and is_default_text(slug)
+    return tk.render("pueblaabierto/pagina.html",
+                     {"pagina": page, "texto": page_text(slug), "por_completar": pending})
 
 
 def developers() -> str:
