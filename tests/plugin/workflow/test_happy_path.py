@@ -32,7 +32,8 @@ def test_full_path_with_four_liaisons(people):
     assert flow["state"] == "en_revision"
     assert {p["role"] for p in flow["pending"]} == {"enlace_seguridad", "enlace_transparencia"}
     # Personal-data findings first in what reviewers read.
-    assert flow["report"][0]["code"] == "dato_personal_curp" and flow["report"][0]["personal"]
+    # The server's finding (the REPORT sent by the client is ignored).
+    assert flow["report"][0]["code"] == "datos-personales-curp" and flow["report"][0]["personal"]
     assert flow["personal_findings"] == [PERSONAL_KEY]
 
     act(people.transparencia, "workflow_transition", id=dataset["id"], transition="aprobar")
