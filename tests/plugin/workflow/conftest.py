@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from ckan.tests import factories
 
-from tests.plugin.verification.helpers import CURP_KEY, OBRAS_CSV, DataServer, run_validation
+from tests.plugin.verification.helpers import CLEAN_CSV, CURP_KEY, OBRAS_CSV, DataServer, run_validation
 from tests.plugin.verification.helpers import truncate as truncate_validations
 
 PLUGINS = "pueblaabierto activity datastore"
@@ -41,7 +41,9 @@ def wf_db(clean_db, clean_index):
 @pytest.fixture(scope="session")
 def data_server():
     server = DataServer()
-    server.files["/obras.csv"] = OBRAS_CSV.encode("utf-8")
+    server.files["/obras.csv"] = CLEAN_CSV.encode("utf-8")
+    server.files["/obras-2025.csv"] = CLEAN_CSV.encode("utf-8")
+    server.files["/curp/obras.csv"] = OBRAS_CSV.encode("utf-8")
     try:
         yield server
     finally:
@@ -51,9 +53,11 @@ def data_server():
 def act(who: dict | None, action: str, /, **data):
     """Call an action as ``who`` (None: anonymous), with real auth, like an API request.
 
-    Before ``enviar_revision`` the server's validation job runs (synchronously: no worker here).
+    Before ``enviar_revision`` (and the demo walk, which starts with it) the server's validation
+    job runs, synchronously: there is no jobs worker in-process.
     """
-    if action == "workflow_transition" and data.get("transition") == "enviar_revision":
+    sends = action == "workflow_transition" and data.get("transition") == "enviar_revision"
+    if sends or action == "workflow_demo_publish":
         if model.Package.get(data.get("id") or "") is not None:
             run_validation(data["id"])
     context = {"user": who["name"] if who else "", "ignore_auth": False}
@@ -84,14 +88,16 @@ def people(wf_db, data_server, ckan_config, monkeypatch):
     )
 
 
-def new_dataset(people, name: str = "obras-publicas", **extra) -> dict:
+def new_dataset(people, name: str = "obras-publicas", personal: bool = False, **extra) -> dict:
+    """A draft of the enlace de datos abiertos; ``personal``: its CSV holds a CURP (PERSONAL_KEY)."""
+    path = "/curp/obras.csv" if personal else "/obras.csv"
     data = {
         "name": name,
         "title": "Obras públicas 2024",
         "notes": "Obras con ubicación y presupuesto.",
         "owner_org": people.org["id"],
         "private": False,  # asked public on purpose: the workflow must still keep it private
-        "resources": [{"url": f"{people.data_url}/obras.csv", "name": "Obras", "format": "CSV"}],
+        "resources": [{"url": f"{people.data_url}{path}", "name": "Obras", "format": "CSV"}],
     }
     data.update(extra)
     return act(people.datos, "package_create", **data)
