@@ -18,6 +18,7 @@ import pytest
 import requests
 
 from tests.e2e.test_workflow_http import PASSWORD, _csrf, _login, _user
+from tests.live_ckan import wait_for_validation
 
 ADMIN_PASSWORD = "e2e-Contrasena-1"  # tests/live_ckan.py
 
@@ -76,6 +77,7 @@ def _publish(dependency, name: str, **extra) -> dict:
     """A dataset published by the four liaisons, each in their own role."""
     api = dependency["api"]
     dataset = _dataset(api["datos"], dependency["org"], name, **extra)
+    wait_for_validation(api["datos"], dataset["id"])
     api["datos"].action.workflow_transition(id=dataset["id"], transition="enviar_revision")
     api["segu"].action.workflow_transition(id=dataset["id"], transition="aprobar")
     api["tran"].action.workflow_transition(id=dataset["id"], transition="aprobar")
@@ -123,6 +125,7 @@ def test_every_configuration_we_ship_sets_the_security_options():
 def test_cookie_only_posts_without_the_csrf_token_are_refused(live_ckan, dependency):
     api, names = dependency["api"], dependency["names"]
     dataset = _dataset(api["datos"], dependency["org"], f"csrf-{dependency['suffix']}")
+    wait_for_validation(api["datos"], dataset["id"])
     api["datos"].action.workflow_transition(id=dataset["id"], transition="enviar_revision")
 
     # A reviewer's browser session, an attacker's page posting into it without the token.
@@ -310,6 +313,7 @@ def test_whoever_sent_to_review_cannot_approve_and_roles_not_held_are_named(live
     admin.action.workflow_role_assign(user=names["datos"], role="enlace_seguridad",
                                       organization=dependency["org"]["name"])
     dataset = _dataset(api["datos"], dependency["org"], f"propio-{dependency['suffix']}")
+    wait_for_validation(api["datos"], dataset["id"])
     api["datos"].action.workflow_transition(id=dataset["id"], transition="enviar_revision")
     with pytest.raises(ckanapi.NotAuthorized, match="envió este conjunto"):
         api["datos"].action.workflow_transition(id=dataset["id"], transition="aprobar")
@@ -392,6 +396,7 @@ def test_slow_or_broken_sql_is_cancelled_in_spanish_without_echoing_it(live_ckan
 def test_workflow_csv_neutralises_formula_cells(live_ckan, dependency):
     api = dependency["api"]
     dataset = _dataset(api["datos"], dependency["org"], f"formula-{dependency['suffix']}")
+    wait_for_validation(api["datos"], dataset["id"])
     api["datos"].action.workflow_transition(id=dataset["id"], transition="enviar_revision",
                                             oficio_numero="=HYPERLINK(\"http://evil\",\"x\")")
     api["segu"].action.workflow_transition(id=dataset["id"], transition="rechazar", comment="+1+cmd|' /C calc'!A0")

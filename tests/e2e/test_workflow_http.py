@@ -7,6 +7,7 @@ the DataStore.
 
 from __future__ import annotations
 
+import io
 import re
 import uuid
 from http.cookies import SimpleCookie
@@ -15,6 +16,8 @@ import ckanapi
 import markupsafe
 import pytest
 import requests
+
+from tests.live_ckan import wait_for_validation
 
 PASSWORD = "Contrasena-e2e-1"
 
@@ -77,6 +80,8 @@ def test_workflow_over_http(live_ckan):
         assert download.status_code in (403, 404)
 
     hidden_from_public()
+    # The server validates the DataStore table itself (its worker); then it may go to review.
+    assert wait_for_validation(api["datos"], dataset["id"])["status"] == "valido"
     api["datos"].action.workflow_transition(id=dataset["id"], transition="enviar_revision",
                                             oficio_numero="SMI/1/2024", oficio_fecha="2024-05-02")
     hidden_from_public()
@@ -106,8 +111,8 @@ def test_workflow_over_http(live_ckan):
         anonymous.action.workflow_show(id=dataset["id"])
 
 
-# A submission's report with two personal-data findings after an ordinary one: the page must
-# put the personal ones first, with one acknowledgement checkbox each.
+# What a client could send as its "report": ignored by the server, which reports what the file
+# really holds (a CURP and a personal phone), with one acknowledgement checkbox each.
 PAGE_REPORT = {
     "valid": False,
     "errors": [
@@ -121,9 +126,10 @@ PAGE_REPORT = {
          "location": 'obras.csv, columna "contacto", fila 7', "rows": [7], "sample": "222*******"},
     ],
 }
+APOYOS_CSV = b"folio,responsable,contacto\n1,Obra uno,Oficina\n2,Obra dos,Oficina\n3,BOXW310820HNERXN09,2221234567\n"
 PAGE_KEYS = [
-    'dato_personal_curp|obras.csv, columna "responsable", fila 3',
-    'dato_personal_telefono|obras.csv, columna "contacto", fila 7',
+    'datos-personales-curp|apoyos.csv, columna "responsable", fila 4',
+    'datos-personales-telefono|apoyos.csv, columna "contacto", fila 4',
 ]
 
 
@@ -179,8 +185,15 @@ def test_workflow_pages_with_the_portal_plugins(live_ckan):
         responsable_nombre="Laura Pérez Gómez", responsable_correo="laura.perez@pueblacapital.gob.mx",
     )
     url = f"/dataset/{dataset['name']}"
+    api["datos"].action.resource_create(
+        package_id=dataset["id"], name="Apoyos", format="CSV", nombre_archivo="apoyos.csv",
+        tipo_visualizacion="tabla", fecha_inicio="2024-01-01", fecha_fin="2024-06-30",
+        upload=("apoyos.csv", io.BytesIO(APOYOS_CSV)),
+    )
+    state = wait_for_validation(api["datos"], dataset["id"])
+    assert state["status"] == "valido" and state["personal_findings"] == 2, state
     api["datos"].action.workflow_transition(id=dataset["id"], transition="enviar_revision",
-                                            validation_report=PAGE_REPORT)
+                                            validation_report=PAGE_REPORT)  # ignored
 
     # Anonymous visitors: no page, no flujo, no block of an unpublished dataset.
     assert page(url).status_code in (403, 404)
@@ -194,16 +207,15 @@ def test_workflow_pages_with_the_portal_plugins(live_ckan):
     flow = page(f"{url}/flujo", "segu")
     assert flow.status_code == 200, flow.text[:500]
     text = flow.text
-    # Personal-data findings first, then the rest; one checkbox per personal-data finding.
-    curp = text.index("La columna parece contener CURP")
-    phone = text.index("La columna parece contener teléfonos particulares")
-    assert max(curp, phone) < text.index("Falta la frecuencia de actualización")
+    # The server's findings, not the client's; one checkbox per personal-data finding.
+    assert "La columna parece contener CURP" not in text and "Falta la frecuencia" not in text
+    assert "BOXW31****HNE***09" in text and "******4567" in text
     assert text.count('name="acknowledged_findings"') == len(PAGE_KEYS)
     for key in PAGE_KEYS:
         assert f'value="{markupsafe.escape(key)}"' in text
     # Each checkbox says what the reviewer acknowledges: the finding's message, not its key.
     boxes = text[text.index("Reconozco cada hallazgo"):text.index("</fieldset>")]
-    assert "La columna parece contener CURP" in boxes and "teléfonos particulares" in boxes
+    assert "CURP (Clave Única de Registro de Población)" in boxes and "número de teléfono" in boxes
     assert "Historial" in text and "Enviar a revisión" in text
 
     # Approving from the form: refused without the acknowledgements, recorded with them.

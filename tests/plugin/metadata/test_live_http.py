@@ -10,6 +10,8 @@ import requests
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, SKOS, XSD
 
+from tests.live_ckan import wait_for_validation
+
 from .conftest import dataset_dict, organization_dict, resource_dict
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
@@ -21,6 +23,7 @@ FOAF = Namespace("http://xmlns.com/foaf/0.1/")
 def publish(api: ckanapi.RemoteCKAN, dataset_id: str) -> None:
     """Public datasets go through the review workflow; the sysadmin demo walk publishes one."""
     try:
+        wait_for_validation(api, dataset_id)
         api.call_action("workflow_demo_publish", {"id": dataset_id})
     except ckanapi.CKANAPIError as error:  # no workflow in this build: datasets are public already
         if "workflow_demo_publish" not in str(error):

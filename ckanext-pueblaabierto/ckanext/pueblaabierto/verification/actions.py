@@ -76,7 +76,13 @@ def dataset_validation_run_auth(context: dict[str, Any], data_dict: dict[str, An
 
 
 def get_actions() -> dict[str, Any]:
-    return {"dataset_validation_show": dataset_validation_show, "dataset_validation_run": dataset_validation_run}
+    from . import hooks
+
+    return {
+        "dataset_validation_show": dataset_validation_show,
+        "dataset_validation_run": dataset_validation_run,
+        **hooks.get_actions(),
+    }
 
 
 def get_auth_functions() -> dict[str, Any]:

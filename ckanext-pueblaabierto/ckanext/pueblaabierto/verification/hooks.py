@@ -13,6 +13,7 @@ import logging
 from typing import Any
 
 import ckan.model as model
+import ckan.plugins.toolkit as tk
 
 from ..workflow import machine
 from ..workflow.state import current_state
@@ -27,13 +28,13 @@ def _under_workflow(pkg: model.Package | None) -> bool:
     return current_state(pkg) != machine.PUBLICADO
 
 
-def request_for(package_id: str | None) -> None:
+def request_for(package_id: str | None, *, force: bool = False) -> None:
     pkg = model.Package.get(package_id or "")
     if not _under_workflow(pkg):
         return
     assert pkg is not None
     try:
-        service.request(pkg.id)
+        service.request(pkg.id, force=force)
     except Exception:  # noqa: BLE001 - a write must not fail for this; the gate refuses without a verdict
         log.exception("No se pudo solicitar la validación de %s", pkg.id)
 
@@ -63,3 +64,31 @@ def after_dataset_change(context: dict[str, Any], pkg_dict: dict[str, Any]) -> N
     if context.get("defer_commit"):
         return
     request_for(pkg_dict.get("id"))
+
+
+def _datastore_write(name: str) -> Any:
+    """datastore_create/upsert/delete: a DataStore-only resource's table *is* its data.
+
+    Its rows can change without changing its shape (the fingerprint), so such a write always
+    asks again; for other resources (e.g. the loading after a validation) the fingerprint decides.
+    """
+
+    @tk.chained_action
+    def chained(up_func: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> Any:
+        result = up_func(context, data_dict)
+        resource_id = data_dict.get("resource_id") or (result or {}).get("resource_id") or ""
+        resource = model.Resource.get(resource_id) if isinstance(resource_id, str) else None
+        if resource is not None:
+            request_for(resource.package_id, force=resource.url_type == "datastore")
+        return result
+
+    chained.__name__ = name
+    return chained
+
+
+def get_actions() -> dict[str, Any]:
+    import ckan.plugins as p
+
+    if not p.plugin_loaded("datastore"):
+        return {}
+    return {name: _datastore_write(name) for name in ("datastore_create", "datastore_upsert", "datastore_delete")}

@@ -244,25 +244,27 @@ def validate_dataset(package_id: str) -> None:
         model.Session.commit()
         progress = _Progress(pkg.id, len(pkg.resources))
         with tempfile.TemporaryDirectory(prefix="pueblaabierto-validacion-") as folder:
+            failure = None
             try:
                 report, files = _validate(pkg, progress, Path(folder))
             except download.Refused as refused:
-                service.mark_failed(pkg.id, f"{refused.message} {refused.suggestion}")
-                return
+                failure = f"{refused.message} {refused.suggestion}"
             except Exception as error:  # noqa: BLE001 - the enlace gets «Reintentar», the log the traceback
                 log.error("Falló la validación de %s:\n%s", package_id, traceback.format_exc())
-                service.mark_failed(
-                    pkg.id,
-                    _("Ocurrió un error inesperado al validar ({error}). Pulse «Reintentar»; si se repite, "
-                      "avise a la administración del portal.").format(error=type(error).__name__),
-                )
-                return
+                failure = _(
+                    "Ocurrió un error inesperado al validar ({error}). Pulse «Reintentar»; si se repite, "
+                    "avise a la administración del portal."
+                ).format(error=type(error).__name__)
+            model.Session.rollback()
             model.Session.expire_all()
             pkg = model.Package.get(package_id)
             if pkg is None or pkg.state != "active":
                 return
             if fingerprint.compute(pkg) != start:
                 continue  # the data changed while we read them: judge the new ones
+            if failure is not None:
+                service.mark_failed(package_id, failure)
+                return
             row = v_model.get(package_id)
             assert row is not None
             row.status = verdict.status_of(report)
