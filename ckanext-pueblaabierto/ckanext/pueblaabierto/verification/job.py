@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 
 PROGRESS_EVERY = 1.0  # seconds between progress writes
 MAX_ROUNDS = 3  # re-validations in one job when the data keeps changing under it
+FINISHED = (v_model.VALIDO, v_model.CON_ERRORES, v_model.FALLO)
 
 
 def _now() -> datetime.datetime:
@@ -232,8 +233,10 @@ def validate_dataset(package_id: str) -> None:
             return
         start = fingerprint.compute(pkg)
         row: Any = v_model.get(pkg.id)
-        if row is not None and row.fingerprint == start and row.status in (v_model.VALIDO, v_model.CON_ERRORES):
-            return  # an earlier job already judged these very data (several writes, one verdict)
+        if row is not None and row.fingerprint == start and row.status in FINISHED:
+            # An earlier job already judged these very data (several writes, one verdict); a new
+            # request (a write, «Reintentar») marks the row pendiente first.
+            return
         if row is None:
             row = v_model.DatasetValidation(package_id=pkg.id, attempts=0)
             model.Session.add(row)
