@@ -10,7 +10,7 @@ from __future__ import annotations
 import ckanapi
 import pytest
 
-from tests.live_ckan import free_port
+from tests.live_ckan import free_port, wait_for_validation
 
 from .conftest import Resource, csv_bytes
 
@@ -262,6 +262,7 @@ def test_changes_to_a_published_dataset_go_into_a_workflow_update(cli, form, liv
     form.write()
     first = cli("publicar", str(form.path), "--json")
     pkg = only_dataset(api, first)
+    wait_for_validation(api, pkg["id"])
     api.action.workflow_demo_publish(id=pkg["id"])
     public = api.action.package_show(id=pkg["id"])
     assert public["private"] is False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 
 import ckanapi
@@ -42,6 +43,10 @@ def published(live_ckan):
     ])
     pkg = api.action.package_create(**data)
     resource_id = pkg["resources"][0]["id"]
+    # The file itself (the server validates it; example.com does not answer here), with every
+    # column the dictionary below describes.
+    api.action.resource_patch(id=resource_id, upload=(
+        "puntos_wifi.csv", io.BytesIO(b"colonia,latitud,colonia_extra\nCentro,19.04,Centro\n")))
     api.action.datastore_create(
         resource_id=resource_id, force=True,
         fields=[{"id": "colonia", "type": "text"}, {"id": "latitud", "type": "numeric"}],
