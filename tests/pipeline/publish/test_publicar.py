@@ -209,6 +209,10 @@ def test_enviar_revision_moves_complete_datasets_to_review(cli, form, live_ckan)
     assert run.code == 0, run.output
     pkg = only_dataset(api, run)
     assert api.action.workflow_show(id=pkg["id"])["state"] == "en_revision"
+    # Sent on the portal's own verdict (no report of the client's), shown in the output.
+    [dataset] = run.data["datasets"]
+    assert dataset["validacion_portal"]["status"] == "valido"
+    assert "Validación del portal: sin errores" in dataset["pasos"]
     assert pkg["private"] is True
     again = cli("publicar", str(form.path), "--enviar-revision", "--json")
     assert again.code == 0 and again.data["escrituras"] == 0
