@@ -89,7 +89,8 @@ def test_web_form_upload_with_a_curp_needs_the_enlace_de_seguridad(live_ckan, de
     assert state["status"] == "valido" and state["personal_findings"] == 1, state
     assert state["files"][0]["resource_id"] == resource["id"] and state["files"][0]["size"] == len(CURP_CSV)
     flujo = browser.get(f"{page}/flujo", timeout=60).text
-    assert 'data-validation-status="valido"' in flujo and "Validado sin errores" in flujo
+    assert 'data-validation-status="valido"' in flujo
+    assert "Validado: con datos personales que revisará el Enlace de Seguridad" in flujo
     # Sent from the Flujo tab's form, as the enlace does it.
     sent = browser.post(f"{page}/flujo/transicion", timeout=60,
                         data={**_csrf(flujo), "transition": "enviar_revision"})

@@ -30,7 +30,9 @@ def _now() -> datetime.datetime:
     return datetime.datetime.now(datetime.timezone.utc)
 
 
-def status_label(status: str | None) -> str:
+def status_label(status: str | None, personal_findings: int = 0) -> str:
+    if status == v_model.VALIDO and personal_findings:
+        return _("Validado: con datos personales que revisará el Enlace de Seguridad")
     return {
         None: _("Sin validar"),
         v_model.PENDIENTE: _("En espera de validación"),
@@ -148,10 +150,11 @@ def status(package_id: str) -> dict[str, Any]:
             "started_at": None,
             "finished_at": None,
         }
+    found = counts(row.report)
     return {
         "package_id": pkg.id,
         "status": row.status,
-        "status_label": status_label(row.status),
+        "status_label": status_label(row.status, found["personal_findings"]),
         "stale": row.fingerprint != current,
         "fingerprint": row.fingerprint,
         "current_fingerprint": current,
@@ -159,7 +162,7 @@ def status(package_id: str) -> dict[str, Any]:
         "files": list(row.files or []),
         "progress": row.progress,
         "error": row.error,
-        **counts(row.report),
+        **found,
         "attempts": row.attempts or 0,
         "requested_at": _iso(row.requested_at),
         "started_at": _iso(row.started_at),
