@@ -21,6 +21,11 @@ VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")
 
 
+def upload_file(api: ckanapi.RemoteCKAN, resource_id: str, content: bytes = b"colonia,latitud\nCentro,19.04\n") -> None:
+    """Give a resource its file: the server validates what it reads (example.com does not answer here)."""
+    api.action.resource_patch(id=resource_id, upload=("puntos_wifi.csv", io.BytesIO(content)))
+
+
 def publish(api: ckanapi.RemoteCKAN, dataset_id: str) -> None:
     """Public datasets go through the review workflow; the sysadmin demo walk publishes one."""
     try:
@@ -43,10 +48,8 @@ def published(live_ckan):
     ])
     pkg = api.action.package_create(**data)
     resource_id = pkg["resources"][0]["id"]
-    # The file itself (the server validates it; example.com does not answer here), with every
-    # column the dictionary below describes.
-    api.action.resource_patch(id=resource_id, upload=(
-        "puntos_wifi.csv", io.BytesIO(b"colonia,latitud,colonia_extra\nCentro,19.04,Centro\n")))
+    # The file itself, with every column the dictionary below describes.
+    upload_file(api, resource_id, b"colonia,latitud,colonia_extra\nCentro,19.04,Centro\n")
     api.action.datastore_create(
         resource_id=resource_id, force=True,
         fields=[{"id": "colonia", "type": "text"}, {"id": "latitud", "type": "numeric"}],
