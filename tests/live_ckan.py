@@ -68,3 +68,21 @@ def live_ckan(tmp_path_factory) -> LiveCKAN:
     finally:
         server.terminate()
         server.wait(timeout=90)  # gunicorn lets each worker finish its request first
+
+
+def wait_for_validation(api: ckanapi.RemoteCKAN, package_id: str, timeout: float = 240) -> dict:
+    """Poll ``dataset_validation_show`` until the server's verdict on the data as they are is in.
+
+    The portal validates every dataset's data in a background job (the live server's worker);
+    ``enviar_revision`` is refused until it has finished. Fails the test on the deadline.
+    """
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        state = api.action.dataset_validation_show(id=package_id)
+        if state["status"] in ("valido", "con_errores", "fallo") and not state["stale"]:
+            return state
+        if time.monotonic() > deadline:
+            raise AssertionError(f"La validación de {package_id} no terminó en {timeout} s: {state}")
+        time.sleep(0.5)

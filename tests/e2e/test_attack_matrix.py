@@ -18,6 +18,7 @@ import pytest
 import requests
 
 from tests.e2e.test_workflow_http import PASSWORD, _csrf, _login, _user
+from tests.live_ckan import wait_for_validation
 
 ADMIN_PASSWORD = "e2e-Contrasena-1"  # tests/live_ckan.py
 
@@ -72,10 +73,13 @@ def dependency(live_ckan):
     return {"admin": admin, "org": org, "names": names, "tokens": tokens, "api": api, "suffix": suffix}
 
 
-def _publish(dependency, name: str, **extra) -> dict:
-    """A dataset published by the four liaisons, each in their own role."""
+def _publish(dependency, name: str, files: dict[str, bytes] | None = None, **extra) -> dict:
+    """A dataset published by the four liaisons, each in their own role (``files``: CSV uploads)."""
     api = dependency["api"]
     dataset = _dataset(api["datos"], dependency["org"], name, **extra)
+    for filename, content in (files or {}).items():
+        _resource(api["datos"], dataset, filename, "CSV", content)
+    wait_for_validation(api["datos"], dataset["id"])
     api["datos"].action.workflow_transition(id=dataset["id"], transition="enviar_revision")
     api["segu"].action.workflow_transition(id=dataset["id"], transition="aprobar")
     api["tran"].action.workflow_transition(id=dataset["id"], transition="aprobar")
@@ -123,6 +127,7 @@ def test_every_configuration_we_ship_sets_the_security_options():
 def test_cookie_only_posts_without_the_csrf_token_are_refused(live_ckan, dependency):
     api, names = dependency["api"], dependency["names"]
     dataset = _dataset(api["datos"], dependency["org"], f"csrf-{dependency['suffix']}")
+    wait_for_validation(api["datos"], dataset["id"])
     api["datos"].action.workflow_transition(id=dataset["id"], transition="enviar_revision")
 
     # A reviewer's browser session, an attacker's page posting into it without the token.
@@ -232,8 +237,8 @@ def test_pages_carry_a_content_security_policy_and_frame_protection(live_ckan):
 def test_published_dataset_cannot_be_deleted_or_regrouped_or_have_its_views_changed(live_ckan, dependency):
     admin, api = dependency["admin"], dependency["api"]
     suffix = dependency["suffix"]
-    dataset = _publish(dependency, f"publicado-{suffix}", resources=[
-        {"url": "http://example.com/p.csv", "name": "p.csv", "format": "CSV", "nombre_archivo": "p.csv", **RESOURCE}])
+    # An upload: the server validates what it can read (example.com does not answer here).
+    dataset = _publish(dependency, f"publicado-{suffix}", files={"p.csv": b"a,b\n1,2\n"})
     draft = _dataset(api["datos"], dependency["org"], f"borrador-{suffix}")
     assert _resource(api["datos"], draft, "x.csv", "CSV")  # drafts still take resources
     view_resource = dataset["resources"][0]["id"] if dataset["resources"] else None
@@ -310,6 +315,7 @@ def test_whoever_sent_to_review_cannot_approve_and_roles_not_held_are_named(live
     admin.action.workflow_role_assign(user=names["datos"], role="enlace_seguridad",
                                       organization=dependency["org"]["name"])
     dataset = _dataset(api["datos"], dependency["org"], f"propio-{dependency['suffix']}")
+    wait_for_validation(api["datos"], dataset["id"])
     api["datos"].action.workflow_transition(id=dataset["id"], transition="enviar_revision")
     with pytest.raises(ckanapi.NotAuthorized, match="envió este conjunto"):
         api["datos"].action.workflow_transition(id=dataset["id"], transition="aprobar")
@@ -392,6 +398,7 @@ def test_slow_or_broken_sql_is_cancelled_in_spanish_without_echoing_it(live_ckan
 def test_workflow_csv_neutralises_formula_cells(live_ckan, dependency):
     api = dependency["api"]
     dataset = _dataset(api["datos"], dependency["org"], f"formula-{dependency['suffix']}")
+    wait_for_validation(api["datos"], dataset["id"])
     api["datos"].action.workflow_transition(id=dataset["id"], transition="enviar_revision",
                                             oficio_numero="=HYPERLINK(\"http://evil\",\"x\")")
     api["segu"].action.workflow_transition(id=dataset["id"], transition="rechazar", comment="+1+cmd|' /C calc'!A0")

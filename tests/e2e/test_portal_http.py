@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import requests
 
+from tests.live_ckan import wait_for_validation
+
 
 def test_status_and_public_pages_answer_in_spanish(live_ckan):
     status = requests.get(f"{live_ckan.url}/api/3/action/status_show", timeout=30).json()
@@ -37,6 +39,7 @@ def test_developer_creates_and_finds_a_dataset_with_ckanapi(live_ckan):
         responsable_correo="laura.perez@pueblacapital.gob.mx",
     )
     # Nothing reaches citizens before the FORM.317 review (issue 7): walk it as the demo does.
+    wait_for_validation(api, dataset["id"])
     api.action.workflow_demo_publish(id=dataset["id"])
 
     anonymous = live_ckan.api(token="")
@@ -64,6 +67,7 @@ def test_search_page_shows_whole_dependencia_names_and_the_portal_logo(live_ckan
         owner_org=org["id"], id_dataset="1", tema="infraestructura-y-servicios-publicos", frecuencia="mensual",
         responsable_nombre="Ana Ruiz Soto", responsable_correo="ana.ruiz@pueblacapital.gob.mx",
     )
+    wait_for_validation(api, dataset["id"])
     api.action.workflow_demo_publish(id=dataset["id"])
 
     page = requests.get(f"{live_ckan.url}/dataset/", timeout=60).text

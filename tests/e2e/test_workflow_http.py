@@ -7,6 +7,7 @@ the DataStore.
 
 from __future__ import annotations
 
+import io
 import re
 import uuid
 from http.cookies import SimpleCookie
@@ -15,6 +16,8 @@ import ckanapi
 import markupsafe
 import pytest
 import requests
+
+from tests.live_ckan import wait_for_validation
 
 PASSWORD = "Contrasena-e2e-1"
 
@@ -77,6 +80,8 @@ def test_workflow_over_http(live_ckan):
         assert download.status_code in (403, 404)
 
     hidden_from_public()
+    # The server validates the DataStore table itself (its worker); then it may go to review.
+    assert wait_for_validation(api["datos"], dataset["id"])["status"] == "valido"
     api["datos"].action.workflow_transition(id=dataset["id"], transition="enviar_revision",
                                             oficio_numero="SMI/1/2024", oficio_fecha="2024-05-02")
     hidden_from_public()
@@ -106,8 +111,8 @@ def test_workflow_over_http(live_ckan):
         anonymous.action.workflow_show(id=dataset["id"])
 
 
-# A submission's report with two personal-data findings after an ordinary one: the page must
-# put the personal ones first, with one acknowledgement checkbox each.
+# What a client could send as its "report": ignored by the server, which reports what the file
+# really holds (a CURP and a personal phone), with one acknowledgement checkbox each.
 PAGE_REPORT = {
     "valid": False,
     "errors": [
@@ -124,9 +129,10 @@ PAGE_REPORT = {
          "location": 'obras.csv, columna "contacto", fila 7', "rows": [7], "sample": "******4567"},
     ],
 }
+APOYOS_CSV = b"folio,responsable,contacto\n1,Obra uno,Oficina\n2,Obra dos,Oficina\n3,BOXW310820HNERXN09,2221234567\n"
 PAGE_KEYS = [
-    'datos-personales-curp|obras.csv, columna "responsable", fila 3',
-    'datos-personales-telefono|obras.csv, columna "contacto", fila 7',
+    'datos-personales-curp|apoyos.csv, columna "responsable", fila 4',
+    'datos-personales-telefono|apoyos.csv, columna "contacto", fila 4',
 ]
 
 
@@ -182,8 +188,15 @@ def test_workflow_pages_with_the_portal_plugins(live_ckan):
         responsable_nombre="Laura Pérez Gómez", responsable_correo="laura.perez@pueblacapital.gob.mx",
     )
     url = f"/dataset/{dataset['name']}"
+    api["datos"].action.resource_create(
+        package_id=dataset["id"], name="Apoyos", format="CSV", nombre_archivo="apoyos.csv",
+        tipo_visualizacion="tabla", fecha_inicio="2024-01-01", fecha_fin="2024-06-30",
+        upload=("apoyos.csv", io.BytesIO(APOYOS_CSV)),
+    )
+    state = wait_for_validation(api["datos"], dataset["id"])
+    assert state["status"] == "valido" and state["personal_findings"] == 2, state
     api["datos"].action.workflow_transition(id=dataset["id"], transition="enviar_revision",
-                                            validation_report=PAGE_REPORT)
+                                            validation_report=PAGE_REPORT)  # ignored
 
     # Anonymous visitors: no page, no flujo, no block of an unpublished dataset.
     assert page(url).status_code in (403, 404)
@@ -197,17 +210,16 @@ def test_workflow_pages_with_the_portal_plugins(live_ckan):
     flow = page(f"{url}/flujo", "segu")
     assert flow.status_code == 200, flow.text[:500]
     text = flow.text
-    # Personal-data findings first, then the rest; one checkbox per personal-data finding.
-    curp = text.index("GAPA85****MPL***09")
-    phone = text.index("******4567")
-    assert max(curp, phone) < text.index("Falta la frecuencia de actualización")
+    # The server's findings, not the client's; one checkbox per personal-data finding.
+    assert "La columna parece contener CURP" not in text and "Falta la frecuencia" not in text
+    assert "BOXW31****HNE***09" in text and "******4567" in text
     assert text.count('name="acknowledged_findings"') == len(PAGE_KEYS)
     for key in PAGE_KEYS:
         assert f'value="{markupsafe.escape(key)}"' in text
     # Each checkbox says what the reviewer acknowledges (kind, place, masked sample), not its key.
     boxes = text[text.index("Reconozco cada hallazgo"):text.index("</fieldset>")]
-    assert "CURP</strong> en obras.csv, columna «responsable», fila 3" in boxes
-    assert "Teléfono</strong> en obras.csv, columna «contacto», fila 7" in boxes
+    assert "CURP</strong> en apoyos.csv, columna «responsable», fila 4" in boxes
+    assert "Teléfono</strong> en apoyos.csv, columna «contacto», fila 4" in boxes
     assert "Historial" in text and "Enviar a revisión" in text
 
     # Approving from the form: refused without the acknowledgements, recorded with them.

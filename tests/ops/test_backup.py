@@ -13,7 +13,7 @@ import requests
 from ckanext.pueblaabierto.embedded.environment import ckan_command
 from ckanext.pueblaabierto.ops import maintenance, server
 
-from tests.live_ckan import LiveCKAN
+from tests.live_ckan import LiveCKAN, wait_for_validation
 
 
 def respaldo(live_ckan: LiveCKAN, *args: str) -> subprocess.CompletedProcess:
@@ -65,6 +65,7 @@ def publish_dataset(live_ckan: LiveCKAN, name: str, org_id: str) -> dict:
         package_id=dataset["id"], name="Acta", format="CSV", **FORM317_RESOURCE, nombre_archivo="acta.csv",
         upload=("acta.csv", io.BytesIO(f"acta\n{name}\n".encode())),
     )
+    wait_for_validation(api, dataset["id"])
     api.action.workflow_demo_publish(id=dataset["id"])
     return {**api.action.package_show(id=dataset["id"]), "table_id": created["resource_id"]}
 

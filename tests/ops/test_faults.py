@@ -11,7 +11,7 @@ import psycopg2
 import requests
 from ckanext.pueblaabierto.ops import server as ops_server
 
-from tests.live_ckan import E2E_DATABASES
+from tests.live_ckan import E2E_DATABASES, wait_for_validation
 from tests.ops.conftest import children
 
 
@@ -48,6 +48,7 @@ def test_killing_the_web_worker_mid_publication_leaves_the_dataset_private(live_
     admin = live_ckan.api()
     dataset = _new_private_dataset(admin, "fallas-publicacion")
     assert dataset["private"] is True
+    wait_for_validation(admin, dataset["id"])  # the server's validation, before sending to review
 
     # Hold the search index so the publication stops half-way, inside its transaction.
     blocker = psycopg2.connect(

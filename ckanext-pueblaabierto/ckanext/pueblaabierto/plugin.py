@@ -8,6 +8,7 @@ Sections, one per area (each owned by its package):
 - validation workflow (FORM.317 review) -> workflow/ (hooks.py)
 - security (headers, uploads, traces, DataStore SQL) -> security/ (hooks.py)
 - Entregas (FORM.317 intake at /entregas) -> entregas/ (hooks.py)
+- the server's validation of every dataset's data -> verification/ (hooks.py, actions.py)
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ from .schema import validators as form317_validators
 from .search import backend as search_backend
 from .search import facets as search_facets
 from .security import hooks as security
+from .verification import actions as verification_actions
+from .verification import hooks as verification
+from .verification import views as verification_views
 from .workflow import hooks as workflow
 
 
@@ -52,6 +56,7 @@ class PueblaAbiertoPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IPermissionLabels)
     p.implements(p.IBlueprint)
     p.implements(p.IMiddleware, inherit=True)
+    p.implements(p.IResourceController, inherit=True)
 
     # -- IConfigurer ------------------------------------------------------------
     def update_config(self, config: Any) -> None:
@@ -92,10 +97,24 @@ class PueblaAbiertoPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def get_helpers(self) -> dict[str, Any]:
         return {**helpers.get_helpers(), **workflow.get_helpers(), **actualizacion.get_helpers(),
-                **entregas.get_helpers(), **forms.get_helpers()}
+                **entregas.get_helpers(), **forms.get_helpers(), **verification_views.get_helpers()}
 
     def after_dataset_update(self, context: Any, pkg_dict: dict[str, Any]) -> None:
         datastore_info.after_dataset_update(pkg_dict)
+        verification.after_dataset_change(context, pkg_dict)
+
+    # -- The server's validation (verification/): every write of data asks for it ---------
+    def after_dataset_create(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        verification.after_dataset_change(context, pkg_dict)
+
+    def after_resource_create(self, context: Any, resource: dict[str, Any]) -> None:
+        verification.after_resource_change(context, resource)
+
+    def after_resource_update(self, context: Any, resource: dict[str, Any]) -> None:
+        verification.after_resource_change(context, resource)
+
+    def after_resource_delete(self, context: Any, resources: list[dict[str, Any]]) -> None:
+        verification.after_resource_delete(context, resources)
 
     def after_dataset_search(self, search_results: dict[str, Any], search_params: dict[str, Any]) -> dict[str, Any]:
         return facet_labels.label_facets(search_results)
@@ -108,10 +127,12 @@ class PueblaAbiertoPlugin(p.SingletonPlugin, DefaultTranslation):
         return security.merge_actions(
             forms.get_actions(), workflow.get_actions(), security.get_actions(), interop.get_actions(),
             datastore_search.get_actions(), entregas.get_actions(), loading_guard.get_actions(),
+            verification_actions.get_actions(),
         )
 
     def get_auth_functions(self) -> dict[str, Any]:
-        return {**workflow.get_auth_functions(), **entregas.get_auth_functions()}
+        return {**workflow.get_auth_functions(), **entregas.get_auth_functions(),
+                **verification_actions.get_auth_functions()}
 
     # -- Security (security/: response headers, upload checks, hidden traces) -------------
     def make_middleware(self, app: Any, config: Any) -> Any:
@@ -125,4 +146,4 @@ class PueblaAbiertoPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def get_blueprint(self) -> list[Any]:
         return [*workflow.get_blueprints(), *interop.get_blueprints(), portal_pages.get_blueprint(),
-                actualizacion.get_blueprint(), *entregas.get_blueprints()]
+                actualizacion.get_blueprint(), *entregas.get_blueprints(), *verification_views.get_blueprints()]

@@ -9,9 +9,10 @@ rule "all-or-nothing towards the public" is:
 3. Who makes it public depends on the portal:
    - Portal with the FORM.317 workflow (``workflow_show`` exists): the pipeline never makes
      anything public. The dataset stays in ``borrador``; with ``--enviar-revision`` it is
-     moved to ``en_revision`` (``workflow_transition`` enviar_revision, carrying the
-     validation report) only after every one of its steps succeeded, so reviewers always
-     see a complete dataset. It becomes public only through the workflow's ``publicar``.
+     moved to ``en_revision`` (``workflow_transition`` enviar_revision) only after every one
+     of its steps succeeded and the portal's own validation of the data is in without errors
+     (server_validation.py: no report of the client's is sent), so reviewers always see a
+     complete dataset judged by the server. It becomes public only through the workflow's ``publicar``.
      A published dataset is never changed in place: its changes go into the workflow's
      update (``workflow_update_start``, a private copy reviewed like a new dataset) and the
      public version stays as it was until that update is published. A dataset under review

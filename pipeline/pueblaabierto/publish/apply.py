@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pueblaabierto.publish import datastore, geo, mapping, views
+from pueblaabierto.publish import datastore, geo, mapping, server_validation, views
 from pueblaabierto.publish import plan as planning
 from pueblaabierto.publish.client import Portal, explain
 from pueblaabierto.publish.mapping import OrgSpec, ResourceSpec
@@ -43,6 +43,8 @@ class DatasetResult:
     workflow_state: str | None = None
     rows: int = 0
     update_url: str | None = None  # the workflow update (private copy) that carries the changes
+    # dataset_validation_show: the portal's own verdict about the data sent to review.
+    server_validation: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -61,7 +63,15 @@ class DatasetResult:
             "estado_flujo": self.workflow_state,
             "filas_datastore": self.rows,
             "actualizacion": self.update_url,
+            "validacion_portal": _verdict(self.server_validation),
         }
+
+
+def _verdict(state: dict[str, Any] | None) -> dict[str, Any] | None:
+    if state is None:
+        return None
+    keys = ("status", "status_label", "errors", "blocking_errors", "personal_findings", "warnings", "error")
+    return {key: state.get(key) for key in keys}
 
 
 class StepFailed(Exception):
@@ -124,7 +134,6 @@ class Context:
     portal: Portal
     caps: Capabilities
     org: dict[str, Any]
-    validation_report: dict[str, Any] | None = None
     progress: RowsProgress | None = None
 
 
@@ -212,18 +221,27 @@ def _run(ctx: Context, plan: DatasetPlan, step: Step, pkg: dict[str, Any] | None
         result.private = False
         return portal.call("package_patch", id=pkg["id"], private=False)
     elif step.kind == "demo-publish":
+        _await_server_verdict(ctx, pkg, result)
         outcome = portal.call("workflow_demo_publish", id=pkg["id"])
         result.workflow_state = (outcome or {}).get("state")
         result.private = False if result.workflow_state == "publicado" else result.private
         return pkg
     elif step.kind == "submit-review":
-        data: dict[str, Any] = {"id": pkg["id"], "transition": "enviar_revision"}
-        if ctx.validation_report is not None:
-            data["validation_report"] = ctx.validation_report
-        outcome = portal.call("workflow_transition", **data)
+        # No report of ours: the portal validates the data itself and sends its own verdict.
+        _await_server_verdict(ctx, pkg, result)
+        outcome = portal.call("workflow_transition", id=pkg["id"], transition="enviar_revision")
         result.workflow_state = (outcome or {}).get("state", "en_revision")
         return pkg
     return pkg
+
+
+def _await_server_verdict(ctx: Context, pkg: dict[str, Any], result: DatasetResult) -> None:
+    """Wait for the portal's validation of the data as sent; refuse (Spanish) unless it allows review."""
+    if not ctx.caps.workflow:
+        return
+    state = server_validation.wait_for_verdict(ctx.portal, pkg["id"])
+    result.server_validation = state
+    result.done.append(server_validation.require_valid(state))  # NotValidated: the step fails, explained
 
 
 def _write_resource(portal: Portal, step: Step, package_id: str, tmp: Path, plan: DatasetPlan) -> dict[str, Any]:

@@ -153,7 +153,7 @@ def _publish(workbook: Path, data_dir: Path, portal: Portal, caps: Capabilities,
             failed.status, failed.failed_step, failed.error = FAILED, step, explain(exc)
             result.datasets.append(failed)
             continue
-        ctx = Context(portal=portal, caps=caps, org=org, validation_report=report.to_dict(), progress=progress)
+        ctx = Context(portal=portal, caps=caps, org=org, progress=progress)
         outcome = apply_dataset(ctx, dataset_plan)
         result.datasets.append(outcome)
         if outcome.status == FAILED and _is_fatal(portal, outcome):

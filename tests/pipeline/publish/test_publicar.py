@@ -10,7 +10,7 @@ from __future__ import annotations
 import ckanapi
 import pytest
 
-from tests.live_ckan import free_port
+from tests.live_ckan import free_port, wait_for_validation
 
 from .conftest import Resource, csv_bytes
 
@@ -209,6 +209,10 @@ def test_enviar_revision_moves_complete_datasets_to_review(cli, form, live_ckan)
     assert run.code == 0, run.output
     pkg = only_dataset(api, run)
     assert api.action.workflow_show(id=pkg["id"])["state"] == "en_revision"
+    # Sent on the portal's own verdict (no report of the client's), shown in the output.
+    [dataset] = run.data["datasets"]
+    assert dataset["validacion_portal"]["status"] == "valido"
+    assert "Validación del portal: sin errores" in dataset["pasos"]
     assert pkg["private"] is True
     again = cli("publicar", str(form.path), "--enviar-revision", "--json")
     assert again.code == 0 and again.data["escrituras"] == 0
@@ -262,6 +266,7 @@ def test_changes_to_a_published_dataset_go_into_a_workflow_update(cli, form, liv
     form.write()
     first = cli("publicar", str(form.path), "--json")
     pkg = only_dataset(api, first)
+    wait_for_validation(api, pkg["id"])
     api.action.workflow_demo_publish(id=pkg["id"])
     public = api.action.package_show(id=pkg["id"])
     assert public["private"] is False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 
 import ckanapi
@@ -9,6 +10,8 @@ import pytest
 import requests
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, SKOS, XSD
+
+from tests.live_ckan import wait_for_validation
 
 from .conftest import dataset_dict, organization_dict, resource_dict
 
@@ -18,9 +21,15 @@ VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")
 
 
+def upload_file(api: ckanapi.RemoteCKAN, resource_id: str, content: bytes = b"colonia,latitud\nCentro,19.04\n") -> None:
+    """Give a resource its file: the server validates what it reads (example.com does not answer here)."""
+    api.action.resource_patch(id=resource_id, upload=("puntos_wifi.csv", io.BytesIO(content)))
+
+
 def publish(api: ckanapi.RemoteCKAN, dataset_id: str) -> None:
     """Public datasets go through the review workflow; the sysadmin demo walk publishes one."""
     try:
+        wait_for_validation(api, dataset_id)
         api.call_action("workflow_demo_publish", {"id": dataset_id})
     except ckanapi.CKANAPIError as error:  # no workflow in this build: datasets are public already
         if "workflow_demo_publish" not in str(error):
@@ -39,6 +48,8 @@ def published(live_ckan):
     ])
     pkg = api.action.package_create(**data)
     resource_id = pkg["resources"][0]["id"]
+    # The file itself, with every column the dictionary below describes.
+    upload_file(api, resource_id, b"colonia,latitud,colonia_extra\nCentro,19.04,Centro\n")
     api.action.datastore_create(
         resource_id=resource_id, force=True,
         fields=[{"id": "colonia", "type": "text"}, {"id": "latitud", "type": "numeric"}],

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import requests
 
 from .conftest import dataset_dict, organization_dict, resource_dict
-from .test_live_http import publish
+from .test_live_http import publish, upload_file
 
 
 def _badges(html: str) -> dict[str, str | None]:
@@ -31,6 +31,7 @@ def test_search_lists_show_actualizado_and_desactualizado(live_ckan):
     for name, id_dataset, resources in (("fresco-live", "1", [resource_dict()]), ("viejo-live", "2", [stale])):
         pkg = api.action.package_create(**dataset_dict(org["id"], name=name, id_dataset=id_dataset,
                                                        title=f"Conjunto {name}", resources=resources))
+        upload_file(api, pkg["resources"][0]["id"])
         publish(api, pkg["id"])
     for path in ("/dataset/?q=live", f"/organization/{org['name']}"):
         badges = _badges(requests.get(f"{live_ckan.url}{path}", timeout=60).text)

@@ -1,7 +1,9 @@
 """Fixtures of the workflow tests: four real liaisons, an outsider, a real SMTP server.
 
 Datasets are created through actions *without* ``ignore_auth`` (as the portal and the API
-do), so the workflow guard applies exactly as in production.
+do), so the workflow guard applies exactly as in production. Their resource is a CSV served
+over real HTTP (tests/plugin/verification/helpers.py), holding a CURP; ``act`` runs the
+server's validation job synchronously before ``enviar_revision``, as the jobs worker would.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from ckan.tests import factories
 
+from tests.plugin.verification.helpers import CLEAN_CSV, CURP_KEY, OBRAS_CSV, DataServer, run_validation
+from tests.plugin.verification.helpers import truncate as truncate_validations
+
 PLUGINS = "pueblaabierto activity datastore"
 
 
@@ -30,16 +35,39 @@ def wf_db(clean_db, clean_index):
 
     wf_model.truncate_all(model.Session)
     model.Session.commit()
+    truncate_validations()
+
+
+@pytest.fixture(scope="session")
+def data_server():
+    server = DataServer()
+    server.files["/obras.csv"] = CLEAN_CSV.encode("utf-8")
+    server.files["/obras-2025.csv"] = CLEAN_CSV.encode("utf-8")
+    server.files["/curp/obras.csv"] = OBRAS_CSV.encode("utf-8")
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def act(who: dict | None, action: str, /, **data):
-    """Call an action as ``who`` (None: anonymous), with real auth, like an API request."""
+    """Call an action as ``who`` (None: anonymous), with real auth, like an API request.
+
+    Before ``enviar_revision`` (and the demo walk, which starts with it) the server's validation
+    job runs, synchronously: there is no jobs worker in-process.
+    """
+    sends = action == "workflow_transition" and data.get("transition") == "enviar_revision"
+    if sends or action == "workflow_demo_publish":
+        if model.Package.get(data.get("id") or "") is not None:
+            run_validation(data["id"])
     context = {"user": who["name"] if who else "", "ignore_auth": False}
     return tk.get_action(action)(context, data)
 
 
 @pytest.fixture
-def people(wf_db):
+def people(wf_db, data_server, ckan_config, monkeypatch):
+    # The CSV is served from 127.0.0.1: allowed for these tests only (SSRF guard, download.py).
+    monkeypatch.setitem(ckan_config, "pueblaabierto.validation.allow_private_urls", True)
     sysadmin = factories.Sysadmin(name="admin-portal")
     org = factories.Organization(name="movilidad", title="Secretaría de Movilidad")
     other_org = factories.Organization(name="tesoreria", title="Tesorería Municipal")
@@ -56,18 +84,20 @@ def people(wf_db):
     act(sysadmin, "workflow_role_assign", user=tecnico["name"], role="enlace_tecnico")
     return SimpleNamespace(
         sysadmin=sysadmin, org=org, other_org=other_org, datos=datos, seguridad=seguridad,
-        transparencia=transparencia, tecnico=tecnico, outsider=outsider,
+        transparencia=transparencia, tecnico=tecnico, outsider=outsider, data_url=data_server.url,
     )
 
 
-def new_dataset(people, name: str = "obras-publicas", **extra) -> dict:
+def new_dataset(people, name: str = "obras-publicas", personal: bool = False, **extra) -> dict:
+    """A draft of the enlace de datos abiertos; ``personal``: its CSV holds a CURP (PERSONAL_KEY)."""
+    path = "/curp/obras.csv" if personal else "/obras.csv"
     data = {
         "name": name,
         "title": "Obras públicas 2024",
         "notes": "Obras con ubicación y presupuesto.",
         "owner_org": people.org["id"],
         "private": False,  # asked public on purpose: the workflow must still keep it private
-        "resources": [{"url": "http://example.com/obras.csv", "name": "Obras", "format": "CSV"}],
+        "resources": [{"url": f"{people.data_url}{path}", "name": "Obras", "format": "CSV"}],
     }
     data.update(extra)
     return act(people.datos, "package_create", **data)
@@ -94,7 +124,8 @@ REPORT = {
     ],
     "warnings": [],
 }
-PERSONAL_KEY = 'datos-personales-curp|obras.csv, columna "responsable", fila 3'
+# The server's finding about the CURP of obras.csv (the client's REPORT above is ignored).
+PERSONAL_KEY = CURP_KEY
 
 
 def store_report(dataset_id: str, report: dict) -> None:

@@ -10,6 +10,8 @@ import ckan.model as model
 import pytest
 from ckanext.pueblaabierto.cli import pueblaabierto
 
+from tests.plugin.verification.helpers import run_validation
+
 from .conftest import PLUGINS, act, new_dataset
 
 pytestmark = [
@@ -59,6 +61,7 @@ def test_rol_cuenta_follows_the_naming_convention(cli, people):
 
 def test_flujo_demo_publicar_and_registro(cli, people):
     dataset = new_dataset(people)
+    run_validation(dataset["id"])  # what the jobs worker does after the upload
     result = run(cli, "flujo", "demo-publicar", dataset["name"], "--usuario", people.sysadmin["name"])
     assert result.exit_code == 0, result.output
     assert "obras-publicas: publicado (5 pasos en el historial)" in result.output
@@ -75,6 +78,7 @@ def test_flujo_demo_publicar_todos_publishes_every_unpublished_dataset(cli, peop
     first = new_dataset(people, name="uno")
     second = new_dataset(people, name="dos")
     act(people.datos, "workflow_transition", id=second["id"], transition="enviar_revision")
+    run_validation(first["id"])  # what the jobs worker does after the upload
     result = run(cli, "flujo", "demo-publicar", "--todos", "--usuario", people.sysadmin["name"])
     assert result.exit_code == 0, result.output
     for dataset in (first, second):

@@ -19,7 +19,7 @@ pytestmark = [
 
 
 def test_full_path_with_four_liaisons(people):
-    dataset = new_dataset(people)
+    dataset = new_dataset(people, personal=True)
     assert dataset["private"] is True  # asked public, kept private
     flow = act(people.datos, "workflow_show", id=dataset["id"])
     assert flow["state"] == "borrador"
@@ -32,6 +32,7 @@ def test_full_path_with_four_liaisons(people):
     assert flow["state"] == "en_revision"
     assert {p["role"] for p in flow["pending"]} == {"enlace_seguridad", "enlace_transparencia"}
     # Personal-data findings first in what reviewers read.
+    # The server's finding (the REPORT sent by the client is ignored).
     assert flow["report"][0]["code"] == "datos-personales-curp" and flow["report"][0]["personal"]
     assert flow["personal_findings"] == [PERSONAL_KEY]
 
@@ -124,7 +125,7 @@ def test_record_is_append_only_in_the_database(people):
 
 
 def test_history_csv_for_auditors_only(people):
-    dataset = new_dataset(people)
+    dataset = new_dataset(people, personal=True)
     publish_path(people, dataset["id"])
     text = act(people.transparencia, "workflow_history_csv", id=dataset["id"])
     rows = list(csv.DictReader(io.StringIO(text)))

@@ -25,7 +25,7 @@ OUTSIDER = "otra@pueblacapital.gob.mx"
 
 
 def test_each_transition_notifies_next_actors_and_requester(people, smtp):
-    dataset = new_dataset(people)
+    dataset = new_dataset(people, personal=True)
 
     act(people.datos, "workflow_transition", id=dataset["id"], transition="enviar_revision",
         validation_report=REPORT, oficio_numero="SMI/DA/0123/2024", oficio_fecha="2024-05-02")

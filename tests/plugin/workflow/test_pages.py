@@ -59,12 +59,14 @@ def test_dataset_page_shows_state_and_history_only_to_those_allowed(app, people)
 
 
 def test_transitions_from_the_web_form_including_acknowledgement(app, people):
-    dataset = new_dataset(people)
+    dataset = new_dataset(people, personal=True)
     act(people.datos, "workflow_transition", id=dataset["id"], transition="enviar_revision",
         validation_report=REPORT)
     page = app.get(f"/dataset/{dataset['name']}/flujo", headers=_headers(people.seguridad)).get_data(as_text=True)
-    # Personal-data findings first, with a checkbox each for the enlace de seguridad.
-    assert page.index("Datos personales") < page.index("Falta la frecuencia")
+    # The server's own finding (column, row, masked sample), with a checkbox for the enlace de
+    # seguridad; the report the client sent (REPORT) is ignored.
+    assert "CURP (Clave Única de Registro de Población)" in page and "BOXW31****HNE***09" in page
+    assert "La columna parece contener CURP" not in page and "Falta la frecuencia" not in page
     assert 'name="acknowledged_findings"' in page
     url = f"/dataset/{dataset['name']}/flujo/transicion"
     refused = app.post(url, headers=_headers(people.seguridad), data={"transition": "aprobar"})

@@ -33,7 +33,7 @@ def test_update_is_reviewed_in_a_private_copy_and_replaces_the_public_one(people
     # New metadata and a new resource with new (unreviewed) data, in the copy.
     act(people.datos, "package_patch", id=shadow["id"], notes="Incluye 2025.")
     new_res = act(people.datos, "resource_create", package_id=shadow["id"], name="Obras 2025",
-                  url="http://example.com/obras-2025.csv", format="CSV")
+                  url=f"{people.data_url}/obras-2025.csv", format="CSV")
     act(people.datos, "datastore_create", resource_id=new_res["id"], force=True,
         fields=[{"id": "folio", "type": "text"}], records=[{"folio": "sin-revisar-2025"}])
 

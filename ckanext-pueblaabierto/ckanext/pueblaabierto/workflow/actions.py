@@ -47,16 +47,16 @@ def workflow_transition(context: dict[str, Any], data_dict: dict[str, Any]) -> d
     :param as_role: the role to act in (sysadmins, or users holding both reviewer roles)
     :param acknowledged_findings: keys of the personal-data findings the enlace de seguridad
         acknowledges (all are required for its approval)
-    :param validation_report: with enviar_revision, the submission's validation report
+
+    ``validation_report`` is not a parameter: the report reviewers judge is the server's own
+    (``dataset_validation_show``); one sent by the client is ignored. enviar_revision is refused
+    until the server's validation of the data as they are now has finished without errors.
     """
     _require(data_dict, "id", "transition")
     tk.check_access("workflow_transition", context, data_dict)
     acknowledged = data_dict.get("acknowledged_findings") or []
     if isinstance(acknowledged, str):
         acknowledged = [acknowledged]
-    report = data_dict.get("validation_report")
-    if report is not None and not isinstance(report, dict):
-        raise tk.ValidationError({"validation_report": [_("El reporte de validación debe ser un objeto JSON.")]})
     return service.transition(
         context,
         data_dict["id"],
@@ -66,7 +66,6 @@ def workflow_transition(context: dict[str, Any], data_dict: dict[str, Any]) -> d
         oficio_fecha=data_dict.get("oficio_fecha"),
         as_role=data_dict.get("as_role") or None,
         acknowledged_findings=list(acknowledged),
-        validation_report=report,
     )
 
 

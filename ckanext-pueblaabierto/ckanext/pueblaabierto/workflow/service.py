@@ -48,13 +48,16 @@ def transition(
     oficio_fecha: Any = None,
     as_role: str | None = None,
     acknowledged_findings: list[str] | None = None,
-    validation_report: dict[str, Any] | None = None,
     demo: bool = False,
 ) -> dict[str, Any]:
     """Run transition ``name`` on the dataset; return the new workflow summary.
 
     ``demo``: the sysadmin's demo walk (workflow_demo_publish), the only path where one
     person may send and approve (separation of duties, machine.decide).
+
+    The validation report reviewers judge is the server's own (verification/): enviar_revision
+    goes ahead only on a finished validation of the data as they are now, and copies its report
+    here; the later steps refuse if the data changed since they were sent.
     """
     pkg = get_package(package_id)
     actor = actor_for(context, pkg)
@@ -80,6 +83,7 @@ def transition(
         if refused.kind == "role":
             raise tk.NotAuthorized(refused.message) from refused
         raise tk.ValidationError({"transition": [refused.message]}) from refused
+    server_report = server_validation_gate(pkg, name, stored_report)
 
     user = model.User.get(actor.user_id)
     session = wf_model.session()
@@ -91,10 +95,9 @@ def transition(
     row.updated_at = datetime.datetime.now(datetime.timezone.utc)
     if name == machine.ENVIAR_REVISION:
         row.requested_by = actor.user_id
-        # A new submission brings its own report; without one the previous one is kept so
-        # a resubmission after a rejection still shows what was found.
-        if validation_report is not None:
-            row.report = validation_report
+        # The server's report of the data as sent (never one from the client): what the
+        # reviewers judge and the enlace de seguridad acknowledges.
+        row.report = server_report
     record = wf_model.Transition.about(
         pkg.id, pkg.name, pkg.title, pkg.owner_org, user,
         transition=name,
@@ -123,6 +126,33 @@ def transition(
     except Exception:  # noqa: BLE001 - the step is recorded; a mail problem must not undo it
         log.exception("No se pudo enviar la notificación de la transición %s", record.id)
     return summary(get_package(public_id) if public_id != pkg.id else pkg, context)
+
+
+def server_validation_gate(
+    pkg: model.Package, name: str, stored_report: dict[str, Any] | None
+) -> dict[str, Any] | None:
+    """Refuse ``name`` unless the server's validation allows it; for enviar_revision, the report to keep."""
+    from ..verification import fingerprint, verdict
+    from ..verification import service as validation
+
+    if name == machine.ENVIAR_REVISION:
+        state = validation.status(pkg.id)
+        message = verdict.refusal(state)
+        if message is not None:
+            if state.get("status") is None or state.get("stale"):
+                validation.request(pkg.id)  # so waiting is enough; the message says so
+            raise tk.ValidationError({"transition": [message]})
+        return verdict.with_server_key(state.get("report") or {}, state)
+    if name in (machine.APROBAR, machine.SOLICITAR_PUBLICACION, machine.PUBLICAR):
+        sent = verdict.sent_fingerprint(stored_report)
+        if sent is None or sent != fingerprint.compute(pkg):
+            raise tk.ValidationError({"transition": [_(
+                "Los datos de este conjunto cambiaron después de enviarse a revisión (un archivo, una URL o el "
+                "diccionario de datos), o se enviaron sin la validación del portal: lo revisado ya no es lo que se "
+                "publicaría. Recháselo con observaciones para que el Enlace de Datos Abiertos lo valide y lo envíe "
+                "de nuevo."
+            )]})
+    return stored_report
 
 
 def publish(context: dict[str, Any], pkg: model.Package, row: wf_model.WorkflowState) -> str:

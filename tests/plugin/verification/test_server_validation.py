@@ -1,0 +1,175 @@
+"""The server's own validation in-process: the real job function, real files, real PostgreSQL.
+
+What an enlace or a reviewer notices: the finding about a CURP names its column, rows and a
+masked sample whatever the path the file came by; sending to review waits for the server's
+verdict on the data as they are now; a changed file needs a new verdict; «Reintentar» works.
+"""
+
+from __future__ import annotations
+
+import io
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+import pytest
+from ckanext.pueblaabierto.verification import fingerprint
+from werkzeug.datastructures import FileStorage
+
+from tests.plugin.workflow.conftest import PLUGINS, act, new_dataset
+
+from .helpers import CLEAN_CSV, CURP, CURP_KEY, OBRAS_CSV, run_validation
+
+pytestmark = [pytest.mark.ckan_config("ckan.plugins", PLUGINS), pytest.mark.usefixtures("with_plugins")]
+
+CLIENT_REPORT = {"valid": True, "errors": [], "warnings": []}
+
+
+def _upload(text: str, name: str = "obras.csv") -> FileStorage:
+    return FileStorage(io.BytesIO(text.encode("utf-8")), filename=name, content_type="text/csv")
+
+
+def _send(people, dataset_id: str, **extra):
+    """enviar_revision *without* running the job first (act() would run it)."""
+    context = {"user": people.datos["name"], "ignore_auth": False}
+    return tk.get_action("workflow_transition")(context, {"id": dataset_id, "transition": "enviar_revision", **extra})
+
+
+def _show(who, dataset_id: str) -> dict:
+    return act(who, "dataset_validation_show", id=dataset_id)
+
+
+def test_a_link_with_a_curp_is_reported_by_column_rows_and_masked_sample_and_needs_acknowledgement(people):
+    dataset = new_dataset(people, personal=True)
+    # Not validated yet (no worker in-process): a client's {"valid": true} changes nothing.
+    assert _show(people.datos, dataset["id"])["status"] == "pendiente"
+    with pytest.raises(tk.ValidationError, match="aún no termina"):
+        _send(people, dataset["id"], validation_report=CLIENT_REPORT)
+
+    state = run_validation(dataset["id"])
+    assert state["status"] == "valido" and state["stale"] is False
+    assert state["blocking_errors"] == 0 and state["personal_findings"] == 1
+    [finding] = state["report"]["errors"]
+    assert finding["code"] == "datos-personales-curp"
+    assert finding["column"] == "responsable" and finding["rows"] == [4]
+    assert finding["sample"] == "BOXW31****HNE***09" and CURP not in str(state["report"])
+    [file] = state["files"]
+    assert file["resource_id"] == dataset["resources"][0]["id"] and file["size"] == len(OBRAS_CSV)
+    assert len(file["sha256"]) == 64
+
+    _send(people, dataset["id"], validation_report=CLIENT_REPORT)
+    flow = act(people.seguridad, "workflow_show", id=dataset["id"])
+    assert flow["personal_findings"] == [CURP_KEY]  # the server's, not the client's empty report
+    act(people.transparencia, "workflow_transition", id=dataset["id"], transition="aprobar")
+    with pytest.raises(tk.ValidationError, match="reconocer"):
+        act(people.seguridad, "workflow_transition", id=dataset["id"], transition="aprobar")
+    act(people.seguridad, "workflow_transition", id=dataset["id"], transition="aprobar",
+        acknowledged_findings=[CURP_KEY])
+    act(people.datos, "workflow_transition", id=dataset["id"], transition="solicitar_publicacion")
+    result = act(people.tecnico, "workflow_transition", id=dataset["id"], transition="publicar")
+    assert result["state"] == "publicado"
+
+
+def test_a_file_changed_after_validation_blocks_sending_until_validated_again(people):
+    dataset = new_dataset(people, resources=[])
+    resource = act(people.datos, "resource_create", package_id=dataset["id"], name="Obras", format="CSV",
+                   upload=_upload(CLEAN_CSV))
+    assert resource["url_type"] == "upload"
+    first = run_validation(dataset["id"])
+    assert first["status"] == "valido" and first["personal_findings"] == 0
+
+    # A new file through resource_patch (as the API does): the verdict no longer applies.
+    act(people.datos, "resource_patch", id=resource["id"], upload=_upload(OBRAS_CSV))
+    state = _show(people.datos, dataset["id"])
+    assert state["status"] == "pendiente" and state["fingerprint"] != first["fingerprint"]
+    with pytest.raises(tk.ValidationError, match="aún no termina"):
+        _send(people, dataset["id"])
+
+    again = run_validation(dataset["id"])
+    assert again["personal_findings"] == 1 and again["files"][0]["sha256"] != first["files"][0]["sha256"]
+    _send(people, dataset["id"])
+    assert act(people.seguridad, "workflow_show", id=dataset["id"])["personal_findings"] == [CURP_KEY]
+
+
+def test_a_stale_verdict_is_refused_even_when_the_row_says_valid(people):
+    dataset = new_dataset(people)
+    run_validation(dataset["id"])
+    # The dictionary changes what the columns are checked against: a new verdict is needed.
+    pkg = model.Package.get(dataset["id"])
+    before = fingerprint.compute(pkg)
+    pkg.extras["diccionario"] = '[{"termino": "folio", "descripcion": "Folio de la obra."}]'
+    model.Session.commit()
+    assert fingerprint.compute(pkg) != before
+    state = _show(people.datos, dataset["id"])
+    assert state["status"] == "valido" and state["stale"] is True
+    with pytest.raises(tk.ValidationError, match="cambiaron después de la última validación"):
+        _send(people, dataset["id"])
+    # The refusal asked for the new validation itself: waiting is enough.
+    assert _show(people.datos, dataset["id"])["status"] == "pendiente"
+
+
+def test_data_changed_during_review_block_approval(people):
+    dataset = new_dataset(people)
+    act(people.datos, "workflow_transition", id=dataset["id"], transition="enviar_revision")
+    # In-process trusted code (the API refuses edits under review) changes the file's URL.
+    tk.get_action("resource_patch")(
+        {"ignore_auth": True, "user": people.sysadmin["name"]},
+        {"id": dataset["resources"][0]["id"], "url": f"{people.data_url}/curp/obras.csv"},
+    )
+    with pytest.raises(tk.ValidationError, match="cambiaron después de enviarse a revisión"):
+        act(people.transparencia, "workflow_transition", id=dataset["id"], transition="aprobar")
+    act(people.transparencia, "workflow_transition", id=dataset["id"], transition="rechazar",
+        comment="Los datos cambiaron; valídelos y envíelos de nuevo.")
+    assert act(people.datos, "workflow_show", id=dataset["id"])["state"] == "borrador"
+
+
+def test_a_failed_job_says_why_in_spanish_and_reintentar_works(people, data_server):
+    dataset = new_dataset(people, resources=[
+        {"url": f"{people.data_url}/tarde/obras.csv", "name": "Obras", "format": "CSV"},
+    ])
+    state = run_validation(dataset["id"])  # the server answers 404
+    assert state["status"] == "fallo" and state["status_label"] == "La validación no pudo terminar"
+    assert "respondió con el código 404" in state["error"] and "Reintentar" in state["error"]
+    with pytest.raises(tk.ValidationError, match="no pudo terminar"):
+        _send(people, dataset["id"])
+    with pytest.raises(tk.NotAuthorized):
+        act(people.outsider, "dataset_validation_run", id=dataset["id"])
+
+    data_server.files["/tarde/obras.csv"] = CLEAN_CSV.encode("utf-8")
+    try:
+        assert act(people.datos, "dataset_validation_run", id=dataset["id"])["status"] == "pendiente"
+        state = run_validation(dataset["id"])
+        assert state["status"] == "valido" and state["attempts"] == 2 and state["error"] is None
+    finally:
+        del data_server.files["/tarde/obras.csv"]
+    _send(people, dataset["id"])
+
+
+def test_internal_addresses_are_not_downloaded(people, ckan_config, monkeypatch):
+    dataset = new_dataset(people)
+    monkeypatch.setitem(ckan_config, "pueblaabierto.validation.allow_private_urls", False)
+    state = run_validation(dataset["id"])
+    assert state["status"] == "con_errores"
+    [finding] = state["report"]["errors"]
+    assert finding["code"] == "url-no-permitida" and "dirección interna" in finding["message"]
+    with pytest.raises(tk.ValidationError, match="encontró 1 error"):
+        _send(people, dataset["id"])
+
+
+def test_only_people_of_the_procedure_read_the_validation(people):
+    dataset = new_dataset(people)
+    assert _show(people.seguridad, dataset["id"])["status"] == "pendiente"
+    for who in (people.outsider, None):
+        with pytest.raises((tk.NotAuthorized, tk.ObjectNotFound)):
+            _show(who, dataset["id"])
+
+
+def test_the_jobs_own_writes_do_not_ask_again(people):
+    dataset = new_dataset(people)
+    state = run_validation(dataset["id"])
+    resource_id = dataset["resources"][0]["id"]
+    # What the DataStore loading writes after a validation: not data, no new validation.
+    tk.get_action("resource_patch")({"ignore_auth": True, "user": people.sysadmin["name"]},
+                                    {"id": resource_id, "datastore_active": True, "hash": "x"})
+    after = _show(people.datos, dataset["id"])
+    assert after["status"] == "valido" and after["fingerprint"] == state["fingerprint"]
+    assert after["finished_at"] == state["finished_at"]
