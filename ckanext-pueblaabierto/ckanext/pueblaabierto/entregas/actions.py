@@ -30,6 +30,7 @@ from .errors import EntregaError
 from .limits import current as current_limits
 from .model import APLICADA, APLICANDO, FALLO, RECIBIDA, VALIDA, Entrega, EntregaVersion
 from .records import EntregaRow
+from .verdict import ready
 
 WORKBOOK_FIELD = "formato"
 WORKBOOK_EXTENSIONS = (".xlsx", ".xlsm", ".ods")
@@ -253,7 +254,7 @@ def submission_apply(context: dict[str, Any], data_dict: dict[str, Any]) -> dict
     assert user is not None
     version = records.latest(entrega.id)
     status = records.effective_status(version, current_limits().stale_minutes) if version else None
-    if version is None or status not in (VALIDA, APLICADA) or not (version.report or {}).get("valid"):
+    if version is None or status not in (VALIDA, APLICADA) or not ready(version.report):
         raise _refused("id", _(
             "Esta entrega todavía tiene errores o no ha terminado de validarse: corrija lo que dice el reporte y "
             "suba una corrección; los borradores se crean cuando no quedan errores."))

@@ -30,6 +30,7 @@ from .errors import EntregaError
 from .limits import current as current_limits
 from .model import APLICADA, APLICANDO, CON_ERRORES, FALLO, VALIDA, VALIDANDO
 from .records import VersionRow
+from .verdict import ready
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +98,7 @@ def validate_version(version_id: str) -> None:
     version.report = report
     version.files = files
     version.datasets = datasets
-    version.status = VALIDA if report.get("valid") else CON_ERRORES
+    version.status = VALIDA if ready(report) else CON_ERRORES
     version.progress = {**(version.progress or {}), "label": _("Validación terminada"),
                         "updated_at": records.now().isoformat()}
     entrega = records.get_entrega(version.entrega_id)

@@ -6,12 +6,14 @@ from typing import Any
 
 import ckan.model as model
 
+from ..verification.verdict import counts
 from ..workflow import machine
 from ..workflow.state import current_state
 from . import records
 from .limits import current as current_limits
 from .model import APLICADA, APLICANDO, CON_ERRORES, FALLO, VALIDA
 from .records import EntregaRow, VersionRow
+from .verdict import ready
 
 
 def _user_name(user_id: str | None) -> str:
@@ -91,7 +93,7 @@ def describe(entrega: EntregaRow, user: Any = None) -> dict[str, Any]:
     status = latest["status"] if latest else ""
     datasets = _datasets(entrega, rows[0] if rows else None)
     report = latest["report"] if latest else None
-    valid = bool(report and report.get("valid"))
+    valid = ready(report)
     return {
         "id": entrega.id,
         "title": entrega.title or "",
@@ -112,6 +114,7 @@ def describe(entrega: EntregaRow, user: Any = None) -> dict[str, Any]:
         "versions": versions,
         "can_retry": status in (FALLO, records.INTERRUMPIDA),
         "can_apply": status in (VALIDA, APLICADA) and valid,
+        "personal_findings": counts(report)["personal_findings"] if report else 0,
         "can_send_review": status == APLICADA and any(d.get("state") == machine.BORRADOR for d in datasets),
         "can_upload": status not in records.RUNNING,
         "has_errors": status == CON_ERRORES,
