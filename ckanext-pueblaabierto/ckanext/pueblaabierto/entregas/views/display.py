@@ -7,6 +7,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from ...translate import _
+from ...verification.verdict import counts
 from .. import auth
 
 
@@ -58,4 +59,5 @@ def get_helpers() -> dict[str, Any]:
         "pueblaabierto_entrega_report_groups": report_groups,
         "pueblaabierto_entregas_link": show_link,
         "pueblaabierto_entrega_file_size": file_size,
+        "pueblaabierto_entrega_report_counts": counts,
     }
