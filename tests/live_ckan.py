@@ -57,6 +57,9 @@ def live_ckan(tmp_path_factory) -> LiveCKAN:
         site_url=url,
         plugins=settings.PLUGINS,
         redis_db=2,
+        # Jobs queues are named after the site id: concurrent runs (PUEBLAABIERTO_TEST_SUFFIX) must
+        # not have one run's worker take the other's jobs.
+        extra={"ckan.site_id": f"e2e{E2E_SUFFIX}"},
     )
     env.init_ckan_database(config)
     account = env.ensure_sysadmin(config, password="e2e-Contrasena-1")
