@@ -145,7 +145,7 @@ def prepare(ini: Path) -> None:
         ini,
         pair,
         site_url="http://bench.ckan.net",
-        plugins=["pueblaabierto"],
+        plugins=["pueblaabierto_search", "pueblaabierto"],
         redis_db=5,
         extra={"ckan.site_id": "bench", "ckan.search.rows_max": "1000"},
     )

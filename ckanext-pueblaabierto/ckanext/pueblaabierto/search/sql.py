@@ -19,7 +19,7 @@ from dateutil.parser import parse as parse_date
 from dateutil.relativedelta import relativedelta
 
 from . import parser as p
-from .document import goes_to_text_fields, sort_key
+from .document import FACET_FIELDS, facet_term, goes_to_text_fields, sort_key
 
 
 class UntranslatableQuery(ValueError):
@@ -140,6 +140,10 @@ class Translator:
             condition = "v LIKE " + self.param(pattern)
             return f"({self._any_value(name, condition)} OR {self._any_value(name, condition, 'text_fields')})"
         column = "text_fields" if goes_to_text_fields(name, term.value) else "fields"
+        if column == "fields" and name in FACET_FIELDS:
+            # Same rows as ``fields @> {name: [value]}`` (facet_terms holds those values),
+            # but an array the planner has statistics for, in the row itself.
+            return f"facet_terms @> CAST({self.param([facet_term(name, term.value)])} AS text[])"
         containment = json.dumps({name: [term.value]})
         return f"{column} @> CAST({self.param(containment)} AS jsonb)"
 
