@@ -133,10 +133,25 @@ def _texts_in(value: Any) -> Iterable[str]:
         yield value
 
 
+# Validators of the show schema that only ask the database whether to refuse a value
+# ("is this name taken by another dataset?"): they never change the dict, and the errors
+# of this validation are discarded, so leaving them out gives the same document with one
+# query per dataset fewer (≈ 1 ms of a rebuild's ≈ 7 ms per dataset, RESULTS.md).
+_CHECK_ONLY_VALIDATORS = ("package_name_validator",)
+
+
+def _without_check_only_validators(schema: dict[str, Any]) -> dict[str, Any]:
+    import ckan.plugins.toolkit as tk
+
+    skipped = {id(tk.get_validator(name)) for name in _CHECK_ONLY_VALIDATORS}
+    return {key: [v for v in value if id(v) not in skipped] if isinstance(value, list) else value
+            for key, value in schema.items()}
+
+
 def _validated(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     """The dict package_show returns (with scheming fields) for search results."""
     package_plugin = lib_plugins.lookup_package_plugin(pkg_dict.get("type"))
-    schema = package_plugin.show_package_schema()
+    schema = _without_check_only_validators(package_plugin.show_package_schema())
     validated, _errors = lib_plugins.plugin_validate(
         package_plugin, {"model": model, "session": model.Session}, pkg_dict, schema, "package_show"
     )
@@ -153,10 +168,18 @@ def sort_key(title: str) -> str:
 def _iso(value: Any) -> str | None:
     if not value:
         return None
-    try:
-        parsed = parse_date(str(value))
-    except (ParserError, OverflowError, ValueError):
-        return None
+    parsed = None
+    if isinstance(value, str):
+        # ISO 8601 (what CKAN stores) without dateutil's general parser: same datetime, ~20× faster.
+        try:
+            parsed = dt.datetime.fromisoformat(value)
+        except ValueError:
+            parsed = None
+    if parsed is None:
+        try:
+            parsed = parse_date(str(value))
+        except (ParserError, OverflowError, ValueError):
+            return None
     text = parsed.isoformat()
     return text if parsed.tzinfo else text + "Z"
 
@@ -166,7 +189,7 @@ def _solr_date(value: Any) -> str | None:
     text = _iso(value)
     if text is None:
         return None
-    parsed = parse_date(text)
+    parsed = dt.datetime.fromisoformat(text)  # _iso's own output
     if parsed.tzinfo:
         parsed = parsed.astimezone(dt.timezone.utc).replace(tzinfo=None)
     stamp = parsed.isoformat(timespec="milliseconds").rstrip("0").rstrip(".")

@@ -29,7 +29,7 @@ from werkzeug.datastructures import MultiDict
 
 from . import dismax, facets, parser
 from .index import TABLE
-from .sql import Translator, UntranslatableQuery
+from .sql import Translator, UntranslatableQuery, parsed_tsqueries
 
 log = logging.getLogger(__name__)
 
@@ -303,12 +303,8 @@ class PostgresPackageSearchQuery(SearchQuery):
             return clauses
         probe = Translator()
         sources = [probe.tsquery_source(c.term, None) or "" for c in clauses]
-        rows = model.Session.execute(
-            sa.text("SELECT (to_tsquery('spanish', s) || to_tsquery('spanish', unaccent(s)))::text <> '' "
-                    "FROM unnest(CAST(:sources AS text[])) WITH ORDINALITY AS t(s, i) ORDER BY i"),
-            {"sources": sources},
-        ).fetchall()
-        return [c for c, (has_words,) in zip(clauses, rows, strict=True) if has_words]
+        parsed = parsed_tsqueries(lambda sql, values: model.Session.execute(sa.text(sql), values).fetchall(), sources)
+        return [c for c, source in zip(clauses, sources, strict=True) if parsed[source]]
 
     # -- facets -------------------------------------------------------------------------
     def _with_zero_counts(self, found: dict[str, dict[str, int]], visible: str, params: dict[str, Any],
