@@ -441,6 +441,8 @@ def main() -> None:
     parser.add_argument("--reference", default=None,
                         help="commit whose search backend runs side by side (default: merge-base with main)")
     parser.add_argument("--no-record", action="store_true", help="do not append to RESULTS.md")
+    parser.add_argument("--only-queries", action="store_true",
+                        help="measure the queries on the index a previous run left (no loading, no rebuild)")
     args = parser.parse_args()
     sizes = sorted(int(size) for size in args.sizes.split(","))
     reference = reference_module.resolve(args.reference or default_reference())
@@ -449,8 +451,9 @@ def main() -> None:
     dirty = " (con cambios sin commit)" if changed else ""
 
     ini = WORK / "bench.ini"
-    print("Preparando bases de datos…", flush=True)
-    prepare(ini)
+    if not args.only_queries:
+        print("Preparando bases de datos…", flush=True)
+        prepare(ini)
 
     import sqlalchemy as sa
     from ckan.cli import load_config
@@ -465,12 +468,19 @@ def main() -> None:
 
         classes = {"anterior": reference_module.load(reference).query.PostgresPackageSearchQuery,
                    "nuevo": search._QUERIES["package"]}
-        objects = base_objects()
-        queries = make_queries(args.queries, objects[0])
-        loaded = 0
+        if args.only_queries:
+            orgs = [{"name": f"dependencia-{i:02d}"} for i in range(20)]  # as base_objects() made them
+            size = model.Session.execute(sa.text("SELECT count(*) FROM pueblaabierto_search")).scalar()
+            sizes, loaded = [size], size
+        else:
+            objects = base_objects()
+            orgs, loaded = objects[0], 0
+        queries = make_queries(args.queries, orgs)
         for size in sizes:
             record: dict = {"size": size}
-            if loaded == 0:
+            if args.only_queries:
+                pass
+            elif loaded == 0:
                 # Loading is not measured: skip per-dataset indexing, rebuild does it below.
                 p.unload("synchronous_search")
                 started = time.perf_counter()
@@ -485,7 +495,7 @@ def main() -> None:
                     record[f"rebuild_{name}_load"] = os.getloadavg()[0]
                     print(f"rebuild ({name}): {record[f'rebuild_{name}']:.1f} s, "
                           f"carga {record[f'rebuild_{name}_load']:.1f}", flush=True)
-            else:
+            elif size > loaded:
                 record["grown"] = grow_index(size, sizes[0])
                 print(f"Índice a {size} filas (copias) en {record['grown']:.1f} s", flush=True)
             loaded = size
@@ -527,6 +537,12 @@ def write_results(records: list[dict], n_queries: int, reference: str, current: 
         lines.append(f"| {r['size']} | {r['load']:.1f} | {old[0]:.1f} | {old[1]:.1f} | {new[0]:.1f} | {new[1]:.1f} "
                      f"| {new[2]:.1f} |")
     first = records[0]
+    if "rebuild_nuevo" not in first:
+        lines.append("")
+        lines.append("Solo consultas (`--only-queries`), sobre el índice que dejó la corrida anterior.")
+        with RESULTS.open("a", encoding="utf-8") as handle:
+            handle.write("\n".join(lines) + "\n")
+        return
     lines += [
         "",
         f"`ckan search-index rebuild` de {first['size']} conjuntos (índice vacío, uno tras otro): anterior "
