@@ -27,6 +27,10 @@ def clean_db(reset_db, migrate_db_for, with_plugins):
     for plugin in ("activity", "pueblaabierto_search", "pueblaabierto"):
         if p.plugin_loaded(plugin):
             migrate_db_for(plugin)
+    if p.plugin_loaded("pueblaabierto") and not p.plugin_loaded("pueblaabierto_search"):
+        from ckanext.pueblaabierto.search import schema as search_schema
+
+        search_schema.upgrade()  # the Puebla plugin searches with pueblaabierto_search's table
     if p.plugin_loaded("pueblaabierto") or p.plugin_loaded("pueblaabierto_search"):
         # Our index table is not in CKAN's metadata, so reset_db leaves its rows behind.
         search.clear_all()

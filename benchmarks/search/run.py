@@ -1,21 +1,25 @@
-"""Benchmark: the PostgreSQL search backend at 10,000 FORM.317-like datasets.
+"""Benchmark: the PostgreSQL search backend as the catalogue grows (issue 17, item 3).
 
-Goal (issue 3): package_search p95 <= 50 ms over >= 200 queries mixing text, 2 fq
-clauses and 6 facets, and a full index rebuild (``ckan search-index rebuild``)
-<= 60 s, on our 2-core machines.
+Goals: ``package_search`` p95 <= 25 ms at 10,000 datasets and <= 50 ms at 100,000 over
+300 queries mixing text, 2 fq clauses and the portal's 6 facets; a full index rebuild
+(``ckan search-index rebuild``) of 10,000 datasets <= 30 s, on our 2-core machine.
 
 Run from the repository root (the embedded PostgreSQL and Redis are started):
 
-    .venv/bin/python benchmarks/search/run.py                  # 10,000 datasets, 300 queries
-    .venv/bin/python benchmarks/search/run.py --datasets 1000 --queries 100 --no-record
+    .venv/bin/python benchmarks/search/run.py                       # 10,000 then 100,000
+    .venv/bin/python benchmarks/search/run.py --sizes 1000,5000 --queries 100 --no-record
 
 It uses its own databases (ckan_bench_search, datastore_bench_search), recreated on
 each run, and benchmarks/.work/search/ (git-ignored). Datasets are generated with a
-fixed seed and written straight to CKAN's tables (loading is not what we measure);
-then the index is rebuilt by ``ckan search-index rebuild`` (timed, as a subprocess, so
-start-up is included) and queries run in-process through the ``package_search`` action
-as an anonymous visitor (permission labels applied). Results are appended to
-benchmarks/search/RESULTS.md with the date and the machine.
+fixed seed and written straight to CKAN's tables (loading is not what we measure).
+At the first size the index is rebuilt by ``ckan search-index rebuild`` (timed, as a
+subprocess, so start-up is included), first with the reference commit's backend, then
+with the current one; each further size adds datasets and indexes them with
+``rebuild -o``. Queries run in-process through the ``package_search`` action as an
+anonymous visitor (permission labels applied), each with the reference commit's query
+class and with the current one in turn, so both see the same load (the machine is
+shared). The growth table is appended to benchmarks/search/RESULTS.md with the date,
+the machine, both commits and the load average.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 WORK = ROOT / "benchmarks" / ".work" / "search"
 RESULTS = Path(__file__).with_name("RESULTS.md")
 
+import reference as reference_module  # noqa: E402
 from machine import describe, now  # noqa: E402
 
 TEMAS = [
@@ -145,20 +150,18 @@ def prepare(ini: Path) -> None:
         ini,
         pair,
         site_url="http://bench.ckan.net",
-        plugins=["pueblaabierto"],
+        plugins=["pueblaabierto_search", "pueblaabierto"],
         redis_db=5,
         extra={"ckan.site_id": "bench", "ckan.search.rows_max": "1000"},
     )
     env.init_ckan_database(ini)
 
 
-def load(n: int, seed: int = 317) -> list[dict]:
-    """Write n datasets straight to CKAN's tables; return the organizations made."""
+def base_objects() -> tuple[list[dict], list[dict], dict[str, str]]:
+    """The organizations, groups and tags every generated dataset draws from."""
     import ckan.model as model
-    import sqlalchemy as sa
     from ckan.tests.helpers import call_action
 
-    rnd = random.Random(seed)
     admin = model.User(name="bench-admin", email="bench@example.com", sysadmin=True)
     model.Session.add(admin)
     model.Session.commit()
@@ -177,9 +180,34 @@ def load(n: int, seed: int = 317) -> list[dict]:
     tag_ids = {name: str(uuid.uuid4()) for name in ETIQUETAS}
     conn = model.Session.connection()
     conn.execute(model.tag_table.insert(), [{"id": i, "name": t, "vocabulary_id": None} for t, i in tag_ids.items()])
+    model.Session.commit()
+    return orgs, groups, tag_ids
+
+
+# Datasets generated and written per round: bounded memory at 100,000 and more.
+LOAD_CHUNK = 10_000
+
+
+def load(n: int, base: tuple[list[dict], list[dict], dict[str, str]], start: int = 0, seed: int = 317) -> None:
+    """Write datasets ``start``..``n - 1`` straight to CKAN's tables, in rounds of LOAD_CHUNK.
+
+    Each round has its own seed, so the first 10,000 datasets are the same whatever the
+    final size (a growth run measures the same catalogue a 10,000 run does, then more).
+    """
+    for chunk_start in range(start, n, LOAD_CHUNK):
+        _load_chunk(chunk_start, min(n, chunk_start + LOAD_CHUNK), base, random.Random(seed + chunk_start))
+
+
+def _load_chunk(start: int, end: int, objects: tuple[list[dict], list[dict], dict[str, str]],
+                rnd: random.Random) -> None:
+    import ckan.model as model
+    import sqlalchemy as sa
+
+    orgs, groups, tag_ids = objects
+    conn = model.Session.connection()
     base = dt.datetime(2020, 1, 1)
     packages, extras, resources, package_tags, members = [], [], [], [], []
-    for i in range(n):
+    for i in range(start, end):
         pid = str(uuid.uuid4())
         org = rnd.choice(orgs)
         tema = rnd.choice(TEMAS)
@@ -276,8 +304,8 @@ def load(n: int, seed: int = 317) -> list[dict]:
         (model.package_tag_table, package_tags),
         (model.member_table, members),
     ):
-        for start in range(0, len(rows), 5000):
-            conn.execute(table.insert(), rows[start : start + 5000])
+        for offset in range(0, len(rows), 5000):
+            conn.execute(table.insert(), rows[offset : offset + 5000])
     model.Session.commit()
     # A portal's tables have planner statistics; freshly bulk-loaded ones do not until
     # autovacuum gets to them (a minute later, in the middle of the first rebuild), and
@@ -286,19 +314,61 @@ def load(n: int, seed: int = 317) -> list[dict]:
     for table in ("package", "package_extra", "resource", "package_tag", "tag", "member", '"group"'):
         conn.execute(sa.text(f"ANALYZE {table}"))
     model.Session.commit()
-    return orgs
 
 
 # -- measuring ------------------------------------------------------------------------
 
 
-def rebuild(ini: Path, command: str = "rebuild") -> float:
-    """``ckan search-index rebuild`` (one process) or ``rebuild-fast`` (one per CPU)."""
-    ckan = str(ROOT / ".venv" / "bin" / "ckan")
-    if command == "rebuild-fast":
-        sh(ckan, "-c", str(ini), "search-index", "clear")
+def rebuild(ini: Path, commit: str | None = None) -> float:
+    """``ckan search-index rebuild -q`` on an emptied index (as a subprocess: start-up included).
+
+    With ``commit``, the same with the search backend of that commit (reference.py).
+    """
+    import ckan.model as model
+    import sqlalchemy as sa
+
+    model.Session.execute(sa.text("TRUNCATE pueblaabierto_search"))
+    model.Session.commit()
+    if commit:
+        command = [sys.executable, str(Path(__file__).with_name("reference.py")), "rebuild", str(ini), commit]
+    else:
+        command = [str(ROOT / ".venv" / "bin" / "ckan"), "-c", str(ini), "search-index", "rebuild", "-q"]
     started = time.perf_counter()
-    sh(ckan, "-c", str(ini), "search-index", command, *(["-q"] if command == "rebuild" else []))
+    subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT)
+    return time.perf_counter() - started
+
+
+def grow_index(size: int, first: int) -> float:
+    """Grow the index to ``size`` rows with copies of the ``first`` rows ``rebuild`` wrote.
+
+    Indexing 90,000 more datasets would take hours of CPU on this shared machine (rebuild
+    cost is measured at the first size). Row ``i`` is a copy of row ``i mod first`` with its
+    own id and name and the dates the generator would have given dataset ``i``
+    (``metadata_created`` 25 minutes after dataset ``i - 1``, same modification delay), so
+    filters, facets, text and permission labels keep the generator's distribution.
+    """
+    import ckan.model as model
+    import sqlalchemy as sa
+
+    started = time.perf_counter()
+    have = model.Session.execute(sa.text("SELECT count(*) FROM pueblaabierto_search")).scalar()
+    columns = ("site_id, title_sort, validated_data_dict, data_dict, doc, fields, search_vector, indexed_at, state, "
+               "capacity, dataset_type, permission_labels, text_fields, facet_terms")
+    model.Session.execute(
+        sa.text(
+            f"""
+            INSERT INTO pueblaabierto_search (package_id, name, metadata_created, metadata_modified, {columns})
+            SELECT gen_random_uuid()::text, s.name || '-' || g.i,
+                s.metadata_created + interval '25 minutes' * (g.i - s.n),
+                s.metadata_modified + interval '25 minutes' * (g.i - s.n), {columns}
+            FROM generate_series(:have, :size - 1) AS g(i)
+            JOIN (SELECT * FROM (SELECT row_number() OVER (ORDER BY metadata_created) - 1 AS n, *
+                                 FROM pueblaabierto_search) AS ordered WHERE n < :first) AS s ON s.n = g.i % :first
+            """
+        ),
+        {"have": have, "size": size, "first": first},
+    )
+    model.Session.commit()
     return time.perf_counter() - started
 
 
@@ -331,16 +401,24 @@ def make_queries(n: int, orgs: list[dict], seed: int = 3170) -> list[dict]:
     return queries
 
 
-def run_queries(queries: list[dict]) -> list[float]:
+def run_queries(queries: list[dict], classes: dict[str, type]) -> dict[str, list[float]]:
+    """Each query with each backend's query class in turn (same load for both), as a visitor."""
+    import ckan.lib.search as search
     from ckan.tests.helpers import call_action
 
-    timings = []
-    for query in queries[:20]:  # warm caches as a running portal would be
-        call_action("package_search", context={"user": "", "ignore_auth": False}, **query)
-    for query in queries:
-        started = time.perf_counter()
-        call_action("package_search", context={"user": "", "ignore_auth": False}, **query)
-        timings.append((time.perf_counter() - started) * 1000)
+    timings: dict[str, list[float]] = {name: [] for name in classes}
+    original = search._QUERIES["package"]
+    try:
+        for warm_up in (True, False):  # warm caches as a running portal would be
+            for query in queries[:20] if warm_up else queries:
+                for name, cls in classes.items():
+                    search._QUERIES["package"] = cls
+                    started = time.perf_counter()
+                    call_action("package_search", context={"user": "", "ignore_auth": False}, **query)
+                    if not warm_up:
+                        timings[name].append((time.perf_counter() - started) * 1000)
+    finally:
+        search._QUERIES["package"] = original
     return timings
 
 
@@ -350,71 +428,132 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[index]
 
 
+def default_reference() -> str:
+    """The commit this branch left ``main`` at: the code before this branch's changes."""
+    return sh("git", "merge-base", "HEAD", "main").stdout.strip()[:7]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--datasets", type=int, default=10_000)
+    parser.add_argument("--sizes", default="10000,100000",
+                        help="catalogue sizes, growing: each adds datasets to the last (default 10000,100000)")
     parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--reference", default=None,
+                        help="commit whose search backend runs side by side (default: merge-base with main)")
     parser.add_argument("--no-record", action="store_true", help="do not append to RESULTS.md")
+    parser.add_argument("--only-queries", action="store_true",
+                        help="measure the queries on the index a previous run left (no loading, no rebuild)")
     args = parser.parse_args()
+    sizes = sorted(int(size) for size in args.sizes.split(","))
+    reference = reference_module.resolve(args.reference or default_reference())
+    current = sh("git", "rev-parse", "--short", "HEAD").stdout.strip()
+    changed = sh("git", "status", "--porcelain", "--", "ckanext-pueblaabierto").stdout
+    dirty = " (con cambios sin commit)" if changed else ""
 
     ini = WORK / "bench.ini"
-    print("Preparando bases de datos…", flush=True)
-    prepare(ini)
+    if not args.only_queries:
+        print("Preparando bases de datos…", flush=True)
+        prepare(ini)
 
     import sqlalchemy as sa
     from ckan.cli import load_config
     from ckan.config.middleware import make_app
 
     app = make_app(load_config(str(ini)))
+    records = []
     with app._wsgi_app.test_request_context():
+        import ckan.lib.search as search
         import ckan.model as model
         import ckan.plugins as p
 
-        # Loading is not measured: skip per-dataset indexing, rebuild does it below.
-        p.unload("synchronous_search")
-        started = time.perf_counter()
-        orgs = load(args.datasets)
-        print(f"Cargados {args.datasets} conjuntos en {time.perf_counter() - started:.1f} s", flush=True)
-        p.load("synchronous_search")
-        model.Session.remove()
-
-        seconds_fast = rebuild(ini, "rebuild-fast")
-        indexed_fast = model.Session.execute(sa.text("SELECT count(*) FROM pueblaabierto_search")).scalar()
-        print(f"rebuild-fast: {seconds_fast:.1f} s ({indexed_fast} documentos, solo activos)", flush=True)
-        seconds = rebuild(ini)
-        indexed = model.Session.execute(sa.text("SELECT count(*) FROM pueblaabierto_search")).scalar()
-        print(f"rebuild: {seconds:.1f} s ({indexed} documentos)", flush=True)
-        model.Session.commit()
-
+        classes = {"anterior": reference_module.load(reference).query.PostgresPackageSearchQuery,
+                   "nuevo": search._QUERIES["package"]}
+        if args.only_queries:
+            orgs = [{"name": f"dependencia-{i:02d}"} for i in range(20)]  # as base_objects() made them
+            size = model.Session.execute(sa.text("SELECT count(*) FROM pueblaabierto_search")).scalar()
+            sizes, loaded = [size], size
+        else:
+            objects = base_objects()
+            orgs, loaded = objects[0], 0
         queries = make_queries(args.queries, orgs)
-        timings = run_queries(queries)
-    p50, p95 = statistics.median(timings), percentile(timings, 95)
-    print(f"package_search: {len(timings)} consultas, p50 {p50:.1f} ms, p95 {p95:.1f} ms, máx {max(timings):.1f} ms")
+        for size in sizes:
+            record: dict = {"size": size}
+            if args.only_queries:
+                pass
+            elif loaded == 0:
+                # Loading is not measured: skip per-dataset indexing, rebuild does it below.
+                p.unload("synchronous_search")
+                started = time.perf_counter()
+                load(size, objects)
+                print(f"Cargados {size} conjuntos en {time.perf_counter() - started:.1f} s", flush=True)
+                p.load("synchronous_search")
+                model.Session.remove()
+                # Both rebuilds on an emptied index, one right after the other; the current
+                # one last, so the queries below read the rows it wrote.
+                for name, commit in (("anterior", reference), ("nuevo", None)):
+                    record[f"rebuild_{name}"] = rebuild(ini, commit)
+                    record[f"rebuild_{name}_load"] = os.getloadavg()[0]
+                    print(f"rebuild ({name}): {record[f'rebuild_{name}']:.1f} s, "
+                          f"carga {record[f'rebuild_{name}_load']:.1f}", flush=True)
+            elif size > loaded:
+                record["grown"] = grow_index(size, sizes[0])
+                print(f"Índice a {size} filas (copias) en {record['grown']:.1f} s", flush=True)
+            loaded = size
+            model.Session.execute(sa.text("ANALYZE pueblaabierto_search"))
+            model.Session.commit()
+            indexed = model.Session.execute(sa.text("SELECT count(*) FROM pueblaabierto_search")).scalar()
+            assert indexed == size, f"{indexed} documentos indexados de {size}"
+            timings = run_queries(queries, classes)
+            record["load"] = os.getloadavg()[0]
+            for name, values in timings.items():
+                record[name] = (statistics.median(values), percentile(values, 95), max(values))
+                print(f"{size} conjuntos, {name}: {len(values)} consultas, p50 {record[name][0]:.1f} ms, "
+                      f"p95 {record[name][1]:.1f} ms, máx {record[name][2]:.1f} ms, carga {record['load']:.1f}",
+                      flush=True)
+            records.append(record)
 
     if not args.no_record:
-        if not RESULTS.exists():
-            RESULTS.write_text(
-                "# Resultados: búsqueda en PostgreSQL\n\n"
-                "Generados por `benchmarks/search/run.py`. Meta: p95 ≤ 50 ms a 10 000 conjuntos; "
-                "reconstrucción ≤ 60 s en máquinas de 2 núcleos.\n\n"
-                "`rebuild` es `ckan search-index rebuild` (un proceso, todos los conjuntos); `rebuild-fast` es\n"
-                "`ckan search-index rebuild-fast` (un proceso por núcleo, solo conjuntos activos). Carga: promedio\n"
-                "de carga del sistema (1 min) al terminar, pues la máquina es compartida.\n\n"
-                "| Fecha | Máquina | Carga | Conjuntos | Consultas | p50 (ms) | p95 (ms) | rebuild (s) "
-                "| rebuild-fast (s) |\n"
-                "|---|---|---|---|---|---|---|---|---|\n",
-                encoding="utf-8",
-            )
-        row = (
-            f"| {now()} | {describe()} | {os.getloadavg()[0]:.1f} | {args.datasets} | {len(timings)} "
-            f"| {p50:.1f} | {p95:.1f} | {seconds:.1f} | {seconds_fast:.1f} |"
-        )
-        # Append to the table, which notes may follow.
-        lines = RESULTS.read_text(encoding="utf-8").splitlines()
-        last_row = max(i for i, line in enumerate(lines) if line.startswith("|"))
-        lines.insert(last_row + 1, row)
-        RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        write_results(records, len(queries), reference, current + dirty)
         print(f"Anotado en {RESULTS.relative_to(ROOT)}")
+
+
+def write_results(records: list[dict], n_queries: int, reference: str, current: str) -> None:
+    """Append this run's growth table to RESULTS.md (a section per run)."""
+    lines = [
+        "",
+        f"### {now()} — {describe()}",
+        "",
+        f"Código nuevo: commit {current}; anterior: commit {reference} (mismo proceso, misma base,",
+        f"alternando consulta por consulta). {n_queries} consultas `package_search` como visitante",
+        "(q + 2 fq + 6 facetas). Carga: promedio de 1 min al terminar la fila. Metas: p95 ≤ 25 ms a",
+        "10 000 y ≤ 50 ms a 100 000; `rebuild` de 10 000 ≤ 30 s.",
+        "",
+        "| Conjuntos | Carga | p50 anterior (ms) | p95 anterior (ms) | p50 nuevo (ms) | p95 nuevo (ms) "
+        "| máx nuevo (ms) |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in records:
+        old, new = r["anterior"], r["nuevo"]
+        lines.append(f"| {r['size']} | {r['load']:.1f} | {old[0]:.1f} | {old[1]:.1f} | {new[0]:.1f} | {new[1]:.1f} "
+                     f"| {new[2]:.1f} |")
+    first = records[0]
+    if "rebuild_nuevo" not in first:
+        lines.append("")
+        lines.append("Solo consultas (`--only-queries`), sobre el índice que dejó la corrida anterior.")
+        with RESULTS.open("a", encoding="utf-8") as handle:
+            handle.write("\n".join(lines) + "\n")
+        return
+    lines += [
+        "",
+        f"`ckan search-index rebuild` de {first['size']} conjuntos (índice vacío, uno tras otro): anterior "
+        f"{first['rebuild_anterior']:.1f} s (carga {first['rebuild_anterior_load']:.1f}), nuevo "
+        f"{first['rebuild_nuevo']:.1f} s (carga {first['rebuild_nuevo_load']:.1f}).",
+    ]
+    if len(records) > 1:
+        lines.append(f"De {first['size']} en adelante, filas del índice copiadas de las que escribió `rebuild` "
+                     "(id, nombre y fechas propios; `grow_index` en run.py).")
+    with RESULTS.open("a", encoding="utf-8") as handle:
+        handle.write("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

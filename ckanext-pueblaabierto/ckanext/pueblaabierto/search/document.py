@@ -62,6 +62,20 @@ MAX_FIELD_VALUE = 200
 # Read on every search, so stored as columns rather than in ``fields``.
 COLUMN_KEYS = ("state", "capacity", "dataset_type", "permission_labels")
 
+# The fields dataset pages facet on (CKAN's defaults and the portal's, search/facets.py):
+# their values are also stored as ``field:value`` in the narrow ``facet_terms`` array,
+# which facet counts and ``fq`` read instead of the out-of-line ``fields`` JSON. Other
+# fields still facet and filter from ``fields`` (same results, slower). Changing this
+# list needs a migration that refills ``facet_terms`` (see 8c2e5a7d1f93), or a rebuild.
+FACET_FIELDS = ("organization", "groups", "tags", "res_format", "license_id", "tema", "frecuencia",
+                "res_extras_tipo_visualizacion")
+FACET_SEPARATOR = ":"
+
+
+def facet_term(key: str, value: str) -> str:
+    """The ``facet_terms`` element for one value of a FACET_FIELDS field."""
+    return key + FACET_SEPARATOR + value
+
 
 # Resource columns that are bookkeeping, not metadata (CKAN's Solr index leaves
 # them out too): not worth a place in ``fields``.
@@ -89,6 +103,7 @@ class SearchDocument:
     fields: dict[str, list[str]]
     text_fields: dict[str, list[str]]
     text: dict[str, str]  # weight letter -> text
+    facet_terms: list[str]  # facet_term() of each value of FACET_FIELDS in ``fields``
 
 
 def _scalar_text(value: Any) -> str | None:
@@ -118,10 +133,25 @@ def _texts_in(value: Any) -> Iterable[str]:
         yield value
 
 
+# Validators of the show schema that only ask the database whether to refuse a value
+# ("is this name taken by another dataset?"): they never change the dict, and the errors
+# of this validation are discarded, so leaving them out gives the same document with one
+# query per dataset fewer (≈ 1 ms of a rebuild's ≈ 7 ms per dataset, RESULTS.md).
+_CHECK_ONLY_VALIDATORS = ("package_name_validator",)
+
+
+def _without_check_only_validators(schema: dict[str, Any]) -> dict[str, Any]:
+    import ckan.plugins.toolkit as tk
+
+    skipped = {id(tk.get_validator(name)) for name in _CHECK_ONLY_VALIDATORS}
+    return {key: [v for v in value if id(v) not in skipped] if isinstance(value, list) else value
+            for key, value in schema.items()}
+
+
 def _validated(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     """The dict package_show returns (with scheming fields) for search results."""
     package_plugin = lib_plugins.lookup_package_plugin(pkg_dict.get("type"))
-    schema = package_plugin.show_package_schema()
+    schema = _without_check_only_validators(package_plugin.show_package_schema())
     validated, _errors = lib_plugins.plugin_validate(
         package_plugin, {"model": model, "session": model.Session}, pkg_dict, schema, "package_show"
     )
@@ -138,10 +168,18 @@ def sort_key(title: str) -> str:
 def _iso(value: Any) -> str | None:
     if not value:
         return None
-    try:
-        parsed = parse_date(str(value))
-    except (ParserError, OverflowError, ValueError):
-        return None
+    parsed = None
+    if isinstance(value, str):
+        # ISO 8601 (what CKAN stores) without dateutil's general parser: same datetime, ~20× faster.
+        try:
+            parsed = dt.datetime.fromisoformat(value)
+        except ValueError:
+            parsed = None
+    if parsed is None:
+        try:
+            parsed = parse_date(str(value))
+        except (ParserError, OverflowError, ValueError):
+            return None
     text = parsed.isoformat()
     return text if parsed.tzinfo else text + "Z"
 
@@ -151,7 +189,7 @@ def _solr_date(value: Any) -> str | None:
     text = _iso(value)
     if text is None:
         return None
-    parsed = parse_date(text)
+    parsed = dt.datetime.fromisoformat(text)  # _iso's own output
     if parsed.tzinfo:
         parsed = parsed.astimezone(dt.timezone.utc).replace(tzinfo=None)
     stamp = parsed.isoformat(timespec="milliseconds").rstrip("0").rstrip(".")
@@ -299,4 +337,5 @@ def build(pkg_dict: dict[str, Any]) -> SearchDocument:
         fields=short,
         text_fields=long,
         text={weight: _GAP + ("\n" + _GAP).join(values) for weight, values in weighted.items()},
+        facet_terms=[facet_term(key, value) for key in FACET_FIELDS for value in short.get(key, ())],
     )

@@ -9,6 +9,7 @@ de-duplicated), like Solr's multi-valued facets.
 from __future__ import annotations
 
 from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any
 
 import ckan.model as model
@@ -16,6 +17,7 @@ import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 
 from ..schema.facet_labels import facet_title
+from . import document
 from .index import TABLE
 
 # Short queries: JIT compilation would cost more than it saves (50+ ms). Sent in
@@ -25,50 +27,110 @@ NO_JIT = "SET LOCAL jit = off; "
 FACET_WORK_MEM = "SET LOCAL work_mem = '16MB'; "
 
 
-def count_and_facets(where: str, params: dict[str, Any], facet_fields: list[str], *, limit: int,
-                     mincount: int) -> tuple[int, dict[str, dict[str, int]]]:
-    """The number of matches and ``{field: {value: count}}``, in one scan.
+@dataclass
+class Page:
+    """One page of results, read in the same statement as the count and the facets.
 
-    Facet values are ordered by count desc, then value, like Solr.
+    ``order_by``: ``(expression, "ASC"|"DESC ... NULLS LAST")`` on the index table's columns;
+    ``payload``: columns of the page's rows besides ``package_id``, ``name``, the rank and
+    the position (``doc``, ``validated_data_dict``, ``data_dict``), read as text.
     """
-    if not facet_fields:
+
+    rank: str
+    order_by: list[tuple[str, str]]
+    payload: list[str]
+    rows: int
+    start: int
+
+
+def count_and_facets(where: str, params: dict[str, Any], facet_fields: list[str], *, limit: int,
+                     mincount: int, page: Page | None = None
+                     ) -> tuple[int, dict[str, dict[str, int]], list[dict[str, Any]]]:
+    """The number of matches, ``{field: {value: count}}`` and the ``page``'s rows, in one scan.
+
+    Facet values are ordered by count desc, then value, like Solr. Page rows are dicts
+    with ``package_id``, ``name``, ``rank``, ``position`` and the payload columns.
+    """
+    if not facet_fields and page is None:
         total = model.Session.execute(sa.text(f"{NO_JIT}SELECT count(*) FROM {TABLE} WHERE {where}"), params)
-        return int(total.scalar() or 0), {}
-    # ``fields || CAST('{}' AS jsonb)`` is a detoasted copy: ``fields`` is usually stored out of line
-    # (the row's JSON copies push it to TOAST), and each ``fields -> name`` below would
-    # otherwise fetch it again, once per facet. At 10,000 datasets a broad search
-    # (~2,200 matches, 6 facets) went from 55 to 38 ms (EXPLAIN ANALYZE). The copies of
-    # ~2,200 rows (~3 MB) spill to disk at the default work_mem, hence FACET_WORK_MEM.
+        return int(total.scalar() or 0), {}, []
+    wanted = list(dict.fromkeys(facet_fields))
+    hot = [name for name in wanted if name in document.FACET_FIELDS]
+    cold = [name for name in wanted if name not in document.FACET_FIELDS]
+    # Every branch returns (kind, name, value, n, package_id, rank, position, *payload):
+    # kind 0 the count, 1 a facet term "field:value", 2 a facet value, 3 a row of the page.
+    payload = page.payload if page else []
+    tail = ", NULL::text" * (3 + len(payload))  # package_id, rank, position as text, payload
+    columns = ["package_id"]
+    branches = [f"SELECT 0, NULL::text, NULL::text, count(*){tail} FROM matched"]
+    if hot:
+        # Fields of FACET_FIELDS are counted from ``facet_terms``, a short text array stored
+        # in the row itself: one unnest() per row, no JSON (benchmarks/search/RESULTS.md).
+        # Each value counts once per dataset: facet_terms holds ``fields``' de-duplicated values.
+        columns.append("facet_terms")
+        branches.append(f"(SELECT 1, NULL::text, t.term, count(*){tail} FROM matched "
+                        "CROSS JOIN unnest(matched.facet_terms) AS t(term) GROUP BY t.term)")
+    if cold:
+        # Any other field: from ``fields``. ``fields || '{}'`` is a detoasted copy, so each
+        # ``fields -> name`` below does not fetch it from TOAST again (hence FACET_WORK_MEM).
+        columns.append("fields || CAST('{}' AS jsonb) AS fields")
+        branches.append(f"(SELECT 2, f.name, v.value, count(*){tail} FROM matched "
+                        "CROSS JOIN unnest(CAST(:_facet_fields AS text[])) AS f(name) "
+                        "CROSS JOIN LATERAL jsonb_array_elements_text(matched.fields -> f.name) AS v(value) "
+                        "GROUP BY f.name, v.value)")
+    if page is not None:
+        # The page is ordered and cut from the matched rows (no second scan of the table);
+        # its payload is read for those rows only.
+        # As text in the rank's own type (real), so the score is the one a separate query gave.
+        columns.append(f"({page.rank})::text AS rank")
+        order = []
+        for i, (expression, direction) in enumerate(page.order_by):
+            columns.append(f"{expression} AS _s{i}")
+            order.append(f"_s{i} {direction}")
+        order_sql = ", ".join(order)
+        selected = ", ".join(f"t.{name}::text" for name in payload)
+        branches.append(
+            "(SELECT 3, NULL::text, t.name, NULL::bigint, p.package_id, p.rank, p.position::text"
+            + (", " + selected if selected else "")
+            + " FROM (SELECT package_id, rank, row_number() OVER (ORDER BY " + order_sql + ") AS position "
+            "FROM matched ORDER BY " + order_sql + " LIMIT :_rows OFFSET :_start) AS p "
+            f"JOIN {TABLE} AS t USING (package_id))"
+        )
+        params = {**params, "_rows": page.rows, "_start": page.start}
     sql = sa.text(
-        f"""{NO_JIT}{FACET_WORK_MEM}
-        WITH matched AS MATERIALIZED (SELECT fields || CAST('{{}}' AS jsonb) AS fields FROM {TABLE} WHERE {where})
-        SELECT NULL::text, NULL::text, count(*) FROM matched
-        UNION ALL
-        (SELECT f.name, v.value, count(*) AS n
-         FROM matched
-         CROSS JOIN unnest(CAST(:_facet_fields AS text[])) AS f(name)
-         CROSS JOIN LATERAL jsonb_array_elements_text(matched.fields -> f.name) AS v(value)
-         GROUP BY f.name, v.value
-         HAVING count(*) >= :_mincount)
-        """
+        f"{NO_JIT}{FACET_WORK_MEM if cold else ''}"
+        f"WITH matched AS MATERIALIZED (SELECT {', '.join(columns)} FROM {TABLE} WHERE {where}) "
+        + " UNION ALL ".join(branches)
     )
-    rows = model.Session.execute(
-        sql, {**params, "_facet_fields": list(dict.fromkeys(facet_fields)), "_mincount": max(mincount, 1)}
-    )
+    rows = model.Session.execute(sql, {**params, "_facet_fields": cold} if cold else params)
     total = 0
-    grouped: dict[str, list[tuple[str, int]]] = {name: [] for name in facet_fields}
-    for name, value, n in rows:
-        if name is None:
+    floor = max(mincount, 1)
+    grouped: dict[str, list[tuple[str, int]]] = {name: [] for name in wanted}
+    page_rows: list[dict[str, Any]] = []
+    for kind, name, value, n, *rest in rows:
+        if kind == 0:
             total = int(n)
-        else:
-            grouped[name].append((value, n))
+            continue
+        if kind == 3:
+            package_id, rank, position, *values = rest
+            page_rows.append({"package_id": package_id, "name": value, "rank": float(rank),
+                              "position": int(position), **dict(zip(payload, values, strict=True))})
+            continue
+        if kind == 1:  # a facet term "field:value"
+            name, _sep, value = value.partition(document.FACET_SEPARATOR)
+            if name not in grouped:
+                continue
+        if n >= floor:
+            grouped[name].append((value, int(n)))
     result: dict[str, dict[str, int]] = {}
-    for name, values in grouped.items():
+    for name in facet_fields:
+        values = grouped[name]
         values.sort(key=lambda item: (-item[1], item[0]))
         if limit >= 0:
             values = values[:limit]
         result[name] = OrderedDict(values)
-    return total, result
+    page_rows.sort(key=lambda row: row["position"])
+    return total, result, page_rows
 
 
 # Facet field -> title, in sidebar order. The FORM.317 fields' titles are their labels in

@@ -32,7 +32,7 @@ _VECTOR_SQL = " || ".join(
 # The single-row and the bulk upsert must write the same row: they share these clauses.
 _INSERT_INTO = f"""INSERT INTO {TABLE} (package_id, site_id, name, title_sort, metadata_created,
         metadata_modified, state, capacity, dataset_type, permission_labels, validated_data_dict,
-        data_dict, doc, fields, text_fields, search_vector, indexed_at)"""
+        data_dict, doc, fields, text_fields, facet_terms, search_vector, indexed_at)"""
 _ON_CONFLICT_UPDATE = """ON CONFLICT (package_id) DO UPDATE SET
         site_id = EXCLUDED.site_id, name = EXCLUDED.name, title_sort = EXCLUDED.title_sort,
         metadata_created = EXCLUDED.metadata_created,
@@ -40,7 +40,8 @@ _ON_CONFLICT_UPDATE = """ON CONFLICT (package_id) DO UPDATE SET
         capacity = EXCLUDED.capacity, dataset_type = EXCLUDED.dataset_type,
         permission_labels = EXCLUDED.permission_labels, text_fields = EXCLUDED.text_fields,
         validated_data_dict = EXCLUDED.validated_data_dict, data_dict = EXCLUDED.data_dict,
-        doc = EXCLUDED.doc, fields = EXCLUDED.fields, search_vector = EXCLUDED.search_vector,
+        doc = EXCLUDED.doc, fields = EXCLUDED.fields, facet_terms = EXCLUDED.facet_terms,
+        search_vector = EXCLUDED.search_vector,
         indexed_at = EXCLUDED.indexed_at"""
 
 _UPSERT = sa.text(
@@ -49,7 +50,7 @@ _UPSERT = sa.text(
     VALUES (:package_id, :site_id, :name, :title_sort, :metadata_created, :metadata_modified,
         :state, :capacity, :dataset_type, :permission_labels,
         CAST(:validated_data_dict AS jsonb), CAST(:data_dict AS jsonb), CAST(:doc AS jsonb),
-        CAST(:fields AS jsonb), CAST(:text_fields AS jsonb), {_VECTOR_SQL}, now() at time zone 'utc')
+        CAST(:fields AS jsonb), CAST(:text_fields AS jsonb), :facet_terms, {_VECTOR_SQL}, now() at time zone 'utc')
     {_ON_CONFLICT_UPDATE}
     """
 )
@@ -60,7 +61,7 @@ _UPSERT = sa.text(
 # Casts and expressions are those of _UPSERT, so a row is the same either way.
 _BULK_COLUMNS = ("package_id", "site_id", "name", "title_sort", "metadata_created", "metadata_modified",
                  "state", "capacity", "dataset_type", "permission_labels", "validated_data_dict",
-                 "data_dict", "doc", "fields", "text_fields", "text_A", "text_B", "text_C", "text_D")
+                 "data_dict", "doc", "fields", "text_fields", "facet_terms", "text_A", "text_B", "text_C", "text_D")
 _BULK_UPSERT = sa.text(
     f"""
     {_INSERT_INTO}
@@ -69,6 +70,7 @@ _BULK_UPSERT = sa.text(
         ARRAY(SELECT jsonb_array_elements_text(CAST(permission_labels AS jsonb))),
         CAST(validated_data_dict AS jsonb), CAST(data_dict AS jsonb), CAST(doc AS jsonb),
         CAST(fields AS jsonb), CAST(text_fields AS jsonb),
+        ARRAY(SELECT jsonb_array_elements_text(CAST(facet_terms AS jsonb))),
         {_VECTOR_SQL.replace(":text_", "text_")}, now() at time zone 'utc'
     FROM unnest({", ".join(f"CAST(:{c} AS text[])" for c in _BULK_COLUMNS)})
         AS batch({", ".join(_BULK_COLUMNS)})
@@ -82,7 +84,7 @@ def _bulk_params(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
     for row in rows:
         for column in _BULK_COLUMNS:
             value = row[column]
-            if column == "permission_labels":
+            if column in ("permission_labels", "facet_terms"):
                 value = json.dumps(value)
             params[column].append(value)
     return params
@@ -105,6 +107,7 @@ def _row(doc: document.SearchDocument) -> dict[str, Any]:
         "capacity": doc.doc.get("capacity"),
         "dataset_type": doc.doc.get("dataset_type"),
         "permission_labels": list(doc.doc.get("permission_labels") or []),
+        "facet_terms": doc.facet_terms,
     }
     for weight in "ABCD":
         row["text_" + weight] = doc.text.get(weight, "")

@@ -8,6 +8,7 @@ same dict Solr would and fills ``results``, ``count`` and ``facets`` the same wa
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from typing import Any
@@ -28,7 +29,7 @@ from werkzeug.datastructures import MultiDict
 
 from . import dismax, facets, parser
 from .index import TABLE
-from .sql import Translator, UntranslatableQuery
+from .sql import Translator, UntranslatableQuery, parsed_tsqueries
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +105,20 @@ def _refuse_local_params(query: Any) -> None:
 
 def _sum_of(conditions: list[str]) -> str:
     return "(" + " + ".join(f"(CASE WHEN {c} THEN 1 ELSE 0 END)" for c in conditions) + ")"
+
+
+def _split_order(clause: str) -> tuple[str, str]:
+    """``"expr DESC NULLS LAST"`` -> ``("expr", "DESC NULLS LAST")``."""
+    match = re.fullmatch(r"(.+?) (ASC|DESC)( NULLS LAST)?", clause, flags=re.DOTALL)
+    assert match, clause
+    return match.group(1), match.group(2) + (match.group(3) or "")
+
+
+def _payload_columns(fl: list[str]) -> list[str]:
+    """Columns of the index table a page needs besides id, name and rank, for ``fl``."""
+    wanted = set(fl)
+    columns = ["doc"] if wanted - _RESULT_COLUMNS - {"id", "name", "score"} else []
+    return columns + sorted(_RESULT_COLUMNS & wanted)
 
 
 def _looks_fielded(q: str) -> bool:
@@ -198,14 +213,9 @@ class PostgresPackageSearchQuery(SearchQuery):
             facet_fields = list(query["facet.field"])
         limit = int(query.get("facet.limit", config.get("search.facets.limit")))
         mincount = int(query.get("facet.mincount", 1))
-        self.count, self.facets = facets.count_and_facets(
-            where, params, facet_fields, limit=-1 if mincount <= 0 else limit, mincount=mincount
-        )
-        if mincount <= 0 and facet_fields:
-            self.facets = self._with_zero_counts(self.facets, visible, params, limit)
 
-        self.results = []
-        if rows > 0 and self.count > start:
+        page = None
+        if rows > 0:
             rank = "0"
             rank_tsquery = translator.rank_tsquery()
             if rank_tsquery:
@@ -215,10 +225,17 @@ class PostgresPackageSearchQuery(SearchQuery):
                 # DisMax: first how many of the words matched, then how well.
                 rank = f"({matched_count} + {rank})"
             # Without text to rank by, "score" sorts nothing (Solr gives every match 1.0).
-            order_sql = ", ".join(
-                clause.replace("{rank}", rank) for clause in order_by if rank != "0" or "{rank}" not in clause
-            )
-            self.results = self._fetch(where, params, order_sql, rank, fl, rows, start)
+            order_by = [clause.replace("{rank}", rank) for clause in order_by
+                        if rank != "0" or "{rank}" not in clause]
+            page = facets.Page(rank=rank, order_by=[_split_order(c) for c in order_by],
+                               payload=_payload_columns(fl), rows=rows, start=start)
+        # One statement (one scan of the matches) for the count, the facets and the page.
+        self.count, self.facets, page_rows = facets.count_and_facets(
+            where, params, facet_fields, limit=-1 if mincount <= 0 else limit, mincount=mincount, page=page
+        )
+        if mincount <= 0 and facet_fields:
+            self.facets = self._with_zero_counts(self.facets, visible, params, limit)
+        self.results = self._shape(page_rows, fl)
         return {"results": self.results, "count": self.count}
 
     # -- q: DisMax for free text, the Lucene syntax for fielded queries ---------------
@@ -286,12 +303,8 @@ class PostgresPackageSearchQuery(SearchQuery):
             return clauses
         probe = Translator()
         sources = [probe.tsquery_source(c.term, None) or "" for c in clauses]
-        rows = model.Session.execute(
-            sa.text("SELECT (to_tsquery('spanish', s) || to_tsquery('spanish', unaccent(s)))::text <> '' "
-                    "FROM unnest(CAST(:sources AS text[])) WITH ORDINALITY AS t(s, i) ORDER BY i"),
-            {"sources": sources},
-        ).fetchall()
-        return [c for c, (has_words,) in zip(clauses, rows, strict=True) if has_words]
+        parsed = parsed_tsqueries(lambda sql, values: model.Session.execute(sa.text(sql), values).fetchall(), sources)
+        return [c for c, source in zip(clauses, sources, strict=True) if parsed[source]]
 
     # -- facets -------------------------------------------------------------------------
     def _with_zero_counts(self, found: dict[str, dict[str, int]], visible: str, params: dict[str, Any],
@@ -365,30 +378,15 @@ class PostgresPackageSearchQuery(SearchQuery):
             {"site": config.get("ckan.site_id"), "name": name},
         ).scalar())
 
-    def _fetch(self, where: str, params: dict[str, Any], order_by: str, rank: str, fl: list[str],
-               rows: int, start: int) -> list[Any]:
-        wanted = set(fl)
-        columns = ["t.package_id", "t.name", "page.rank", "page.position"]
-        if wanted - _RESULT_COLUMNS - {"id", "name", "score"}:
-            columns.append("t.doc")
-        for column in sorted(_RESULT_COLUMNS & wanted):
-            columns.append(f"t.{column}::text AS {column}")
-        # Order and page on narrow rows; read the big payload for that page only.
-        sql = (
-            f"SELECT {', '.join(columns)} FROM ("
-            f"SELECT package_id, {rank} AS rank, row_number() OVER (ORDER BY {order_by}) AS position "
-            f"FROM {TABLE} WHERE {where} ORDER BY {order_by} LIMIT :_rows OFFSET :_start"
-            f") AS page JOIN {TABLE} AS t USING (package_id)"
-        )
-        rows_found = model.Session.execute(sa.text(sql), {**params, "_rows": rows, "_start": start}).mappings()
-        page = sorted(rows_found, key=lambda row: row["position"])
+    def _shape(self, page: list[dict[str, Any]], fl: list[str]) -> list[Any]:
+        """The page's rows as CKAN's Solr query returns them for ``fl``."""
         out: list[Any] = []
         for row in page:
             if fl in (["id"], ["name"]):
                 out.append(row["package_id"] if fl == ["id"] else row["name"])
                 continue
             item: dict[str, Any] = {}
-            doc = row.get("doc") or {}
+            doc = json.loads(row["doc"]) if row.get("doc") else {}
             for name in fl:
                 if name in _RESULT_COLUMNS:
                     item[name] = row[name]

@@ -19,7 +19,7 @@ from dateutil.parser import parse as parse_date
 from dateutil.relativedelta import relativedelta
 
 from . import parser as p
-from .document import goes_to_text_fields, sort_key
+from .document import FACET_FIELDS, facet_term, goes_to_text_fields, sort_key
 
 
 class UntranslatableQuery(ValueError):
@@ -140,6 +140,10 @@ class Translator:
             condition = "v LIKE " + self.param(pattern)
             return f"({self._any_value(name, condition)} OR {self._any_value(name, condition, 'text_fields')})"
         column = "text_fields" if goes_to_text_fields(name, term.value) else "fields"
+        if column == "fields" and name in FACET_FIELDS:
+            # Same rows as ``fields @> {name: [value]}`` (facet_terms holds those values),
+            # but an array the planner has statistics for, in the row itself.
+            return f"facet_terms @> CAST({self.param([facet_term(name, term.value)])} AS text[])"
         containment = json.dumps({name: [term.value]})
         return f"{column} @> CAST({self.param(containment)} AS jsonb)"
 
@@ -195,18 +199,14 @@ class Translator:
         ``execute(sql, params)`` runs a statement and returns rows. The final SQL then
         compares with constants, so the GIN index on search_vector can be used. A
         query of stop words only ("de") has no lexemes; like Solr, it matches all.
+        Parsed queries are remembered (``parsed_tsqueries``): popular words cost no round trip.
         """
         if not self.tsqueries:
             return
-        names = list(self.tsqueries)
-        rows = execute(
-            "SELECT n, (to_tsquery('spanish', s) || to_tsquery('spanish', unaccent(s)))::text "
-            "FROM unnest(CAST(:names AS text[]), CAST(:sources AS text[])) AS t(n, s)",
-            {"names": names, "sources": [self.tsqueries[n] for n in names]},
-        )
-        for name, tsquery in rows:
-            self.params[name] = tsquery
-            self.params[name + "_empty"] = not tsquery
+        resolved = parsed_tsqueries(execute, list(self.tsqueries.values()))
+        for name, source in self.tsqueries.items():
+            self.params[name] = resolved[source]
+            self.params[name + "_empty"] = not resolved[source]
 
     def rank_tsquery(self) -> str | None:
         """All positive text terms as one tsquery (text), for ts_rank()."""
@@ -277,6 +277,27 @@ class Translator:
         if node.high is not None:
             parts.append(f"{value} {high_op} {self.param(conv(node.high))}")
         return self._any_value(node.field, " AND ".join(parts))
+
+
+# to_tsquery() input -> its tsquery as text. Depends only on the 'spanish' text search
+# configuration and unaccent's rules, which do not change while CKAN runs.
+_PARSED: dict[str, str] = {}
+_PARSED_MAX = 4096
+
+
+def parsed_tsqueries(execute: Any, sources: list[str]) -> dict[str, str]:
+    """``{source: tsquery text}`` ('' for stop words only), asking PostgreSQL only for new ones."""
+    missing = list(dict.fromkeys(s for s in sources if s not in _PARSED))
+    if missing:
+        rows = execute(
+            "SELECT s, (to_tsquery('spanish', s) || to_tsquery('spanish', unaccent(s)))::text "
+            "FROM unnest(CAST(:sources AS text[])) AS t(s)",
+            {"sources": missing},
+        )
+        if len(_PARSED) + len(missing) > _PARSED_MAX:
+            _PARSED.clear()
+        _PARSED.update({source: tsquery or "" for source, tsquery in rows})
+    return {source: _PARSED[source] for source in sources}
 
 
 # Spanish suffixes the Snowball stemmer only recognises with their accent. A user

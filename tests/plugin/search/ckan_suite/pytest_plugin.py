@@ -57,23 +57,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def _restore_search_table() -> None:
-    import ckan.model as model
-    import ckanext.pueblaabierto
-    import sqlalchemy as sa
-
-    exists = model.Session.execute(sa.text("SELECT to_regclass('pueblaabierto_search')")).scalar()
-    model.Session.remove()
-    if exists is not None:
-        return
     # What ``ckan db upgrade -p pueblaabierto_search`` does, without needing the plugin
-    # loaded (some CKAN tests load only their example plugins).
-    alembic_ini = Path(ckanext.pueblaabierto.__file__).parent / "migration" / PLUGIN / "alembic.ini"
-    original = model.repo._alembic_ini
-    model.repo._alembic_ini = str(alembic_ini)
-    try:
-        model.repo.upgrade_db()
-    finally:
-        model.repo._alembic_ini = original
+    # loaded (some CKAN tests load only their example plugins); also brings a table left
+    # by an earlier run to the chain's head.
+    from ckanext.pueblaabierto.search import schema as search_schema
+
+    search_schema.upgrade()
 
 
 @pytest.fixture(scope="session", autouse=True)
