@@ -11,7 +11,7 @@ MB = 1024 * 1024
 
 @dataclass(frozen=True)
 class EntregaLimits:
-    max_file_mb: int = 100
+    max_file_mb: int = 256
     max_files: int = 50
     max_unzipped_mb: int = 1024
     stale_minutes: int = 30

@@ -66,6 +66,10 @@ def transition(
     approvals = dict(row.approvals or {}) if row is not None else {}
     stored_report = row.report if row is not None else None
     fecha = _parse_date(oficio_fecha)
+    # The record keeps only what the server's report found: a client may not write made-up
+    # acknowledgements into the audit trail (the web form filters them too).
+    personal = wf_report.personal_keys(stored_report)
+    acknowledged_findings = [key for key in dict.fromkeys(acknowledged_findings or []) if key in personal]
     try:
         decision = machine.decide(
             state,
@@ -74,7 +78,7 @@ def transition(
             approvals=approvals,
             as_role=as_role or None,
             comment=comment or "",
-            personal_findings=wf_report.personal_keys(stored_report),
+            personal_findings=personal,
             acknowledged_findings=acknowledged_findings or [],
             sender=row.requested_by if row is not None else None,
             demo=demo,
