@@ -87,13 +87,9 @@ def validate_version(version_id: str) -> None:
         report, files, datasets = _validate(version, folder, progress)
     except Exception:  # noqa: BLE001 - the job must leave a clear state, never a traceback
         log.exception("Falló la validación de la versión %s", version_id)
-        model.Session.rollback()
-        version = records.get_version(version_id)
-        assert version is not None
-        version.status = FALLO
-        version.error = _("La validación no pudo terminar por un error del portal. Use «Reintentar»; si vuelve "
-                          "a fallar, avise a la administración del portal (la entrega y sus archivos se conservan).")
-        model.Session.commit()
+        _leave(version_id, FALLO, _(
+            "La validación no pudo terminar por un error del portal. Use «Reintentar»; si vuelve "
+            "a fallar, avise a la administración del portal (la entrega y sus archivos se conservan)."))
         return
     version.report = report
     version.files = files
@@ -284,13 +280,9 @@ def apply_version(version_id: str) -> None:
         outcome = applying.apply(version, progress.labelled(_("Cargando «{name}» al DataStore")))
     except Exception:  # noqa: BLE001
         log.exception("Falló la creación de borradores de la versión %s", version_id)
-        model.Session.rollback()
-        version = records.get_version(version_id)
-        assert version is not None
-        version.status = VALIDA
-        version.error = _("No se pudieron crear los borradores por un error del portal. Lo que se alcanzó a crear "
-                          "quedó privado; vuelva a pulsar «Crear borradores» y se completa lo que falta.")
-        model.Session.commit()
+        _leave(version_id, VALIDA, _(
+            "No se pudieron crear los borradores por un error del portal. Lo que se alcanzó a crear "
+            "quedó privado; vuelva a pulsar «Crear borradores» y se completa lo que falta."))
         return
     version = records.get_version(version_id)
     assert version is not None
@@ -306,3 +298,12 @@ def apply_version(version_id: str) -> None:
 
 
 __all__ = ["APLICANDO", "apply_version", "enqueue", "prepare", "validate_version"]
+
+
+def _leave(version_id: str, status: str, message: str) -> None:
+    """After a job's unexpected failure: a clear state and a Spanish message, never a traceback."""
+    model.Session.rollback()
+    version = records.get_version(version_id)
+    assert version is not None
+    version.status, version.error = status, message
+    model.Session.commit()

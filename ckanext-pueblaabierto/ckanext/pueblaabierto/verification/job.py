@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import datetime
-import hashlib
 import logging
 import re
 import shutil
@@ -26,6 +25,7 @@ from typing import Any
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
+from pueblaabierto.publish.mapping import sha256_file
 
 from ..translate import _
 from . import download, fingerprint, service, verdict
@@ -73,14 +73,6 @@ def _safe_name(resource: dict[str, Any]) -> str:
 
 def _display_name(resource: dict[str, Any], path: Path) -> str:
     return resource.get("nombre_archivo") or path.name
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _dump_datastore(resource_id: str, target: Path) -> None:
@@ -203,7 +195,7 @@ def _validate(pkg: model.Package, progress: _Progress, tmp: Path) -> tuple[dict[
                                file=resource.get("nombre_archivo") or resource.get("name") or resource["id"]))
             continue
         name = _display_name(resource, path)
-        entry = {"resource_id": resource["id"], "name": name, "path": str(path), "sha256": _sha256(path),
+        entry = {"resource_id": resource["id"], "name": name, "path": str(path), "sha256": sha256_file(path),
                  "size": path.stat().st_size, "formato": formato, "terms": _terms(pkg, resource, formato)}
         files.append(entry)
         try:
