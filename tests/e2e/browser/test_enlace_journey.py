@@ -165,9 +165,13 @@ def test_enlace_takes_a_form317_from_the_template_to_publication(page, live_ckan
     context = browser.new_context(viewport=page.viewport_size, locale="es-MX")
     context.set_default_timeout(30_000)
     seguridad = _login(context, url, names["segu"])
+    # «Mis pendientes» in the account bar says how many await this person.
+    expect(seguridad.locator("#contador-pendientes")).to_contain_text("1")
     seguridad.goto(f"{url}/flujo/pendientes")
     item = seguridad.locator(".pa-pendiente", has_text=title)
     expect(item).to_contain_text("1 hallazgo por reconocer")
+    _no_horizontal_overflow(seguridad)
+    assert axe_violations(seguridad) == [], seguridad.url
     item.get_by_role("link", name=re.compile("Revisar")).click()
     expect(seguridad).to_have_url(re.compile(rf"/dataset/{dataset['name']}/flujo"))
     personal = seguridad.locator(".pa-grupo-personal")
@@ -195,6 +199,16 @@ def test_enlace_takes_a_form317_from_the_template_to_publication(page, live_ckan
         context.set_default_timeout(30_000)
         _transition(_login(context, url, names[key]), url, dataset["name"], name, button)
         context.close()
+
+    # -- Published: the enlace's edit button now proposes an update through the workflow ------
+    context = browser.new_context(viewport=page.viewport_size, locale="es-MX")
+    context.set_default_timeout(30_000)
+    enlace = _login(context, url, names["datos"])
+    enlace.goto(f"{url}/dataset/{dataset['name']}")
+    proposal = enlace.locator("#boton-proponer-actualizacion")
+    expect(proposal).to_contain_text("Proponer actualización")
+    expect(proposal).to_have_attribute("href", re.compile(r"/flujo#proponer-actualizacion$"))
+    context.close()
 
     # -- An anonymous visitor finds it, reads it and downloads the data -------------------------
     context = browser.new_context(viewport=page.viewport_size, locale="es-MX")

@@ -222,8 +222,9 @@ def summary(pkg: model.Package, context: dict[str, Any] | None = None) -> dict[s
 
 
 def _user_name(user_id: str) -> str:
+    # People by their full name (CKAN's display_name falls back to the user name).
     user = model.User.get(user_id)
-    return user.name if user else user_id
+    return user.display_name if user else user_id
 
 
 def _open_update_name(package_id: str) -> str | None:

@@ -236,9 +236,20 @@ def workflow_summary(package_id: str) -> dict[str, Any] | None:
         return None
 
 
+def pending_count() -> int:
+    """How many datasets await one of the current user's roles (the «Mis pendientes» badge)."""
+    if not tk.current_user or not tk.current_user.is_authenticated:
+        return 0
+    try:
+        return len(tk.get_action("workflow_pending")(_context(), {}))
+    except tk.NotAuthorized:
+        return 0
+
+
 def get_helpers() -> dict[str, Any]:
     return {
         "pueblaabierto_workflow_summary": workflow_summary,
+        "pueblaabierto_workflow_pending_count": pending_count,
         "pueblaabierto_workflow_transition_label": machine.transition_label,
         "pueblaabierto_workflow_role_label": machine.role_label,
     }
