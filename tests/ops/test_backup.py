@@ -81,7 +81,7 @@ def dependencia(live_ckan: LiveCKAN) -> dict:
 
 def test_restore_brings_back_the_portal_before_a_publication(live_ckan, dependencia):
     before = publish_dataset(live_ckan, "respaldo-antes", dependencia["id"])
-    uploaded = next(r for r in before["resources"] if r["url_type"] == "upload")
+    uploaded = next(r for r in before["resources"] if r["name"] == "Acta")
 
     name = created_backup(respaldo(live_ckan, "crear"))
     listed = respaldo(live_ckan, "listar")
