@@ -30,7 +30,12 @@ def visible_to_anonymous(anonymous, name: str) -> bool:
 
 
 def test_ctrl_c_after_the_first_upload_then_resume(live_ckan, form, cli):
-    form.resources = [Resource("mercados.csv", "Mercados 2024", csv_bytes(ROWS))]
+    # Two files: Ctrl-C comes after the first upload, while the second one is still on its way
+    # (publicar no longer loads the DataStore itself: the server does after it validates).
+    first = form.resources[0]
+    form.resources = [Resource("mercados.csv", "Mercados 2024", csv_bytes(ROWS)),
+                      Resource("mercados_2023.csv", "Mercados 2023", csv_bytes(ROWS),
+                               inicio=first.inicio.replace(2023), fin=first.fin.replace(2023))]
     form.write()
     api, anonymous = live_ckan.api(), live_ckan.api(token="")
     name = slugify(form.dataset_title)
@@ -63,14 +68,16 @@ def test_ctrl_c_after_the_first_upload_then_resume(live_ckan, form, cli):
     half = api.action.package_show(id=name)
     assert half["private"] is True
     assert not seen_public and not visible_to_anonymous(anonymous, name)
-    [resource] = half["resources"]
+    resource = half["resources"][0]
 
     resumed = cli("publicar", str(form.path), "--json")
     assert resumed.code == 0, resumed.output
     done = api.action.package_show(id=name)
-    assert [r["id"] for r in done["resources"]] == [resource["id"]]  # completed, not duplicated
-    # The server validates the file and loads all of it into the DataStore (publicar no longer does).
-    assert wait_for_datastore(api, resource["id"], timeout=600, rows=ROWS)["datastore_sha256"]
+    assert [r["name"] for r in done["resources"]] == ["Mercados 2024", "Mercados 2023"]  # completed
+    assert done["resources"][0]["id"] == resource["id"]  # not duplicated
+    # The server validates the files and loads all of them into the DataStore (publicar no longer does).
+    for loaded in done["resources"]:
+        assert wait_for_datastore(api, loaded["id"], timeout=600, rows=ROWS)["datastore_sha256"]
     assert cli("publicar", str(form.path), "--json").data["escrituras"] == 0
 
 

@@ -104,6 +104,8 @@ def test_changed_file_is_uploaded_and_reloaded_without_touching_the_other_resour
     first = cli("publicar", str(form.path), "--json")
     assert first.code == 0, first.output
     api = live_ckan.api()
+    for resource in only_dataset(api, first)["resources"]:  # the server's load marks each resource
+        wait_for_datastore(api, resource["id"])
     before = {r["name"]: r for r in only_dataset(api, first)["resources"]}
 
     form.resources[0].content = csv_bytes(5)
