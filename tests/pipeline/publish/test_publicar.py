@@ -250,7 +250,8 @@ def test_kml_is_offered_as_geojson_next_to_the_original_with_a_map(cli, form, li
     features = requests.get(geojson["url"], headers={"Authorization": live_ckan.token}, timeout=30).json()
     assert len(features["features"]) == 2
     # The map view is made by the server once it validated the data (same job as the DataStore load).
-    wait_for_validation(api, geojson["package_id"])
+    verdict = wait_for_validation(api, geojson["package_id"])
+    assert verdict["status"] == "valido", verdict["report"]
     deadline = time.monotonic() + 120
     while "geojson_view" not in {v["view_type"] for v in api.action.resource_view_list(id=geojson["id"])}:
         assert time.monotonic() < deadline, "el servidor no creó la vista «Mapa» del GeoJSON"
