@@ -89,3 +89,46 @@ def wait_for_validation(api: ckanapi.RemoteCKAN, package_id: str, timeout: float
         if time.monotonic() > deadline:
             raise AssertionError(f"La validación de {package_id} no terminó en {timeout} s: {state}")
         time.sleep(0.5)
+
+
+def upload_table(api: ckanapi.RemoteCKAN, package_id: str, filename: str, content: bytes, **resource: str) -> dict:
+    """Create a resource with its file, the way an enlace does (the form or ``resource_create``).
+
+    The DataStore is loaded only by the server, from the validated file (loading/):
+    ``datastore_create`` from the API is refused. Pair with ``wait_for_datastore``.
+    """
+    import io
+
+    fields = {"name": filename.rsplit(".", 1)[0].capitalize(), "format": "CSV", "nombre_archivo": filename,
+              "tipo_visualizacion": "tabla", "fecha_inicio": "2024-01-01", "fecha_fin": "2024-12-31"}
+    fields.update(resource)
+    return api.action.resource_create(package_id=package_id, upload=(filename, io.BytesIO(content)), **fields)
+
+
+def wait_for_datastore(api: ckanapi.RemoteCKAN, resource_id: str, timeout: float = 240,
+                       rows: int | None = None) -> dict:
+    """Wait for the server's verdict on the resource's dataset and its load into the DataStore.
+
+    Fails the test at once if the validation did not accept the data (the report says why),
+    else polls ``resource_show`` until ``datastore_active`` (the load runs right after the
+    verdict, in the same job) and, with ``rows``, until the table has that many rows (a new
+    file replacing a loaded one). Returns the resource.
+    """
+    import time
+
+    deadline = time.monotonic() + timeout
+    resource = api.action.resource_show(id=resource_id)
+    state = wait_for_validation(api, resource["package_id"], timeout=timeout)
+    assert state["status"] == "valido", f"La validación del servidor no aceptó los datos: {state}"
+
+    def loaded() -> bool:
+        if not resource.get("datastore_active"):
+            return False
+        return rows is None or api.action.datastore_search(resource_id=resource_id, limit=0)["total"] == rows
+
+    while not loaded():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"El DataStore de {resource_id} no se cargó en {timeout} s: {resource}")
+        time.sleep(0.5)
+        resource = api.action.resource_show(id=resource_id)
+    return resource

@@ -19,6 +19,7 @@ import pytest
 import requests
 from pueblaabierto.workbook.prefill import logo_file_name
 
+from tests.live_ckan import wait_for_datastore
 from tests.pipeline.publish.conftest import Form, Resource, cli, csv_bytes  # noqa: F401  (cli: fixture)
 
 PASSWORD = "Contrasena-e2e-1"
@@ -63,6 +64,8 @@ def setting(live_ckan, tmp_path, cli):  # noqa: F811 - the fixture imported abov
     first = cli("publicar", str(form.path), "--json")
     assert first.code == 0, first.output
     pkg = admin.action.package_show(id=first.data["datasets"][0]["nombre"])
+    # publicar uploads the file; the server validates it and loads its table (what citizens query).
+    wait_for_datastore(admin, pkg["resources"][0]["id"])
     admin.action.workflow_demo_publish(id=pkg["id"])
     org = admin.action.organization_show(id=pkg["owner_org"])
     other = admin.action.organization_create(
@@ -169,6 +172,10 @@ def test_prefilled_round_trip_writes_nothing_and_an_update_keeps_the_links(live_
         with pytest.raises(ckanapi.NotFound):
             anonymous.action.package_show(id=shadow["id"])
 
+    citizens_see_the_approved_version()
+    # The server validates the update's new file and loads it into the copy's own table (which
+    # replaces the public one on publication); enviar_revision waits for that verdict.
+    wait_for_datastore(api["dato"], shadow["resources"][0]["id"])
     citizens_see_the_approved_version()
     for transition, who in (("enviar_revision", "dato"), ("aprobar", "segu"), ("aprobar", "tran"),
                             ("solicitar_publicacion", "dato")):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.live_ckan import E2E_DATABASES
+from tests.live_ckan import E2E_DATABASES, upload_table, wait_for_datastore
 
 ROWS = [
     {"folio": 1, "servicio": "Rehabilitación de alumbrado público", "colonia": "San Sebastián de Aparicio"},
@@ -24,14 +24,10 @@ def table(live_ckan):
         owner_org=org["id"], id_dataset="1", tema="infraestructura-y-servicios-publicos", frecuencia="mensual",
         responsable_nombre="Ana Ruiz Soto", responsable_correo="ana.ruiz@pueblacapital.gob.mx",
     )
-    created = api.action.datastore_create(
-        resource={"package_id": dataset["id"], "name": "Solicitudes", "format": "CSV",
-                  "nombre_archivo": "solicitudes.csv",
-                  "tipo_visualizacion": "tabla", "fecha_inicio": "2024-01-01", "fecha_fin": "2024-12-31"},
-        fields=[{"id": "folio", "type": "int4"}, {"id": "servicio", "type": "text"}, {"id": "colonia", "type": "text"}],
-        records=ROWS, force=True,
-    )
-    return created["resource_id"]
+    # The DataStore is loaded by the server from the uploaded file (datastore_create is refused).
+    text = "folio,servicio,colonia\n" + "".join(f"{r['folio']},{r['servicio']},{r['colonia']}\n" for r in ROWS)
+    created = upload_table(api, dataset["id"], "solicitudes.csv", text.encode("utf-8"), name="Solicitudes")
+    return wait_for_datastore(api, created["id"])["id"]
 
 
 def folios(live_ckan, resource_id: str, q: str) -> list[int]:

@@ -24,6 +24,7 @@ import pytest
 import requests
 
 from tests.e2e.test_workflow_http import _csrf, _login, _user
+from tests.live_ckan import wait_for_datastore
 
 EJEMPLOS = Path(__file__).resolve().parents[2] / "dataset_forms" / "ejemplos"
 OFICIO = {"oficio_numero": "SISP/DA/0123/2024", "oficio_fecha": "2024-05-02"}
@@ -132,9 +133,10 @@ def test_upload_fix_zip_drafts_and_idempotent_reapply(live_ckan, tmp_path):
     with pytest.raises(ckanapi.NotFound):
         anonymous.action.package_show(id=dataset["id"])
     assert requests.get(f"{live_ckan.url}/dataset/{dataset['name']}", timeout=60).status_code == 404
-    # Loaded as publicar loads it: the file, its DataStore table.
+    # Loaded as publicar loads it: the file, then the server validates it and loads its DataStore table.
     pkg = dep.api.action.package_show(id=dataset["id"])
-    assert pkg["resources"][0]["datastore_active"] is True
+    assert pkg["resources"][0]["url_type"] == "upload"
+    assert wait_for_datastore(dep.api, pkg["resources"][0]["id"])["datastore_active"] is True
 
     dep.api.action.submission_apply(id=entrega_id)
     again = _wait(dep, entrega_id)
@@ -159,7 +161,10 @@ def test_personal_data_example_and_the_report_page(live_ckan, tmp_path):
     folder = _example(tmp_path, "rotos/datos-personales-curp", dep)
     entrega_id = _create(live_ckan, dep, folder).json()["result"]["id"]
     shown = _wait(dep, entrega_id)
-    assert shown["state"] == "con_errores"
+    # Possible personal data do not stop an entrega (the server's gate of enviar_revision): the
+    # enlace corrects the file or creates the drafts, and the enlace de seguridad must acknowledge
+    # each finding in review before anything is published (docs/validacion-servidor.md).
+    assert shown["state"] == "valida"
     (finding,) = [f for f in shown["report"]["errors"] if f["code"] == "datos-personales-curp"]
     assert finding["location"] == 'mercados.csv, columna "administrador_curp", fila 2'
     assert finding["sample"] == "BOXW31****HNE***09"
@@ -167,7 +172,9 @@ def test_personal_data_example_and_the_report_page(live_ckan, tmp_path):
     page = browser.get(f"{live_ckan.url}/entregas/{entrega_id}", timeout=60).text
     assert page.index('data-kind="personal"') < page.index("Reporte de validación") + 10_000
     assert "BOXW31****HNE***09" in page and "Cómo corregirlo" in page
-    assert 'id="boton-subir-correccion"' in page and 'id="boton-crear-borradores"' not in page
+    assert 'id="aviso-datos-personales"' in page and "Enlace de Seguridad revisará" in page
+    assert "Sin errores por corregir." in page and "1 posible dato personal" in page
+    assert 'id="boton-subir-correccion"' in page and 'id="boton-crear-borradores"' in page
 
 
 def test_shapefile_zipped_in_a_folder_is_read(live_ckan, tmp_path):

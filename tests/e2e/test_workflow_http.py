@@ -17,7 +17,7 @@ import markupsafe
 import pytest
 import requests
 
-from tests.live_ckan import wait_for_validation
+from tests.live_ckan import upload_table, wait_for_datastore, wait_for_validation
 
 PASSWORD = "Contrasena-e2e-1"
 
@@ -57,13 +57,11 @@ def test_workflow_over_http(live_ckan):
         responsable_correo="laura.perez@pueblacapital.gob.mx",
     )
     assert dataset["private"] is True
-    resource = api["datos"].action.datastore_create(
-        resource={"package_id": dataset["id"], "name": "Obras", "format": "CSV", "nombre_archivo": "obras.csv",
-                  "tipo_visualizacion": "tabla", "fecha_inicio": "2024-01-01", "fecha_fin": "2024-06-30"},
-        force=True,
-        fields=[{"id": "folio", "type": "text"}], records=[{"folio": "x1"}],
-    )
-    resource_id = resource["resource_id"]
+    # The enlace uploads the file; the server validates it and loads its table into the DataStore.
+    resource = upload_table(api["datos"], dataset["id"], "obras.csv", b"folio\nx1\n", name="Obras",
+                            fecha_fin="2024-06-30")
+    resource_id = resource["id"]
+    wait_for_datastore(api["datos"], resource_id)  # a real table, so hidden_from_public can fail
 
     def hidden_from_public() -> None:
         for client in (anonymous, api["otro"]):

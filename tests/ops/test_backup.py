@@ -13,7 +13,7 @@ import requests
 from ckanext.pueblaabierto.embedded.environment import ckan_command
 from ckanext.pueblaabierto.ops import maintenance, server
 
-from tests.live_ckan import LiveCKAN, wait_for_validation
+from tests.live_ckan import LiveCKAN, upload_table, wait_for_datastore
 
 
 def respaldo(live_ckan: LiveCKAN, *args: str) -> subprocess.CompletedProcess:
@@ -55,19 +55,16 @@ def publish_dataset(live_ckan: LiveCKAN, name: str, org_id: str) -> dict:
         owner_org=org_id, id_dataset=str(len(name)), tema="finanzas", frecuencia="anual",
         responsable_nombre="Laura Pérez Gómez", responsable_correo="laura.perez@pueblacapital.gob.mx",
     )
-    created = api.action.datastore_create(
-        resource={"package_id": dataset["id"], "name": "Tabla", "format": "CSV", **FORM317_RESOURCE,
-                  "nombre_archivo": "tabla.csv"},
-        fields=[{"id": "colonia", "type": "text"}, {"id": "total", "type": "int"}],
-        records=[{"colonia": "Centro", "total": 10}, {"colonia": "La Paz", "total": 4}],
-    )
+    # The table reaches the DataStore the way it does for enlaces: the server loads the uploaded file.
+    created = upload_table(api, dataset["id"], "tabla.csv", b"colonia,total\nCentro,10\nLa Paz,4\n",
+                           name="Tabla", **FORM317_RESOURCE)
     api.action.resource_create(
         package_id=dataset["id"], name="Acta", format="CSV", **FORM317_RESOURCE, nombre_archivo="acta.csv",
         upload=("acta.csv", io.BytesIO(f"acta\n{name}\n".encode())),
     )
-    wait_for_validation(api, dataset["id"])
+    wait_for_datastore(api, created["id"])
     api.action.workflow_demo_publish(id=dataset["id"])
-    return {**api.action.package_show(id=dataset["id"]), "table_id": created["resource_id"]}
+    return {**api.action.package_show(id=dataset["id"]), "table_id": created["id"]}
 
 
 def anonymous_search(live_ckan: LiveCKAN, name: str) -> int:
@@ -84,7 +81,7 @@ def dependencia(live_ckan: LiveCKAN) -> dict:
 
 def test_restore_brings_back_the_portal_before_a_publication(live_ckan, dependencia):
     before = publish_dataset(live_ckan, "respaldo-antes", dependencia["id"])
-    uploaded = next(r for r in before["resources"] if r["url_type"] == "upload")
+    uploaded = next(r for r in before["resources"] if r["name"] == "Acta")
 
     name = created_backup(respaldo(live_ckan, "crear"))
     listed = respaldo(live_ckan, "listar")

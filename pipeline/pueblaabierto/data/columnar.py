@@ -135,12 +135,16 @@ class _SeenKeys:
     def contains(self, keys: np.ndarray) -> np.ndarray:
         found = np.zeros(len(keys), dtype=bool)
         for level in self._levels:
+            if not len(level):
+                continue  # an empty level has nothing to find (and level[0] does not exist)
             at = np.searchsorted(level, keys)
             at[at == len(level)] = 0
             found |= level[at] == keys
         return found
 
     def add(self, keys: np.ndarray) -> None:
+        if not len(keys):
+            return  # a batch with no new keys (every row repeats an earlier one): no empty level
         level = np.sort(keys)
         while self._levels and len(self._levels[-1]) <= 2 * len(level):
             level = np.concatenate([self._levels.pop(), level])

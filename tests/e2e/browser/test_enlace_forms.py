@@ -5,11 +5,14 @@ after a validation error, and chart axes with numbers in Spanish of Mexico."""
 from __future__ import annotations
 
 import re
+import time
 import uuid
 
 import pytest
 import requests
 from playwright.sync_api import expect
+
+from tests.live_ckan import upload_table, wait_for_datastore
 
 from .conftest import DESKTOP
 
@@ -120,22 +123,29 @@ def test_dataset_form_marks_the_eight_required_fields(browser, live_ckan, enlace
 
 def test_chart_axis_numbers_are_spanish_of_mexico(browser, live_ckan, enlace):
     api = live_ckan.api(token=enlace["token"])
-    resource = api.action.datastore_create(
-        resource={"package_id": enlace["dataset"]["id"], "name": "Presupuesto", "format": "CSV",
-                  "nombre_archivo": "presupuesto.csv", "tipo_visualizacion": "grafico",
-                  "fecha_inicio": "2024-01-01", "fecha_fin": "2024-12-31"},
-        fields=[{"id": "capitulo", "type": "text"}, {"id": "aprobado", "type": "numeric"}],
-        records=[{"capitulo": "Servicios personales", "aprobado": 2_500_000_000},
-                 {"capitulo": "Materiales y suministros", "aprobado": 350_000_000},
-                 {"capitulo": "Servicios generales", "aprobado": 1_200_000_000}],
-        force=True)
-    api.action.resource_view_create(resource_id=resource["resource_id"], view_type="charts_view", title="Gráfico",
-                                    engine="plotly", type="Bar", x="capitulo", y="aprobado", limit=1000)
+    # Its own dataset: the chart waits for the server's verdict on this table alone.
+    dataset = api.action.package_create(
+        name=f"presupuesto-{enlace['name']}", title=f"Presupuesto por capítulo {enlace['name']}",
+        notes="Presupuesto aprobado por capítulo del gasto.", owner_org=enlace["dataset"]["owner_org"],
+        id_dataset="2", tema="infraestructura-y-servicios-publicos", frecuencia="anual",
+        responsable_nombre="Rosa Martínez Cruz", responsable_correo="rosa.martinez@pueblacapital.gob.mx")
+    # The enlace uploads the table with «Tipo de Visualización» gráfico: the server validates it,
+    # loads it into the DataStore and makes the chart (datastore_create from the API is refused).
+    resource = upload_table(api, dataset["id"], "presupuesto.csv",
+                            b"capitulo,aprobado\nServicios personales,2500000000\n"
+                            b"Materiales y suministros,350000000\nServicios generales,1200000000\n",
+                            name="Presupuesto", tipo_visualizacion="grafico")
+    wait_for_datastore(api, resource["id"])
+    deadline = time.monotonic() + 120
+    while not (charts := [v for v in api.action.resource_view_list(id=resource["id"])
+                          if v["view_type"] == "charts_view"]):
+        assert time.monotonic() < deadline, "El servidor no creó la vista «Gráfico» del recurso."
+        time.sleep(0.5)
     context = browser.new_context(viewport=DESKTOP, locale="es-MX",
                                   extra_http_headers={"Authorization": enlace["token"]})
     try:
         tab = context.new_page()
-        tab.goto(f"{live_ckan.url}/dataset/{enlace['dataset']['name']}/resource/{resource['resource_id']}")
+        tab.goto(f"{live_ckan.url}/dataset/{dataset['name']}/resource/{resource['id']}?view_id={charts[0]['id']}")
         ticks = tab.locator(".js-plotly-plot .ytick text")
         expect(ticks.first).to_be_attached(timeout=60_000)
         expect(tab.locator(".js-plotly-plot .ytick text", has_text="mil millones").first).to_be_attached()

@@ -243,3 +243,13 @@ def test_the_personal_data_corpus_scores_the_same_through_the_prefilters() -> No
     assert columnar_path.mistakes == rows_path.mistakes
     assert (columnar_path.tp, columnar_path.fp, columnar_path.fn) == (rows_path.tp, rows_path.fp, rows_path.fn)
     assert columnar_path.precision() >= 0.97 and columnar_path.recall() >= 0.97
+
+
+def test_a_chunk_whose_rows_all_repeat_earlier_ones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A few rows repeated over many chunks (a batch adds no new key): a report, not an IndexError."""
+    rows = ["Centro,10,2024-01-05", "La Paz,4,2024-02-10", "Agua Santa,7,2024-03-15"]
+    lines = ["colonia,total,fecha"] + [rows[i % len(rows)] for i in range(2 * checks.CHUNK_ROWS + 5_000)]
+    path = _write(tmp_path / "repetidas.csv", "\n".join(lines) + "\n")
+    reference, columnar_report = both(path, monkeypatch)
+    assert columnar_report == reference
+    assert "fila-duplicada" in {f["code"] for f in columnar_report}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 
 from tests.e2e.test_workflow_http import _user
+from tests.live_ckan import wait_for_datastore
 
 from .conftest import Form
 
@@ -31,7 +32,9 @@ def test_enlace_tecnico_publishes_with_his_own_token(cli, tmp_path, live_ckan):
     [dataset] = run.data["datasets"]
     admin = live_ckan.api()
     pkg = admin.action.package_show(id=dataset["nombre"])
-    assert pkg["private"] is True and pkg["resources"][0]["datastore_active"] is True
+    assert pkg["private"] is True
+    # publicar uploads the file; the server validates it and loads the DataStore.
+    assert wait_for_datastore(admin, pkg["resources"][0]["id"])["datastore_active"] is True
     org = admin.action.organization_show(id=pkg["owner_org"], include_users=True)
     # He created the dependencia but is not its member: drafts of others stay out of his sight.
     assert f"tecpub{suffix}" not in [u["name"] for u in org["users"]]

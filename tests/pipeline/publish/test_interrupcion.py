@@ -12,6 +12,8 @@ from pathlib import Path
 import ckanapi
 from pueblaabierto.publish.mapping import slugify
 
+from tests.live_ckan import wait_for_datastore
+
 from .conftest import Resource, csv_bytes
 
 # Large enough that the DataStore load outlasts the polling below even on a busy machine.
@@ -28,7 +30,12 @@ def visible_to_anonymous(anonymous, name: str) -> bool:
 
 
 def test_ctrl_c_after_the_first_upload_then_resume(live_ckan, form, cli):
-    form.resources = [Resource("mercados.csv", "Mercados 2024", csv_bytes(ROWS))]
+    # Two files: Ctrl-C comes after the first upload, while the second one is still on its way
+    # (publicar no longer loads the DataStore itself: the server does after it validates).
+    first = form.resources[0]
+    form.resources = [Resource("mercados.csv", "Mercados 2024", csv_bytes(ROWS)),
+                      Resource("mercados_2023.csv", "Mercados 2023", csv_bytes(ROWS),
+                               inicio=first.inicio.replace(2023), fin=first.fin.replace(2023))]
     form.write()
     api, anonymous = live_ckan.api(), live_ckan.api(token="")
     name = slugify(form.dataset_title)
@@ -61,42 +68,44 @@ def test_ctrl_c_after_the_first_upload_then_resume(live_ckan, form, cli):
     half = api.action.package_show(id=name)
     assert half["private"] is True
     assert not seen_public and not visible_to_anonymous(anonymous, name)
-    [resource] = half["resources"]
-    assert not resource.get("datastore_sha256"), "the DataStore load should not have finished"
+    resource = half["resources"][0]
 
     resumed = cli("publicar", str(form.path), "--json")
     assert resumed.code == 0, resumed.output
     done = api.action.package_show(id=name)
-    assert [r["id"] for r in done["resources"]] == [resource["id"]]  # completed, not duplicated
-    assert api.action.datastore_search(resource_id=resource["id"], limit=0)["total"] == ROWS
-    assert done["resources"][0]["datastore_sha256"]
+    assert [r["name"] for r in done["resources"]] == ["Mercados 2024", "Mercados 2023"]  # completed
+    assert done["resources"][0]["id"] == resource["id"]  # not duplicated
+    # The server validates the files and loads all of them into the DataStore (publicar no longer does).
+    for loaded in done["resources"]:
+        assert wait_for_datastore(api, loaded["id"], timeout=600, rows=ROWS)["datastore_sha256"]
     assert cli("publicar", str(form.path), "--json").data["escrituras"] == 0
 
 
 def test_portal_going_away_mid_way_is_reported_with_the_step_and_resumed(live_ckan, form, cli, monkeypatch):
     """A step fails because CKAN became unreachable: the dataset stays private, a re-run completes."""
-    from pueblaabierto.publish import datastore
+    from pueblaabierto.publish import apply
 
     form.write()
-    real_load = datastore.load
+    real_write = apply._write_resource
 
     def unreachable(portal, *args, **kwargs):
         portal.url = "http://127.0.0.1:9"  # nothing listens on the discard port
-        return real_load(portal, *args, **kwargs)
+        return real_write(portal, *args, **kwargs)
 
-    monkeypatch.setattr(datastore, "load", unreachable)
+    # The upload of the file (the DataStore is loaded by the server after it validates the file).
+    monkeypatch.setattr(apply, "_write_resource", unreachable)
     run = cli("publicar", str(form.path), "--json")
     assert run.code == 1
     [dataset] = run.data["datasets"]
     assert dataset["estado"] == "fallido"
-    assert dataset["paso_fallido"] == "Cargar «Mercados 2024» al DataStore"
+    assert dataset["paso_fallido"] == "Subir el recurso «Mercados 2024»"
     assert "No se pudo conectar con el portal" in dataset["error"]
     api = live_ckan.api()
     assert api.action.package_show(id=dataset["nombre"])["private"] is True
 
-    monkeypatch.setattr(datastore, "load", real_load)
+    monkeypatch.setattr(apply, "_write_resource", real_write)
     resumed = cli("publicar", str(form.path), "--json")
     assert resumed.code == 0, resumed.output
-    assert resumed.data["datasets"][0]["pasos"][0] == "Cargar «Mercados 2024» al DataStore"
+    assert resumed.data["datasets"][0]["pasos"][0] == "Subir el recurso «Mercados 2024»"
     pkg = api.action.package_show(id=dataset["nombre"])
-    assert api.action.datastore_search(resource_id=pkg["resources"][0]["id"], limit=0)["total"] == 3
+    wait_for_datastore(api, pkg["resources"][0]["id"], rows=3)

@@ -7,10 +7,12 @@ privacy while incomplete, exit codes and Spanish messages.
 
 from __future__ import annotations
 
+import time
+
 import ckanapi
 import pytest
 
-from tests.live_ckan import free_port, wait_for_validation
+from tests.live_ckan import free_port, wait_for_datastore, wait_for_validation
 
 from .conftest import Resource, csv_bytes
 
@@ -54,14 +56,17 @@ def test_first_publish_loads_everything_privately_and_prints_the_link(cli, form,
     assert resource["name"] == "Mercados 2024"
     assert resource["url_type"] == "upload"
     assert resource["fecha_inicio"].startswith("2024-01-01")
-    assert resource["datastore_active"] is True
+    # publicar uploads the file; the server validates it, loads the DataStore and makes the view.
+    assert wait_for_datastore(api, resource["id"])["datastore_active"] is True
     table = api.action.datastore_search(resource_id=resource["id"], limit=0)
     assert table["total"] == 3
     fields = {f["id"]: f for f in table["fields"]}
     assert fields["locales"]["type"] in ("int8", "int4", "numeric")
     assert fields["locales"]["info"]["notes"] == "Número de locales comerciales."
-    views = api.action.resource_view_list(id=resource["id"])
-    assert "datatables_view" in [v["view_type"] for v in views]
+    deadline = time.monotonic() + 120  # the view is made right after the load, in the same job
+    while "datatables_view" not in [v["view_type"] for v in api.action.resource_view_list(id=resource["id"])]:
+        assert time.monotonic() < deadline, "el servidor no creó la vista «Tabla»"
+        time.sleep(0.5)
 
     # The "enlace de publicación" the procedure requires.
     text = cli("publicar", str(form.path))
@@ -99,6 +104,8 @@ def test_changed_file_is_uploaded_and_reloaded_without_touching_the_other_resour
     first = cli("publicar", str(form.path), "--json")
     assert first.code == 0, first.output
     api = live_ckan.api()
+    for resource in only_dataset(api, first)["resources"]:  # the server's load marks each resource
+        wait_for_datastore(api, resource["id"])
     before = {r["name"]: r for r in only_dataset(api, first)["resources"]}
 
     form.resources[0].content = csv_bytes(5)
@@ -109,7 +116,7 @@ def test_changed_file_is_uploaded_and_reloaded_without_touching_the_other_resour
     assert len(after) == 2
     assert after["Mercados 2024"]["id"] == before["Mercados 2024"]["id"]  # updated, not duplicated
     assert after["Mercados 2024"]["sha256"] != before["Mercados 2024"]["sha256"]
-    assert api.action.datastore_search(resource_id=after["Mercados 2024"]["id"], limit=0)["total"] == 5
+    wait_for_datastore(api, after["Mercados 2024"]["id"], rows=5)  # reloaded by the server from the new file
     # The untouched resource keeps its dates and its file (the national tool's failure).
     assert after["Mercados 2023"] == before["Mercados 2023"]
 
@@ -242,8 +249,13 @@ def test_kml_is_offered_as_geojson_next_to_the_original_with_a_map(cli, form, li
 
     features = requests.get(geojson["url"], headers={"Authorization": live_ckan.token}, timeout=30).json()
     assert len(features["features"]) == 2
-    views = {v["view_type"] for v in api.action.resource_view_list(id=geojson["id"])}
-    assert "geojson_view" in views
+    # The map view is made by the server once it validated the data (same job as the DataStore load).
+    verdict = wait_for_validation(api, geojson["package_id"])
+    assert verdict["status"] == "valido", verdict["report"]
+    deadline = time.monotonic() + 120
+    while "geojson_view" not in {v["view_type"] for v in api.action.resource_view_list(id=geojson["id"])}:
+        assert time.monotonic() < deadline, "el servidor no creó la vista «Mapa» del GeoJSON"
+        time.sleep(0.5)
     assert cli("publicar", str(form.path), "--json").data["escrituras"] == 0
 
 
@@ -284,7 +296,7 @@ def test_changes_to_a_published_dataset_go_into_a_workflow_update(cli, form, liv
     assert after["metadata_modified"] == public["metadata_modified"] and after["title"] == public["title"]
     update = api.action.package_show(id=dataset["actualizacion"].rsplit("/", 1)[1])
     assert update["private"] is True and update["title"] == form.dataset_title
-    assert api.action.datastore_search(resource_id=update["resources"][0]["id"], limit=0)["total"] == 4
+    wait_for_datastore(api, update["resources"][0]["id"], rows=4)  # the copy's own table, loaded by the server
 
     again = cli("publicar", str(form.path), "--json")
     assert again.code == 0 and again.data["escrituras"] == 0, again.output

@@ -17,6 +17,8 @@ import requests
 from click.testing import CliRunner
 from pueblaabierto.cli import main
 
+from tests.live_ckan import upload_table, wait_for_datastore
+
 REPO = Path(__file__).resolve().parents[3]
 EJEMPLOS = REPO / "dataset_forms" / "ejemplos"
 
@@ -56,11 +58,10 @@ def portal(live_ckan) -> Portal:
         owner_org=org["id"], private=False, id_dataset="1", tema="finanzas", frecuencia="anual",
         responsable_nombre="Laura Pérez Gómez", responsable_correo="laura.perez@pueblacapital.gob.mx",
     )
-    admin.action.datastore_create(
-        resource={"package_id": draft["id"], "name": "Secreto", "format": "CSV", "nombre_archivo": "secreto.csv",
-                  "tipo_visualizacion": "tabla", "fecha_inicio": "2024-01-01", "fecha_fin": "2024-06-30"},
-        force=True, fields=[{"id": "folio", "type": "text"}], records=[{"folio": "x1"}],
-    )
+    # A table in the DataStore, loaded by the server from the uploaded file as for any enlace.
+    secret = upload_table(admin, draft["id"], "secreto.csv", b"folio\nx1\n", name="Secreto",
+                          fecha_fin="2024-06-30")
+    wait_for_datastore(admin, secret["id"])
     draft = admin.action.package_show(id=draft["id"])
     assert draft["private"] is True  # the workflow keeps it private until publicar
     return Portal(url=live_ckan.url, token=live_ckan.token, published=published, draft=draft)

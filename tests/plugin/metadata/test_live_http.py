@@ -11,7 +11,7 @@ import requests
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, SKOS, XSD
 
-from tests.live_ckan import wait_for_validation
+from tests.live_ckan import wait_for_datastore, wait_for_validation
 
 from .conftest import dataset_dict, organization_dict, resource_dict
 
@@ -48,16 +48,13 @@ def published(live_ckan):
     ])
     pkg = api.action.package_create(**data)
     resource_id = pkg["resources"][0]["id"]
-    # The file itself, with every column the dictionary below describes.
+    # The file itself, with every column the dictionary below describes. The server validates
+    # it and loads it into the DataStore (datastore_create from the API is refused).
     upload_file(api, resource_id, b"colonia,latitud,colonia_extra\nCentro,19.04,Centro\n")
-    api.action.datastore_create(
-        resource_id=resource_id, force=True,
-        fields=[{"id": "colonia", "type": "text"}, {"id": "latitud", "type": "numeric"}],
-        records=[{"colonia": "Centro", "latitud": 19.04}],
-    )
     # An edit of the dictionary in the portal refreshes the DataStore field info.
     api.action.package_patch(id=pkg["id"], diccionario=data["diccionario"] + [
         {"termino": "colonia_extra", "descripcion": "No existe en el archivo.", "recurso": ""}])
+    wait_for_datastore(api, resource_id)
     publish(api, pkg["id"])
     return {"org": org, "pkg": api.action.package_show(id=pkg["id"]), "resource_id": resource_id,
             "start": start, "end": end}
