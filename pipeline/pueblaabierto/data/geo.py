@@ -117,7 +117,11 @@ def validate_geo(
     if shapefile:
         truncated, terms = dbf_truncated_names(attributes, terms, display_name)
         findings += truncated
-    findings += check_dictionary(attributes, terms, display_name)
+    # A GeoJSON made from a KML (publicar offers one beside each KML) keeps the KML's structure
+    # fields: they need no dictionary entry there either, but they are still scanned below.
+    geojson = path.suffix.lower() in (".geojson", ".json") or formato.strip().upper() == "GEOJSON"
+    described = [c for c in attributes if not (geojson and str(c) in _KML_STRUCTURE)]
+    findings += check_dictionary(described, terms, display_name)
     rows = list(range(1, len(frame) + 1))
     for column in attributes:
         text = join_lines([to_text(v) if v is not None and v == v else "" for v in frame[column].tolist()])

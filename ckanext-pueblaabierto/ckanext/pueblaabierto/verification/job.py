@@ -260,16 +260,28 @@ def validate_dataset(package_id: str) -> None:
             if failure is not None:
                 service.mark_failed(package_id, failure)
                 return
+            status = verdict.status_of(report)
+            if status == v_model.VALIDO:
+                # Load before the verdict is final: enviar_revision (and a demo walk that
+                # publishes at once) must never run ahead of the DataStore and the views.
+                _set_progress(package_id, _("Cargando los datos al DataStore y creando las vistas"))
+                _after_validation(package_id, files)
+                model.Session.rollback()
+                model.Session.expire_all()
+                pkg = model.Package.get(package_id)
+                if pkg is None or pkg.state != "active":
+                    return
+                if fingerprint.compute(pkg) != start:
+                    continue  # the load added derived resources (GeoJSON): judge them too
             row = v_model.get(package_id)
             assert row is not None
-            row.status = verdict.status_of(report)
+            row.status = status
             row.report = report
             row.files = [{k: f[k] for k in ("resource_id", "name", "sha256", "size")} for f in files]
             row.progress = None
             row.finished_at = _now()
+            row.fingerprint = start
             model.Session.commit()
-            if row.status == v_model.VALIDO:
-                _after_validation(package_id, files)
         return
     # Still changing after MAX_ROUNDS: leave it pending for the next request.
     service.request(package_id)
@@ -286,3 +298,10 @@ def _after_validation(package_id: str, files: list[dict[str, Any]]) -> None:
         )
     except Exception:  # noqa: BLE001 - the verdict stands; the loading reports its own problems
         log.exception("La carga posterior a la validación de %s falló", package_id)
+
+
+def _set_progress(package_id: str, label: str) -> None:
+    row = v_model.get(package_id)
+    if row is not None:
+        row.progress = {**(row.progress or {}), "label": label}
+        model.Session.commit()
