@@ -49,6 +49,8 @@ def data_server():
     server.files["/obras-2025.csv"] = CLEAN_CSV.encode("utf-8")
     server.files["/curp/obras.csv"] = OBRAS_CSV.encode("utf-8")
     server.files["/sedes.geojson"] = SEDES_GEOJSON.encode("utf-8")
+    server.files["/actualizacion/obras.csv"] = b"folio,obra\naprobado-1,Bacheo\n"
+    server.files["/actualizacion/obras-2025.csv"] = b"folio,obra\nsin-revisar-2025,Alumbrado\n"
     try:
         yield server
     finally:
