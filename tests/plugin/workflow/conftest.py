@@ -138,9 +138,8 @@ PERSONAL_KEY = CURP_KEY
 def store_report(dataset_id: str, report: dict) -> None:
     """The validation report stored for a dataset under review, as the workflow keeps it (its state
     row), whichever path produced it (the server's validation lands there)."""
-    from ckanext.pueblaabierto.workflow import model as wf_model
-
     from ckanext.pueblaabierto.verification import verdict
+    from ckanext.pueblaabierto.workflow import model as wf_model
 
     row = wf_model.get_state(dataset_id)
     assert row is not None, "send the dataset to review first"
