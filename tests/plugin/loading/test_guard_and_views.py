@@ -64,11 +64,17 @@ def test_web_and_api_cannot_write_the_datastore_only_the_loader(app, resource, t
     assert call_action("datastore_search", resource_id=resource["id"], limit=0)["total"] == 5
 
 
-def test_without_the_server_validation_auto_leaves_the_datastore_to_the_workflow(resource):
-    # "auto": this CKAN has no dataset_validation_show, so publicar still loads (old path).
+def test_auto_is_on_with_this_plugin_and_false_gives_the_api_back_the_datastore(resource, ckan_config, monkeypatch):
+    # "auto" (the default): this plugin always registers dataset_validation_show, so the API may
+    # not write; "auto" matters to ``pueblaabierto publicar`` against other portals.
     sysadmin = factories.Sysadmin()
-    as_user(sysadmin, "datastore_create", resource_id=resource["id"], force=True,
-            fields=[{"id": "a", "type": "text"}], records=[{"a": "x"}])
+    data = {"resource_id": resource["id"], "force": True, "fields": [{"id": "a", "type": "text"}],
+            "records": [{"a": "x"}]}
+    with pytest.raises(tk.ValidationError, match="sólo el servidor"):
+        as_user(sysadmin, "datastore_create", **data)
+    # "false": the DataStore takes API writes as in plain CKAN (a portal without the workflow).
+    monkeypatch.setitem(ckan_config, "pueblaabierto.datastore.solo_servidor", "false")
+    as_user(sysadmin, "datastore_create", **data)
     assert call_action("datastore_search", resource_id=resource["id"])["total"] == 1
 
 

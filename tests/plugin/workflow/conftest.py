@@ -26,6 +26,10 @@ from tests.plugin.verification.helpers import CLEAN_CSV, CURP_KEY, OBRAS_CSV, Da
 from tests.plugin.verification.helpers import truncate as truncate_validations
 
 PLUGINS = "pueblaabierto activity datastore"
+SEDES_GEOJSON = (
+    '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"nombre": "Zócalo"}, '
+    '"geometry": {"type": "Point", "coordinates": [-98.198, 19.043]}}]}'
+)
 
 
 @pytest.fixture
@@ -44,6 +48,9 @@ def data_server():
     server.files["/obras.csv"] = CLEAN_CSV.encode("utf-8")
     server.files["/obras-2025.csv"] = CLEAN_CSV.encode("utf-8")
     server.files["/curp/obras.csv"] = OBRAS_CSV.encode("utf-8")
+    server.files["/sedes.geojson"] = SEDES_GEOJSON.encode("utf-8")
+    server.files["/actualizacion/obras.csv"] = b"folio,obra\naprobado-1,Bacheo\n"
+    server.files["/actualizacion/obras-2025.csv"] = b"folio,obra\nsin-revisar-2025,Alumbrado\n"
     try:
         yield server
     finally:
@@ -131,11 +138,14 @@ PERSONAL_KEY = CURP_KEY
 def store_report(dataset_id: str, report: dict) -> None:
     """The validation report stored for a dataset under review, as the workflow keeps it (its state
     row), whichever path produced it (the server's validation lands there)."""
+    from ckanext.pueblaabierto.verification import verdict
     from ckanext.pueblaabierto.workflow import model as wf_model
 
     row = wf_model.get_state(dataset_id)
     assert row is not None, "send the dataset to review first"
-    row.report = report
+    # Keep the server's mark of what was sent (its fingerprint): the later steps check it.
+    server = (row.report or {}).get(verdict.SERVER_KEY)
+    row.report = {**report, verdict.SERVER_KEY: server} if server is not None else report
     model.Session.commit()
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 import pytest
 
+from tests.plugin.verification.helpers import run_validation
+
 from .conftest import PLUGINS, act, new_dataset, publish_path
 
 pytestmark = [
@@ -18,10 +20,11 @@ def _records(who, resource_id):
 
 
 def test_update_is_reviewed_in_a_private_copy_and_replaces_the_public_one(people):
-    dataset = new_dataset(people)
+    dataset = new_dataset(people, resources=[{"url": f"{people.data_url}/actualizacion/obras.csv",
+                                              "name": "Obras", "format": "CSV"}])
     kept_id = dataset["resources"][0]["id"]
-    act(people.datos, "datastore_create", resource_id=kept_id, force=True,
-        fields=[{"id": "folio", "type": "text"}], records=[{"folio": "aprobado-1"}])
+    # The DataStore is loaded by the server's validation job, from the validated file (loading/).
+    run_validation(dataset["id"])
     publish_path(people, dataset["id"])
     assert _records(None, kept_id) == ["aprobado-1"]
 
@@ -33,9 +36,9 @@ def test_update_is_reviewed_in_a_private_copy_and_replaces_the_public_one(people
     # New metadata and a new resource with new (unreviewed) data, in the copy.
     act(people.datos, "package_patch", id=shadow["id"], notes="Incluye 2025.")
     new_res = act(people.datos, "resource_create", package_id=shadow["id"], name="Obras 2025",
-                  url=f"{people.data_url}/obras-2025.csv", format="CSV")
-    act(people.datos, "datastore_create", resource_id=new_res["id"], force=True,
-        fields=[{"id": "folio", "type": "text"}], records=[{"folio": "sin-revisar-2025"}])
+                  url=f"{people.data_url}/actualizacion/obras-2025.csv", format="CSV")
+    run_validation(shadow["id"])
+    assert _records(people.seguridad, new_res["id"]) == ["sin-revisar-2025"]
 
     def citizens_see_only_the_approved_version():
         public = act(None, "package_show", id=dataset["id"])
@@ -113,8 +116,7 @@ def test_published_update_keeps_resource_ids_and_download_urls_with_the_new_cont
     dataset = new_dataset(people, resources=[])
     resource = act(people.datos, "resource_create", package_id=dataset["id"], name="Obras", format="CSV",
                    upload=_upload(b"folio\naprobado-1\n", "obras.csv"))
-    act(people.datos, "datastore_create", resource_id=resource["id"], force=True,
-        fields=[{"id": "folio", "type": "text"}], records=[{"folio": "aprobado-1"}])
+    run_validation(dataset["id"])  # loads the DataStore from the validated file
     publish_path(people, dataset["id"])
     public = act(None, "package_show", id=dataset["id"])
     [old] = public["resources"]
@@ -126,8 +128,8 @@ def test_published_update_keeps_resource_ids_and_download_urls_with_the_new_cont
     assert copy["id"] != old["id"]
     # A new file under a new name, and its table, in the private copy.
     act(people.datos, "resource_patch", id=copy["id"], upload=_upload(b"folio\nnuevo-1\nnuevo-2\n", "obras_v2.csv"))
-    act(people.datos, "datastore_create", resource_id=copy["id"], force=True,
-        fields=[{"id": "folio", "type": "text"}], records=[{"folio": "nuevo-1"}, {"folio": "nuevo-2"}])
+    run_validation(shadow["id"])
+    assert _records(people.seguridad, copy["id"]) == ["nuevo-1", "nuevo-2"]
     # Citizens keep the approved file and table while the update is reviewed.
     assert app.get(old["url"]).get_data() == b"folio\naprobado-1\n"
     assert _records(None, old["id"]) == ["aprobado-1"]

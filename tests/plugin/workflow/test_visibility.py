@@ -12,6 +12,8 @@ import ckan.plugins.toolkit as tk
 import pytest
 from ckan.tests import factories
 
+from tests.plugin.verification.helpers import run_validation
+
 from .conftest import act, new_dataset, publish_path
 
 PLUGINS_VIS = "pueblaabierto activity datastore dcat dcat_json_interface"
@@ -38,8 +40,10 @@ def world(people):
         dataset = new_dataset(people, name=f"conjunto-{state.replace('_', '-')}", title=f"Secreto {state}",
                               tags=[{"name": f"etiqueta-{state.replace('_', '-')}"}])
         resource = dataset["resources"][0]
-        act(people.datos, "datastore_create", resource_id=resource["id"], force=True,
-            fields=[{"id": "folio", "type": "text"}], records=[{"folio": f"valor-{state}"}])
+        # The DataStore is loaded by the server only, from the validated file (loading/).
+        assert run_validation(dataset["id"])["status"] == "valido"
+        loaded = act(people.sysadmin, "datastore_search", resource_id=resource["id"])
+        assert [r["folio"] for r in loaded["records"]] == [1, 2], loaded["records"]
         if state == "en_revision":
             act(people.datos, "workflow_transition", id=dataset["id"], transition="enviar_revision")
         if state == "publicado":

@@ -135,6 +135,9 @@ def summary(entrega: EntregaRow) -> dict[str, Any]:
         "oficio_numero": version.oficio_numero if version else None,
         "state": status,
         "state_label": records.status_label(status) if status else "",
-        "errors": len(report.get("errors") or []),
+        # Errors to fix, apart from possible personal data (for the enlace de seguridad), as the
+        # report page counts them: a personal-data-only entrega is «Sin errores».
+        "errors": counts(report)["blocking_errors"],
+        "personal_findings": counts(report)["personal_findings"],
         "warnings": len(report.get("warnings") or []),
     }
