@@ -79,6 +79,9 @@ _BULK_UPSERT = sa.text(
 )
 
 
+_LOCK_PACKAGE = sa.text("SELECT 1 FROM package WHERE id = :id FOR UPDATE")
+
+
 def _bulk_params(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
     params: dict[str, list[Any]] = {column: [] for column in _BULK_COLUMNS}
     for row in rows:
@@ -131,6 +134,10 @@ class PostgresPackageSearchIndex(SearchIndex):
             return
         try:
             row = _row(document.build(pkg_dict))
+            # Lock order: the dataset's row before its index row, in every transaction. The web
+            # request and the jobs worker (validation, loading) write the same dataset at once;
+            # without a common order each held one row and waited for the other (deadlock).
+            model.Session.execute(_LOCK_PACKAGE, {"id": row["package_id"]})
             model.Session.execute(_UPSERT, row)
         except sa.exc.SQLAlchemyError as e:
             raise SearchIndexError(f"No se pudo indexar el conjunto de datos {pkg_dict.get('id')}: {e}") from e
