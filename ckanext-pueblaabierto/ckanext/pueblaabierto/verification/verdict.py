@@ -11,15 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from ..translate import _
+from ..workflow.report import is_personal
 from . import model as v_model
 
-PERSONAL_PREFIX = "datos-personales"  # codes of pueblaabierto.data.personal (report.grouping)
 # Where the workflow row keeps the server's validation that went to review (row.report).
 SERVER_KEY = "server_validation"
-
-
-def is_personal(finding: dict[str, Any]) -> bool:
-    return str(finding.get("code") or "").startswith(PERSONAL_PREFIX)
 
 
 def counts(report: dict[str, Any] | None) -> dict[str, int]:
