@@ -9,8 +9,9 @@ on 100,000 rows, called in process (no HTTP: a lower bound of what it cost over 
     .venv/bin/python benchmarks/datastore_copy/run.py --rows 100000 --no-record
 
 Its own databases (ckan_bench_copy / datastore_bench_copy, re-created), the embedded
-PostgreSQL. Timings of the loader are split by phase: schema inference, COPY (with
-``_full_text`` computed per row by the per-load trigger), CKAN's indexes, and the swap.
+PostgreSQL. Timings of the loader are split by phase: schema inference, COPY into an unlogged
+table, the Spanish full text (``_full_text``, computed by several connections at once while
+the rows move to the staging table), the key, the swap, and CKAN's indexes.
 The plain COPY is psql's ``\\copy`` into a table with the loader's column types and no
 ``_full_text``/indexes, run before and after the loader (the machine is shared: the load
 average is recorded, and both references are kept). Results: RESULTS.md next to this file.
@@ -40,8 +41,8 @@ Generados por `benchmarks/datastore_copy/run.py`. Meta (issue 17): 1 000 000 fil
 ≤ 2× el tiempo de un `COPY` simple del mismo CSV a una tabla con los mismos tipos, y ≥ 100 000 filas/s.
 «COPY simple» es `psql \\copy` a una tabla con los tipos del cargador, sin `_full_text` ni índices,
 medido antes y después del cargador en la misma corrida. «Cargador» es `loading.copy.load_file`
-completo (esquema, tabla de preparación con el DDL de CKAN, COPY con `_full_text` en español,
-índices de CKAN, intercambio atómico). «upsert» es la ruta anterior (filas como JSON por
+completo (esquema, tabla de preparación con el DDL de CKAN, COPY, `_full_text` en español calculado
+en paralelo, intercambio atómico, índices de CKAN). «upsert» es la ruta anterior (filas como JSON por
 `datastore_upsert` en bloques de 2 000) en el proceso, sin HTTP. La máquina es compartida con
 otras sesiones: «Carga» es el promedio de carga (1 min) al empezar y al terminar.
 
@@ -146,7 +147,7 @@ def main() -> None:
         assert again.skipped
         print(f"Repetición sin cambios: {unchanged * 1000:.1f} ms, 0 escrituras", flush=True)
 
-        # Where the time goes: the same loader without the Spanish full text (no per-row trigger).
+        # Where the time goes: the same loader without the Spanish full text.
         bare_id = new_resource("bench-sin-texto")
         started = time.perf_counter()
         bare = copy.load_file(bare_id, csv_path, sha256=digest, terms=TERMS, formato="CSV", full_text=False)

@@ -161,6 +161,48 @@ def test_spanish_full_text_finds_words_without_accents(resource, tmp_path):
     assert call_action("datastore_search", resource_id=resource["id"], q="parque")["total"] == 9
 
 
+# What CKAN's own trigger (populate_full_text_trigger) computes for a row, in the portal's configuration.
+CKAN_TRIGGER_LEXEMES = """
+    SELECT count(*) FROM {table} AS t
+    WHERE strip(t._full_text) IS DISTINCT FROM strip((
+        SELECT to_tsvector('public.spanish_unaccent', string_agg(value, ' '))
+        FROM json_each_text(row_to_json(t.*)) WHERE key NOT LIKE '\\_%'))
+"""
+
+
+@pytest.mark.parametrize("workers", [1, 3])
+def test_full_text_has_the_lexemes_of_ckans_trigger_whatever_the_parallelism(resource, tmp_path, workers):
+    rows = obras(200)
+    rows.append(["SISP-OP-2024-99999", "", "Centro", "-98.205105", "", ""])  # empty cells, a negative number
+    path = write_csv(tmp_path / "obras.csv", rows)
+
+    result = copy.load_file(resource["id"], path, sha256="x" * 64, terms=dict(TERMS), workers=workers)
+
+    assert result.rows == 201
+    assert result.stemmed_once == ["colonia"]  # 4 colonias in 201 rows: stemmed once each
+    with get_write_engine().connect() as conn:
+        differing = conn.execute(sa.text(CKAN_TRIGGER_LEXEMES.format(table=f'"{resource["id"]}"'))).scalar()
+        ids = conn.execute(sa.text(f'SELECT array_agg(_id ORDER BY _id) FROM "{resource["id"]}"')).scalar()
+    assert differing == 0
+    assert ids == list(range(1, 202))  # the file's order, whatever range each connection moved
+    # Numbers (taken whole) and dates are found like words; the last row's empty cells count for nothing.
+    assert call_action("datastore_search", resource_id=resource["id"], q="1105.00")["total"] == 1
+    negative = call_action("datastore_search", resource_id=resource["id"], q="-98.205105")
+    assert [r["numero_contrato"] for r in negative["records"]] == ["SISP-OP-2024-99999"]
+    assert call_action("datastore_search", resource_id=resource["id"], q="2024-03-03")["total"] >= 1
+
+
+def test_column_names_with_colons_and_percent_signs_load(resource, tmp_path):
+    path = tmp_path / "raros.csv"
+    path.write_text("clave:zona,avance %,obra\nZ-1,50,Parque Juárez\n", encoding="utf-8")
+    terms = {"clave:zona": "Clave de la zona.", "avance %": "Avance físico.", "obra": "Nombre de la obra."}
+
+    copy.load_file(resource["id"], path, sha256="y" * 64, terms=terms, workers=2)
+
+    found = call_action("datastore_search", resource_id=resource["id"], q="juarez")
+    assert [(r["clave:zona"], r["avance %"]) for r in found["records"]] == [("Z-1", 50)]
+
+
 def test_spreadsheet_is_converted_and_loaded_typed(resource, tmp_path):
     from datetime import date
 
