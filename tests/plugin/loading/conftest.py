@@ -50,6 +50,9 @@ def loading_db(clean_db, clean_index):
     import sqlalchemy as sa
     from ckanext.datastore.backend.postgres import get_write_engine
 
+    from ckan.lib import jobs
+
+    jobs.get_queue().empty()  # jobs queued by earlier tests are not this test's
     with get_write_engine().begin() as conn:
         tables = conn.execute(sa.text(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename !~ '^_'"

@@ -70,7 +70,7 @@ def _one(package_id: str, entry: dict[str, Any], outcome: dict[str, Any]) -> Non
     path = Path(entry["path"])
     if tabular:
         result = copy.load_file(resource["id"], path, sha256=entry["sha256"], terms=dict(entry.get("terms") or {}),
-                                formato=formato, schema=entry.get("schema"))
+                                formato=formato, schema=entry.get("schema"), defer_indexes=True)
         outcome["filas"], outcome["sin_cambios"] = result.rows, result.skipped
         if not result.skipped:
             log.info("DataStore: %s filas de %s en %s (%s)", result.rows, path.name, resource["id"], result.seconds)

@@ -116,19 +116,24 @@ def parallel_connections() -> int:
 
 def load_file(resource_id: str, path: Path, *, sha256: str, terms: dict[str, str], formato: str = "",
               schema: list[dict[str, Any]] | None = None, full_text: bool = True,
-              workers: int | None = None) -> LoadResult:
+              workers: int | None = None, defer_indexes: bool = False) -> LoadResult:
     """(Re)load ``path`` into ``resource_id``'s DataStore table; skipped when unchanged.
 
     ``schema``: the validation's Table Schema fields when the caller has them (else they are
     inferred exactly as the validator infers them). ``full_text=False`` leaves ``_full_text``
     empty: only for the benchmark, which measures what the Spanish full text costs.
     ``workers``: connections used at once (default ``parallel_connections()``).
+    ``defer_indexes``: CKAN's indexes are built by a job of their own (``build_indexes``) queued
+    after the one running, so the DataStore is active and the verdict given as soon as the
+    table is served.
     """
     workers = workers or parallel_connections()
     result = LoadResult(resource_id)
     key = table_key(sha256, terms)
     if is_loaded(resource_id, key):
         result.skipped = True
+        # An index job lost with its worker is made good here; with nothing missing, nothing is written.
+        _create_indexes(_write_engine(), resource_id, workers)
         return result
     clock = time.perf_counter()
     as_xlsx = path.suffix.lower() not in (".csv", ".txt", ".tsv")
@@ -194,14 +199,24 @@ def load_file(resource_id: str, path: Path, *, sha256: str, terms: dict[str, str
     except BaseException:
         _drop(engine, staging)
         raise
-    # The table is whole (rows and _full_text) and served from here on; CKAN's indexes only make
-    # searches faster, so they are built on the live table (CREATE INDEX lets readers read).
-    # The load counts as done (its key stored) only after them: an interrupted run loads again.
+    # The table is whole (rows and _full_text) and served from here on: the load is done. CKAN's
+    # indexes only make searches faster, so they are built on the live table (CREATE INDEX lets
+    # readers read); if they never finish, the next load of the same data builds what is missing.
+    _mark_loaded(resource_id, key)
+    if defer_indexes:
+        tk.enqueue_job(build_indexes, [resource_id], title=f"Índices del DataStore de {resource_id}",
+                       rq_kwargs={"timeout": 3600})
+        return result
     clock = time.perf_counter()
     _create_indexes(engine, resource_id, workers)
     result.seconds["indices"] = time.perf_counter() - clock
-    _mark_loaded(resource_id, key)
     return result
+
+
+def build_indexes(resource_id: str) -> None:
+    """Job: CKAN's indexes on a loaded resource's table, those missing only."""
+    if _backend().resource_exists(resource_id):
+        _create_indexes(_write_engine(), resource_id, parallel_connections())
 
 
 # -- database ---------------------------------------------------------------------------
