@@ -8,7 +8,7 @@ as Excel shows them, or the data file) and *how to fix it* (``suggestion``), in 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from enum import Enum
 from typing import Any
 
@@ -58,6 +58,15 @@ class Finding:
         data["rows"] = list(self.rows)
         data["location"] = self.location
         return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Finding:
+        """The finding ``to_dict`` described (``location`` is derived, not stored)."""
+        names = {f.name for f in fields(cls)}
+        values = {key: value for key, value in data.items() if key in names}
+        values["severity"] = Severity(values.get("severity", Severity.ERROR.value))
+        values["rows"] = tuple(values.get("rows") or ())
+        return cls(**values)
 
 
 @dataclass

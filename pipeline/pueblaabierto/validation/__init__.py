@@ -28,8 +28,13 @@ def validate_submission(
     *,
     allowed: list[str] | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    validate_file: Callable[..., list[Finding]] | None = None,
 ) -> Report:
     """Read ``workbook`` and check it and its files (in ``data_dir``, default: its folder).
+
+    ``validate_file``: the checks of one data file, ``pueblaabierto.data.validate_resource_file``
+    unless the caller wraps it (the portal remembers its findings per file, see
+    ``ckanext.pueblaabierto.verification.reuse``).
 
     Raises UnusableInput when the workbook (or the data folder) cannot be used at all,
     including a workbook that is not what its name says, has macros or is a zip bomb.
@@ -50,7 +55,7 @@ def validate_submission(
     files = check_files(submission, data_dir)
     report.extend(files.findings)
 
-    validate_file = _data_checks()
+    validate_file = validate_file or _data_checks()
     if validate_file is None:
         return report
     allow = build_allow_list(

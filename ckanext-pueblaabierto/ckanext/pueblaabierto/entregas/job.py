@@ -112,9 +112,11 @@ def _finding(code: str, message: str, suggestion: str = "", file: str | None = N
 
 
 def _validate(version: VersionRow, folder: Path, progress: _Progress) -> tuple[dict, list, dict]:
-    from pueblaabierto.data.limits import DEFAULT_LIMITS
     from pueblaabierto.errors import UnusableInput
     from pueblaabierto.validation import validate_submission
+
+    from ..verification import reuse
+    from . import limits as entrega_limits
 
     limits = current_limits()
     data_dir = folder / storage.DATA
@@ -123,12 +125,11 @@ def _validate(version: VersionRow, folder: Path, progress: _Progress) -> tuple[d
     except EntregaError as error:
         refused = {"valid": False, "errors": [_finding(error.code, error.message)], "warnings": []}
         return refused, _uploaded(folder), {"workbook": []}
-    pipeline_limits = replace(DEFAULT_LIMITS, max_file_mb=min(DEFAULT_LIMITS.max_file_mb, limits.max_file_mb),
-                              max_uncompressed_mb=min(DEFAULT_LIMITS.max_uncompressed_mb, limits.max_unzipped_mb))
     report: dict[str, Any]
     try:
         result = validate_submission(workbook, data_dir, progress.labelled(_("Revisando «{name}»")),
-                                     limits=pipeline_limits)
+                                     limits=entrega_limits.pipeline_limits(),
+                                     validate_file=reuse.validate_resource_file())
         report = result.to_dict()
     except UnusableInput as error:
         finding = error.to_finding()

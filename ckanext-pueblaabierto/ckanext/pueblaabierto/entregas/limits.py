@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import ckan.plugins.toolkit as tk
 
@@ -33,3 +34,16 @@ def current() -> EntregaLimits:
         max_unzipped_mb=tk.asint(tk.config.get("pueblaabierto.entregas.max_unzipped_mb")),
         stale_minutes=tk.asint(tk.config.get("pueblaabierto.entregas.stale_minutes")),
     )
+
+
+def pipeline_limits() -> Any:
+    """The validator's limits on this portal: its defaults, no looser than the declared options.
+    The same for an entrega and for the server's validation of a dataset, so a file judged in
+    one is judged alike in the other (and its findings can be reused, verification/reuse.py)."""
+    from dataclasses import replace
+
+    from pueblaabierto.data.limits import DEFAULT_LIMITS
+
+    limits = current()
+    return replace(DEFAULT_LIMITS, max_file_mb=min(DEFAULT_LIMITS.max_file_mb, limits.max_file_mb),
+                   max_uncompressed_mb=min(DEFAULT_LIMITS.max_uncompressed_mb, limits.max_unzipped_mb))

@@ -28,7 +28,7 @@ import ckan.plugins.toolkit as tk
 from pueblaabierto.publish.mapping import sha256_file
 
 from ..translate import _
-from . import download, fingerprint, service, verdict
+from . import download, fingerprint, reuse, service, verdict
 from . import model as v_model
 
 log = logging.getLogger(__name__)
@@ -167,13 +167,16 @@ def _rows(progress: _Progress, label: str) -> Callable[[int], None]:
 
 def _validate(pkg: model.Package, progress: _Progress, tmp: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Report.to_dict() and the files read; raises download.Refused(retry=True) on transient faults."""
-    from pueblaabierto.data import validate_resource_file
     from pueblaabierto.errors import UnusableInput
     from pueblaabierto.findings import Finding, Report
     from pueblaabierto.validation import _terms_missing_everywhere
     from pueblaabierto.validation.allowlist import build_allow_list
     from pueblaabierto.workbook.model import Recurso
 
+    from ..entregas.limits import pipeline_limits
+
+    # The same checks and limits as an entrega's: findings of a file it already judged are reused.
+    checks, limits = reuse.validate_resource_file(), pipeline_limits()
     fields = fingerprint.package_fields(pkg)
     allow = build_allow_list([], addresses=[str(fields.get("responsable_correo") or "")])
     resources = fingerprint.resources(pkg)
@@ -199,13 +202,14 @@ def _validate(pkg: model.Package, progress: _Progress, tmp: Path) -> tuple[dict[
                  "size": path.stat().st_size, "formato": formato, "terms": _terms(pkg, resource, formato)}
         files.append(entry)
         try:
-            found = validate_resource_file(
+            found = checks(
                 path,
                 formato=formato,
                 terms=entry["terms"],
                 display_name=name,
-                allow=allow,  # type: ignore[arg-type]
+                allow=allow,
                 progress=_rows(progress, name),
+                limits=limits,
             )
         except UnusableInput as exc:
             found = [replace(exc.to_finding(), file=name)]
