@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import uuid
 from pathlib import Path
 
 from ckanext.pueblaabierto.verification import reuse
@@ -27,13 +28,15 @@ class Counted:
 def test_same_file_and_dictionary_is_judged_once_and_any_change_is_judged_again(tmp_path):
     data = tmp_path / "obras.csv"
     shutil.copyfile(EXAMPLE, data)
+    # Entries last an hour: a name of this run's own keeps an earlier run's from answering.
+    name = f"obras-{uuid.uuid4().hex}.csv"
     terms = {"numero_contrato": "Número del contrato."}
     allow = build_allow_list([], addresses=["obras@pueblacapital.gob.mx"])
     counted = Counted()
     checks = reuse.remembering(counted)
 
-    first = checks(data, formato="CSV", terms=terms, display_name="obras.csv", allow=allow, limits=DEFAULT_LIMITS)
-    again = checks(data, formato="CSV", terms=terms, display_name="obras.csv", allow=allow, limits=DEFAULT_LIMITS)
+    first = checks(data, formato="CSV", terms=terms, display_name=name, allow=allow, limits=DEFAULT_LIMITS)
+    again = checks(data, formato="CSV", terms=terms, display_name=name, allow=allow, limits=DEFAULT_LIMITS)
 
     assert counted.calls == 1
     # The same report (columns the one-term dictionary leaves undescribed, at least).
@@ -42,14 +45,14 @@ def test_same_file_and_dictionary_is_judged_once_and_any_change_is_judged_again(
     copy = tmp_path / "borrador" / "obras.csv"
     copy.parent.mkdir()
     shutil.copyfile(data, copy)
-    checks(copy, formato="CSV", terms=terms, display_name="obras.csv", allow=allow, limits=DEFAULT_LIMITS)
+    checks(copy, formato="CSV", terms=terms, display_name=name, allow=allow, limits=DEFAULT_LIMITS)
     assert counted.calls == 1
     # Anything that can change a finding is a new judgement.
-    checks(data, formato="CSV", terms={**terms, "obra": "Obra."}, display_name="obras.csv", allow=allow,
+    checks(data, formato="CSV", terms={**terms, "obra": "Obra."}, display_name=name, allow=allow,
            limits=DEFAULT_LIMITS)
-    checks(data, formato="CSV", terms=terms, display_name="obras.csv", allow=build_allow_list([]),
+    checks(data, formato="CSV", terms=terms, display_name=name, allow=build_allow_list([]),
            limits=DEFAULT_LIMITS)
     with data.open("a", encoding="utf-8") as handle:
         handle.write("\n")
-    checks(data, formato="CSV", terms=terms, display_name="obras.csv", allow=allow, limits=DEFAULT_LIMITS)
+    checks(data, formato="CSV", terms=terms, display_name=name, allow=allow, limits=DEFAULT_LIMITS)
     assert counted.calls == 4
