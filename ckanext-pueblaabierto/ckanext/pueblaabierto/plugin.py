@@ -25,7 +25,7 @@ from .entregas import hooks as entregas
 from .forms import hooks as forms
 from .interop import views as interop
 from .loading import guard as loading_guard
-from .portal import datastore_search
+from .portal import datastore_search, page_cache
 from .portal import pages as portal_pages
 from .schema import facet_labels
 from .schema import licenses as form317_licenses
@@ -57,6 +57,7 @@ class PueblaAbiertoPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IBlueprint)
     p.implements(p.IMiddleware, inherit=True)
     p.implements(p.IResourceController, inherit=True)
+    p.implements(p.IDomainObjectModification, inherit=True)
 
     # -- IConfigurer ------------------------------------------------------------
     def update_config(self, config: Any) -> None:
@@ -71,6 +72,8 @@ class PueblaAbiertoPlugin(p.SingletonPlugin, DefaultTranslation):
 
     # -- IConfigurable: DataStore full text in Spanish without accents (portal/datastore_search.py)
     def configure(self, config: Any) -> None:
+        if page_cache.seconds() > 0:  # the web server and the jobs worker alike
+            page_cache.listen_for_commits()
         if p.plugin_loaded("datastore"):
             datastore_search.ensure_on_startup(config.get("ckan.datastore.write_url"))
 
@@ -136,7 +139,13 @@ class PueblaAbiertoPlugin(p.SingletonPlugin, DefaultTranslation):
 
     # -- Security (security/: response headers, upload checks, hidden traces) -------------
     def make_middleware(self, app: Any, config: Any) -> Any:
-        return workflow.make_middleware(security.make_middleware(app, config))
+        return page_cache.make_middleware(workflow.make_middleware(security.make_middleware(app, config)))
+
+    # -- IDomainObjectModification --------------------------------------------------
+    def notify(self, entity: Any, operation: str) -> None:
+        from ckan import model
+
+        page_cache.mark_dirty(model.Session())
 
     def get_dataset_labels(self, dataset_obj: Any) -> list[str]:
         return workflow.get_dataset_labels(dataset_obj)

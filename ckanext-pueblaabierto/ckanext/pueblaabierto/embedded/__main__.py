@@ -183,7 +183,9 @@ def test_env() -> None:
         site_url="http://test.ckan.net",
         plugins=[],  # tests load the plugins they need (CKAN's with_plugins)
         redis_db=1,
-        extra={"smtp.server": "127.0.0.1:25", "ckan.site_id": "test.ckan.net"},
+        # In-process tests empty the database between tests without CKAN's change hooks, which
+        # is what invalidates the anonymous page cache; the live server of the tests keeps it on.
+        extra={"smtp.server": "127.0.0.1:25", "ckan.site_id": "test.ckan.net", "pueblaabierto.cache.segundos": "0"},
     )
     click.echo(str(env.paths.test_ini(settings.TEST_SUFFIX)))
 

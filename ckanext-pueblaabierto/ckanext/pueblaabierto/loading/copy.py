@@ -548,3 +548,6 @@ def _mark_loaded(resource_id: str, key: str) -> None:
     pkg = tk.get_action("package_show")({"ignore_auth": True, "validate": False, "use_cache": False},
                                         {"id": resource.package_id})
     search.PackageSearchIndex().index_package(pkg)
+    from ..portal import page_cache
+
+    page_cache.invalidate()  # the rows citizens read changed: no stored page or API answer stays
