@@ -83,3 +83,11 @@ def test_migration_fills_the_numbers_of_an_existing_index():
         _migrate("head")
     _assert_numbers_name_the_terms()
     assert search(**{"facet.field": FACETS})["facets"] == before
+    # Rows stay small: documents to TOAST, what every search reads kept in the row.
+    options = model.Session.execute(sa.text("SELECT reloptions FROM pg_class WHERE relname = :t"), {"t": TABLE})
+    assert "toast_tuple_target=128" in options.scalar()
+    storage = dict(model.Session.execute(sa.text(
+        "SELECT attname, attstorage FROM pg_attribute WHERE attrelid = CAST(:t AS regclass) AND attnum > 0"),
+        {"t": TABLE}).fetchall())
+    assert {storage[c] for c in ("package_id", "permission_labels", "search_vector", "facet_ids")} == {"m"}
+    assert storage["doc"] == "x"
