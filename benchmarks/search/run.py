@@ -353,7 +353,7 @@ def grow_index(size: int, first: int) -> float:
     started = time.perf_counter()
     have = model.Session.execute(sa.text("SELECT count(*) FROM pueblaabierto_search")).scalar()
     columns = ("site_id, title_sort, validated_data_dict, data_dict, doc, fields, search_vector, indexed_at, state, "
-               "capacity, dataset_type, permission_labels, text_fields, facet_terms")
+               "capacity, dataset_type, permission_labels, text_fields, facet_terms, facet_ids")
     model.Session.execute(
         sa.text(
             f"""

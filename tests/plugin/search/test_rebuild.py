@@ -15,7 +15,7 @@ from ckan import model
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
 from ckanext.pueblaabierto.search import document, rebuild
-from ckanext.pueblaabierto.search.index import TABLE
+from ckanext.pueblaabierto.search.index import TABLE, TERMS
 
 from tests.plugin.metadata.conftest import PLUGINS, dataset_dict, organization_dict
 
@@ -24,7 +24,10 @@ from .conftest import names, search
 # Every column but the time of indexing.
 _COLUMNS = ("package_id, site_id, name, title_sort, metadata_created, metadata_modified, state, capacity, "
             "dataset_type, permission_labels, validated_data_dict::text, data_dict::text, doc::text, "
-            "fields::text, text_fields::text, search_vector::text")
+            "fields::text, text_fields::text, search_vector::text, facet_terms::text, "
+            # facet_ids as the terms they number (numbers depend on which dataset came first)
+            f"ARRAY(SELECT d.term FROM unnest(facet_ids) WITH ORDINALITY AS u(id, i) JOIN {TERMS} AS d "
+            "ON d.id = u.id ORDER BY u.i)::text")
 
 
 def _rows() -> dict[str, tuple]:

@@ -66,7 +66,8 @@ COLUMN_KEYS = ("state", "capacity", "dataset_type", "permission_labels")
 # their values are also stored as ``field:value`` in the narrow ``facet_terms`` array,
 # which facet counts and ``fq`` read instead of the out-of-line ``fields`` JSON. Other
 # fields still facet and filter from ``fields`` (same results, slower). Changing this
-# list needs a migration that refills ``facet_terms`` (see 8c2e5a7d1f93), or a rebuild.
+# list needs a migration that refills ``facet_terms`` and ``facet_ids`` (see 8c2e5a7d1f93,
+# 5d9e3b7a2c18), or a rebuild.
 FACET_FIELDS = ("organization", "groups", "tags", "res_format", "license_id", "tema", "frecuencia",
                 "res_extras_tipo_visualizacion")
 FACET_SEPARATOR = ":"

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from ..schema.facet_labels import facet_title
 from . import document
-from .index import TABLE
+from .index import TABLE, TERMS
 
 # Short queries: JIT compilation would cost more than it saves (50+ ms). Sent in
 # the same round trip as the first statement of a search.
@@ -64,12 +64,16 @@ def count_and_facets(where: str, params: dict[str, Any], facet_fields: list[str]
     columns = ["package_id"]
     branches = [f"SELECT 0, NULL::text, NULL::text, count(*){tail} FROM matched"]
     if hot:
-        # Fields of FACET_FIELDS are counted from ``facet_terms``, a short text array stored
-        # in the row itself: one unnest() per row, no JSON (benchmarks/search/RESULTS.md).
-        # Each value counts once per dataset: facet_terms holds ``fields``' de-duplicated values.
-        columns.append("facet_terms")
-        branches.append(f"(SELECT 1, NULL::text, t.term, count(*){tail} FROM matched "
-                        "CROSS JOIN unnest(matched.facet_terms) AS t(term) GROUP BY t.term)")
+        # Fields of FACET_FIELDS are counted from ``facet_ids``, the numbers of the row's
+        # ``facet_terms`` (a short integer array stored in the row itself): integers are
+        # grouped, and only the few distinct numbers left are turned back into terms. unnest()
+        # in the select list streams; in a FROM (LATERAL) it would fill a tuplestore per row
+        # (≈ 3× slower together, benchmarks/search/RESULTS.md). Each value counts once per
+        # dataset: facet_terms holds ``fields``' de-duplicated values.
+        columns.append("facet_ids")
+        branches.append(f"(SELECT 1, NULL::text, d.term, c.n{tail} FROM "
+                        "(SELECT u.id, count(*) AS n FROM (SELECT unnest(matched.facet_ids) AS id FROM matched) AS u "
+                        f"GROUP BY u.id) AS c JOIN {TERMS} AS d ON d.id = c.id)")
     if cold:
         # Any other field: from ``fields``. ``fields || '{}'`` is a detoasted copy, so each
         # ``fields -> name`` below does not fetch it from TOAST again (hence FACET_WORK_MEM).
@@ -92,8 +96,11 @@ def count_and_facets(where: str, params: dict[str, Any], facet_fields: list[str]
         branches.append(
             "(SELECT 3, NULL::text, t.name, NULL::bigint, p.package_id, p.rank, p.position::text"
             + (", " + selected if selected else "")
-            + " FROM (SELECT package_id, rank, row_number() OVER (ORDER BY " + order_sql + ") AS position "
-            "FROM matched ORDER BY " + order_sql + " LIMIT :_rows OFFSET :_start) AS p "
+            + " FROM (SELECT package_id, rank, :_start + row_number() OVER (ORDER BY " + order_sql + ") AS position "
+            # Numbered after the cut: a window over every match would sort them all; ORDER BY
+            # with LIMIT alone keeps only the best rows while reading them (top-N sort).
+            "FROM (SELECT package_id, rank, " + ", ".join(f"_s{i}" for i in range(len(order))) + " FROM matched "
+            "ORDER BY " + order_sql + " LIMIT :_rows OFFSET :_start) AS cut) AS p "
             f"JOIN {TABLE} AS t USING (package_id))"
         )
         params = {**params, "_rows": page.rows, "_start": page.start}

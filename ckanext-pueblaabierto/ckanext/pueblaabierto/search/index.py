@@ -21,6 +21,9 @@ from . import document
 log = logging.getLogger(__name__)
 
 TABLE = "pueblaabierto_search"
+# Facet terms numbered once ("field:value" -> id), so facet counts group integers
+# (``facet_ids``) instead of text (migration 5d9e3b7a2c18).
+TERMS = "pueblaabierto_search_term"
 
 # Both vectors: 'spanish' keeps stemming of accented words ("licitación" ~
 # "licitaciones"), the unaccented one matches queries typed without accents.
@@ -32,7 +35,7 @@ _VECTOR_SQL = " || ".join(
 # The single-row and the bulk upsert must write the same row: they share these clauses.
 _INSERT_INTO = f"""INSERT INTO {TABLE} (package_id, site_id, name, title_sort, metadata_created,
         metadata_modified, state, capacity, dataset_type, permission_labels, validated_data_dict,
-        data_dict, doc, fields, text_fields, facet_terms, search_vector, indexed_at)"""
+        data_dict, doc, fields, text_fields, facet_terms, facet_ids, search_vector, indexed_at)"""
 _ON_CONFLICT_UPDATE = """ON CONFLICT (package_id) DO UPDATE SET
         site_id = EXCLUDED.site_id, name = EXCLUDED.name, title_sort = EXCLUDED.title_sort,
         metadata_created = EXCLUDED.metadata_created,
@@ -41,8 +44,43 @@ _ON_CONFLICT_UPDATE = """ON CONFLICT (package_id) DO UPDATE SET
         permission_labels = EXCLUDED.permission_labels, text_fields = EXCLUDED.text_fields,
         validated_data_dict = EXCLUDED.validated_data_dict, data_dict = EXCLUDED.data_dict,
         doc = EXCLUDED.doc, fields = EXCLUDED.fields, facet_terms = EXCLUDED.facet_terms,
+        facet_ids = EXCLUDED.facet_ids,
         search_vector = EXCLUDED.search_vector,
         indexed_at = EXCLUDED.indexed_at"""
+
+
+def _ids_of(terms: str) -> str:
+    """SQL for the ``facet_ids`` of a text[] expression of facet terms (all in TERMS, see _ADD_TERMS)."""
+    return (f"ARRAY(SELECT d.id FROM unnest({terms}) WITH ORDINALITY AS u(term, i) "
+            f"JOIN {TERMS} AS d ON d.term = u.term ORDER BY u.i)")
+
+
+# Numbers the terms not seen before (only new ones: ON CONFLICT alone would use up a
+# number per known term). See _add_terms.
+_ADD_TERMS = sa.text(
+    f"""
+    INSERT INTO {TERMS} (term)
+    SELECT DISTINCT u.term FROM unnest(CAST(:terms AS text[])) AS u(term)
+    WHERE NOT EXISTS (SELECT 1 FROM {TERMS} AS d WHERE d.term = u.term)
+    ORDER BY u.term
+    ON CONFLICT (term) DO NOTHING
+    """
+)
+
+
+
+def _add_terms(terms: list[str]) -> None:
+    """Number the facet terms not numbered yet, before the upsert that reads their numbers.
+
+    In a transaction of its own, committed at once: a new term inserted by the caller's
+    transaction would make every other writer needing it wait until that transaction ends
+    (a rebuild's forked indexers hold theirs for the whole run, and would deadlock on each
+    other's new tags). Numbering a term that ends up unused (rolled back) costs nothing.
+    """
+    if terms:
+        with model.meta.engine.begin() as connection:
+            connection.execute(_ADD_TERMS, {"terms": sorted(set(terms))})
+
 
 _UPSERT = sa.text(
     f"""
@@ -50,7 +88,8 @@ _UPSERT = sa.text(
     VALUES (:package_id, :site_id, :name, :title_sort, :metadata_created, :metadata_modified,
         :state, :capacity, :dataset_type, :permission_labels,
         CAST(:validated_data_dict AS jsonb), CAST(:data_dict AS jsonb), CAST(:doc AS jsonb),
-        CAST(:fields AS jsonb), CAST(:text_fields AS jsonb), :facet_terms, {_VECTOR_SQL}, now() at time zone 'utc')
+        CAST(:fields AS jsonb), CAST(:text_fields AS jsonb), CAST(:facet_terms AS text[]),
+        {_ids_of("CAST(:facet_terms AS text[])")}, {_VECTOR_SQL}, now() at time zone 'utc')
     {_ON_CONFLICT_UPDATE}
     """
 )
@@ -71,6 +110,7 @@ _BULK_UPSERT = sa.text(
         CAST(validated_data_dict AS jsonb), CAST(data_dict AS jsonb), CAST(doc AS jsonb),
         CAST(fields AS jsonb), CAST(text_fields AS jsonb),
         ARRAY(SELECT jsonb_array_elements_text(CAST(facet_terms AS jsonb))),
+        {_ids_of("ARRAY(SELECT jsonb_array_elements_text(CAST(facet_terms AS jsonb)))")},
         {_VECTOR_SQL.replace(":text_", "text_")}, now() at time zone 'utc'
     FROM unnest({", ".join(f"CAST(:{c} AS text[])" for c in _BULK_COLUMNS)})
         AS batch({", ".join(_BULK_COLUMNS)})
@@ -138,6 +178,7 @@ class PostgresPackageSearchIndex(SearchIndex):
             # request and the jobs worker (validation, loading) write the same dataset at once;
             # without a common order each held one row and waited for the other (deadlock).
             model.Session.execute(_LOCK_PACKAGE, {"id": row["package_id"]})
+            _add_terms(row["facet_terms"])
             model.Session.execute(_UPSERT, row)
         except sa.exc.SQLAlchemyError as e:
             raise SearchIndexError(f"No se pudo indexar el conjunto de datos {pkg_dict.get('id')}: {e}") from e
@@ -163,6 +204,7 @@ class PostgresPackageSearchIndex(SearchIndex):
         if not rows:
             return
         try:
+            _add_terms([term for row in rows.values() for term in row["facet_terms"]])
             model.Session.execute(_BULK_UPSERT, _bulk_params(list(rows.values())))
         except sa.exc.SQLAlchemyError as e:
             raise SearchIndexError(f"No se pudieron indexar {len(rows)} conjuntos de datos: {e}") from e
