@@ -206,6 +206,74 @@ _REFINE = {
     # numbers, numbers with words): after blanks, a sign, "$", a digit or a month name.
     "numeric": (r"^[ \t]*(?:[-+$\p{Nd}]|(?i:ene|feb|mar|abr|may|jun|jul|ago|sep|oct|nov|d[i\x{130}\x{131}]c))"),
 }
+# Lines where personal._scan_lines (outside phone columns) can report something, in RE2,
+# refining "trigger": a match of personal._SCAN / _SCAN_NSS (lookbehinds written as
+# "start or a character the lookbehind allows", lookaheads dropped: a superset), or a
+# line free_text_phones is called on (personal._FREE_TEXT) and may report in
+# (personal.could_hold_phone, _COULD_HOLD_PHONE). RE2's \w and case folding differ from
+# Python's: each class below is a superset of its Python counterpart.
+_ANY_PERSONAL = (
+    r"@|[A-Za-z\x{d1}\x{f1}&]\p{Nd}{6}|\p{Nd}{9}"
+    r"|(?:^|[^\p{Nd}.,$/])(?:\+52[ .\-]?(?:1[ .\-]?)?\p{Nd}{2,3}[ .\-]?|\(\p{Nd}{2,3}\)[ .\-]?|\p{Nd}{2,3}[ .\-])"
+    r"\p{Nd}{3,4}[ .\-]?\p{Nd}{4}"
+    r"|(?:^|[^\p{Nd}.,$/])\p{Nd}{2}(?:[ .\-]\p{Nd}{2}){4}"
+)
+_FREE_TEXT_DIGITS = r"\p{Nd}(?:[ .()\-]{0,3}\p{Nd}){9}"
+_GAP = r"[^0-9A-Za-z\n]{0,4}"
+
+
+def _with_gaps(pattern: str) -> str:
+    """A national-number pattern of libphonenumber's metadata (digits, ``\\d``, classes,
+    groups, alternation, counted repeats) with ``_GAP`` allowed before every digit."""
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "[":
+            end = pattern.index("]", i)
+            out.append(f"(?:{_GAP}{pattern[i : end + 1]})")
+            i = end + 1
+        elif pattern.startswith("\\d", i):
+            out.append(f"(?:{_GAP}[0-9])")
+            i += 2
+        elif char == "{":
+            end = pattern.index("}", i)
+            out.append(pattern[i : end + 1])
+            i = end + 1
+        elif char.isdigit():
+            out.append(f"(?:{_GAP}{char})")
+            i += 1
+        elif char in "()|?:":
+            out.append(char)
+            i += 1
+        else:
+            raise ValueError(f"unexpected {char!r} in a phone-number pattern: {pattern}")
+    return "".join(out)
+
+
+def _could_hold_phone() -> str:
+    """personal.could_hold_phone in RE2 (a superset): its conditions, with the MX window."""
+    from pueblaabierto.data.personal import mx_valid_patterns
+
+    windows = "|".join(f"(?:{_with_gaps(pattern)})" for pattern in mx_valid_patterns())
+    return (
+        rf"[+\x{{ff0b}}]|[^\P{{Nd}}0-9]|0{_GAP}[09]{_GAP}[1-9](?:{_GAP}[0-9]){{10}}|[0-9]{{21}}"
+        r"|(?i:\p{Nd}[^\w\n]*(?:x|\x{ff58}|xt|\x{ff58}\x{ff54}|[i\x{130}\x{131}]nt|\x{ff49}\x{ff4e}\x{ff54}|anexo|"
+        r"\x{434}\x{43e}\x{431}))"
+        r"|[(\[\x{ff08}\x{ff3b}][^\w\n]*[xX\x{ff58}\x{ff38}]"
+        f"|{windows}"
+    )
+
+
+_COULD_HOLD_PHONE: list[str] = []
+
+
+def could_hold_phone_re2() -> str:
+    if not _COULD_HOLD_PHONE:
+        _COULD_HOLD_PHONE.append(_could_hold_phone())
+    return _COULD_HOLD_PHONE[0]
+
+
 # What a totals label or a formula starts with: one pass over a text column for both.
 _LINE_START = r"(?i)^[ \t]*(?:[=@+\-]|total|gran|sub|suma)"
 # personal._ADDRESS_TRIGGER without its word boundaries, plus the letters Python's
@@ -351,6 +419,14 @@ class ColumnView:
             positions = self._refine(self._base("line_start"), _REFINE[kind])
         elif kind == "address":
             positions = self._refine(self._refine(self._base("digit_or_at"), _REFINE["digit"]), _ADDRESS_WORDS)
+        elif kind == "personal":
+            positions = self._refine(self._base("digit_or_at"), _REFINE["trigger"])
+            if len(positions):
+                certain = self._match(_ANY_PERSONAL, positions)
+                free = ~certain & self._match(_FREE_TEXT_DIGITS, positions)
+                if free.any():
+                    free[free] = self._match(could_hold_phone_re2(), positions[free])
+                positions = positions[certain | free]
         elif kind == "numeric":
             positions = self._refine(self._refine(self._base("digit_or_at"), _REFINE["digit"]), _REFINE["numeric"])
         else:  # digit, trigger
