@@ -258,7 +258,7 @@ def _could_hold_phone() -> str:
     windows = "|".join(f"(?:{_with_gaps(pattern)})" for pattern in mx_valid_patterns())
     return (
         rf"[+\x{{ff0b}}]|[^\P{{Nd}}0-9]|0{_GAP}[09]{_GAP}[1-9](?:{_GAP}[0-9]){{10}}|[0-9]{{21}}"
-        r"|(?i:\p{Nd}[^\w\n]*(?:x|\x{ff58}|xt|\x{ff58}\x{ff54}|[i\x{130}\x{131}]nt|\x{ff49}\x{ff4e}\x{ff54}|anexo|"
+        r"|(?i:\p{Nd}[^\w\n]*(?:x|\x{ff58}|e?xt|\x{ff45}?\x{ff58}\x{ff54}|[i\x{130}\x{131}]nt|\x{ff49}\x{ff4e}\x{ff54}|anexo|"
         r"\x{434}\x{43e}\x{431}))"
         r"|[(\[\x{ff08}\x{ff3b}][^\w\n]*[xX\x{ff58}\x{ff38}]"
         f"|{windows}"
