@@ -222,56 +222,37 @@ _FREE_TEXT_DIGITS = r"\p{Nd}(?:[ .()\-]{0,3}\p{Nd}){9}"
 _GAP = r"[^0-9A-Za-z\n]{0,4}"
 
 
-def _with_gaps(pattern: str) -> str:
-    """A national-number pattern of libphonenumber's metadata (digits, ``\\d``, classes,
-    groups, alternation, counted repeats) with ``_GAP`` allowed before every digit."""
-    out: list[str] = []
-    i = 0
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "[":
-            end = pattern.index("]", i)
-            out.append(f"(?:{_GAP}{pattern[i : end + 1]})")
-            i = end + 1
-        elif pattern.startswith("\\d", i):
-            out.append(f"(?:{_GAP}[0-9])")
-            i += 2
-        elif char == "{":
-            end = pattern.index("}", i)
-            out.append(pattern[i : end + 1])
-            i = end + 1
-        elif char.isdigit():
-            out.append(f"(?:{_GAP}{char})")
-            i += 1
-        elif char in "()|?:":
-            out.append(char)
-            i += 1
-        else:
-            raise ValueError(f"unexpected {char!r} in a phone-number pattern: {pattern}")
-    return "".join(out)
+# personal.could_hold_phone in RE2 (a superset), in two parts. _COULD_HOLD_PHONE: the
+# conditions that send a line to libphonenumber whatever its windows.
+_COULD_HOLD_PHONE = (
+    rf"[+\x{{ff0b}}]|[^\P{{Nd}}0-9]|0{_GAP}[09]{_GAP}[1-9](?:{_GAP}[0-9]){{10}}|[0-9]{{21}}"
+    r"|(?i:\p{Nd}[^\w\n]*(?:x|\x{ff58}|e?xt|\x{ff45}?\x{ff58}\x{ff54}|[i\x{130}\x{131}]nt|\x{ff49}\x{ff4e}\x{ff54}|anexo|"
+    r"\x{434}\x{43e}\x{431}))"
+    r"|[(\[\x{ff08}\x{ff3b}][^\w\n]*[xX\x{ff58}\x{ff38}]"
+)
+# The windows: with every run of characters other than ASCII letters and digits removed
+# (which only joins more digits than the 0-4 character gaps of could_hold_phone do), a
+# 10-digit run valid for MX (libphonenumber's metadata).
+_WINDOW_GAPS = r"[^0-9A-Za-z]+"
+_MX_WINDOW: list[str] = []
 
 
-def _could_hold_phone() -> str:
-    """personal.could_hold_phone in RE2 (a superset): its conditions, with the MX window."""
-    from pueblaabierto.data.personal import mx_valid_patterns
+def mx_window_re2() -> str:
+    if not _MX_WINDOW:
+        from pueblaabierto.data.personal import mx_valid_patterns
 
-    windows = "|".join(f"(?:{_with_gaps(pattern)})" for pattern in mx_valid_patterns())
-    return (
-        rf"[+\x{{ff0b}}]|[^\P{{Nd}}0-9]|0{_GAP}[09]{_GAP}[1-9](?:{_GAP}[0-9]){{10}}|[0-9]{{21}}"
-        r"|(?i:\p{Nd}[^\w\n]*(?:x|\x{ff58}|e?xt|\x{ff45}?\x{ff58}\x{ff54}|[i\x{130}\x{131}]nt|\x{ff49}\x{ff4e}\x{ff54}|anexo|"
-        r"\x{434}\x{43e}\x{431}))"
-        r"|[(\[\x{ff08}\x{ff3b}][^\w\n]*[xX\x{ff58}\x{ff38}]"
-        f"|{windows}"
-    )
+        _MX_WINDOW.append("|".join(f"(?:{pattern})" for pattern in mx_valid_patterns()))
+    return _MX_WINDOW[0]
 
 
-_COULD_HOLD_PHONE: list[str] = []
-
-
-def could_hold_phone_re2() -> str:
-    if not _COULD_HOLD_PHONE:
-        _COULD_HOLD_PHONE.append(_could_hold_phone())
-    return _COULD_HOLD_PHONE[0]
+def could_hold_phone_mask(values: pa.Array) -> np.ndarray:
+    """For each value (one line), False only if personal.could_hold_phone is False."""
+    maybe = _bools(pc.match_substring_regex(values, _COULD_HOLD_PHONE))
+    if not maybe.all():
+        rest = np.flatnonzero(~maybe)
+        compact = pc.replace_substring_regex(values.take(_indices(rest)), _WINDOW_GAPS, "")
+        maybe[rest] = _bools(pc.match_substring_regex(compact, mx_window_re2()))
+    return maybe
 
 
 # What a totals label or a formula starts with: one pass over a text column for both.
@@ -425,7 +406,7 @@ class ColumnView:
                 certain = self._match(_ANY_PERSONAL, positions)
                 free = ~certain & self._match(_FREE_TEXT_DIGITS, positions)
                 if free.any():
-                    free[free] = self._match(could_hold_phone_re2(), positions[free])
+                    free[free] = could_hold_phone_mask(self.values.take(_indices(positions[free])))
                 positions = positions[certain | free]
         elif kind == "numeric":
             positions = self._refine(self._refine(self._base("digit_or_at"), _REFINE["digit"]), _REFINE["numeric"])
