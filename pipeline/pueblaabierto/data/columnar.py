@@ -265,6 +265,13 @@ _ADDRESS_WORDS = (
     r"oriente|poniente|ote|pte|[\x{130}\x{131}\x{17f}\x{212a}]"
 )
 
+# personal._FULL_ADDRESS's settlement words (a finding outside columns named for a person's
+# address needs one), with the same Unicode letters as _ADDRESS_WORDS.
+_SETTLEMENT_WORDS = (
+    r"(?i)col\.|colonia|fracc?\.|fraccionamiento|barrio|u\.?.?h\.|unidad habitacional|infonavit|residencial|"
+    r"junta auxiliar|[\x{130}\x{131}\x{17f}\x{212a}]"
+)
+
 
 # Arrow <-> numpy through raw buffers. pyarrow's own conversions (pa.array, pa.scalar,
 # to_numpy of a boolean array) first ask whether the value is a pandas object, which
@@ -379,6 +386,8 @@ class ColumnView:
                 found = np.flatnonzero(filled)
             elif name == "digit_or_at":
                 found = np.flatnonzero(self._match(_DIGIT_OR_AT))
+            elif name == "address":
+                found = self._refine(self._refine(self._base("digit_or_at"), _REFINE["digit"]), _ADDRESS_WORDS)
             else:  # line_start
                 found = np.flatnonzero(self._match(_LINE_START))
             self._bases[name] = found
@@ -399,7 +408,9 @@ class ColumnView:
         elif kind in ("formula", "totals"):
             positions = self._refine(self._base("line_start"), _REFINE[kind])
         elif kind == "address":
-            positions = self._refine(self._refine(self._base("digit_or_at"), _REFINE["digit"]), _ADDRESS_WORDS)
+            positions = self._base("address")
+        elif kind == "address_settlement":
+            positions = self._refine(self._base("address"), _SETTLEMENT_WORDS)
         elif kind == "personal":
             positions = self._refine(self._base("digit_or_at"), _REFINE["trigger"])
             if len(positions):

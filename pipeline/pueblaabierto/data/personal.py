@@ -276,7 +276,10 @@ def scan_text(
     kind = "trigger" if policy.phone10 else "personal"
     hits = _in_view(text, view, kind, lambda part: _scan_lines(part, _TRIGGER, policy, allow))
     if policy.address != "public":
-        hits += _in_view(text, view, "address", lambda part: _scan_addresses(part, policy, allow))
+        # Outside columns named for a person's address a finding needs a colonia word too
+        # ("address_settlement", columnar.py).
+        kind = "address" if policy.address == "private" else "address_settlement"
+        hits += _in_view(text, view, kind, lambda part: _scan_addresses(part, policy, allow))
     return hits
 
 

@@ -156,3 +156,30 @@ def test_generated_free_text_same_report_both_ways(tmp_path: Path, monkeypatch: 
     assert columnar_report == reference
     phones = {f["column"]: f["count"] for f in reference if f["code"] == "datos-personales-telefono"}
     assert phones["Descripción del reporte"] > 100 and phones["Teléfono de contacto"] > 100
+
+
+ADDRESSES = [
+    "Vive en Calle 5 de Mayo 123 Col. Centro, pide visita",
+    "domicilio: Av. Juárez 2345 colonia La Paz",
+    "Privada Las Flores #12, Fracc. Los Pinos",
+    "14 Sur 3702 U.H. San Bartolo, frente al parque",
+    "Blvd. Norte 88 Infonavit Amalucan",
+    "Camino Real 5 junta auxiliar San Pablo",
+    "Calle Tlaxcala 45 Residencial La Margarita",
+]
+
+
+def test_addresses_in_free_text_same_report_both_ways(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The columnar pass reads only lines with a colonia word for addresses outside columns
+    named for a person's address: every address with its colonia is still reported."""
+    path = tmp_path / "domicilios.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Descripción del reporte", "Estatus"])
+        for i in range(checks.CHUNK_ROWS + 500):
+            text = ADDRESSES[i % len(ADDRESSES)] if i % 97 == 0 else f"Bache en Av. Reforma {i % 4999}, ya reportado"
+            writer.writerow([text, "Atendido"])
+    reference, columnar_report = both(path, monkeypatch)
+    assert columnar_report == reference
+    addresses = [f for f in reference if f["code"] == "datos-personales-domicilio"]
+    assert addresses and addresses[0]["count"] == len(range(0, checks.CHUNK_ROWS + 500, 97))
