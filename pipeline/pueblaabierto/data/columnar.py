@@ -91,6 +91,7 @@ def open_batches(
         raise Unsupported("dialecto CSV")
     if len(dialect.delimiter) != 1 or (dialect.quotechar and len(dialect.quotechar) != 1):
         raise Unsupported("dialecto CSV")
+    _use_jemalloc()
     ragged: list[int] = []
 
     def invalid_row(row: Any) -> str:
@@ -124,6 +125,19 @@ def open_batches(
         ),
     )
     return iter(reader), ragged
+
+
+def _use_jemalloc() -> None:
+    """Make jemalloc Arrow's default memory pool (process-wide; buffers already allocated
+    keep their own pool). Arrow's default, mimalloc, keeps the pages of freed batches and
+    compute temporaries: on the 17-column 072 export the peak was ~40 MB higher with it.
+    A pyarrow built without jemalloc keeps its default."""
+    try:
+        pool = pa.jemalloc_memory_pool()
+    except NotImplementedError:
+        return
+    if pa.default_memory_pool().backend_name != pool.backend_name:
+        pa.set_memory_pool(pool)
 
 
 class _SeenKeys:
