@@ -272,18 +272,20 @@ def could_hold_phone_mask(values: pa.Array) -> np.ndarray:
 # What a totals label or a formula starts with: one pass over a text column for both.
 _LINE_START = r"(?i)^[ \t]*(?:[=@+\-]|total|gran|sub|suma)"
 # personal._ADDRESS_TRIGGER without its word boundaries, plus the letters Python's
-# IGNORECASE also takes for i, s and k (a line must also have a digit).
+# IGNORECASE also takes for i, s and k (a line must also have a digit). Those letters stay
+# outside the (?i) group: inside it RE2 folds ſ and K to s and k, so every line with an
+# "s" or a "k" passed.
 _ADDRESS_WORDS = (
-    r"(?i)calle|c\.|av|blvd|boulevard|bulevar|privada|priv\.|cerrada|cda\.|callej|andador|prolongaci|prol\.|"
+    r"(?i:calle|c\.|av|blvd|boulevard|bulevar|privada|priv\.|cerrada|cda\.|callej|andador|prolongaci|prol\.|"
     r"circuito|cto\.|retorno|diagonal|calzada|camino|col\.|colonia|frac|barrio|u\.?.?h\.|infonavit|norte|sur|"
-    r"oriente|poniente|ote|pte|[\x{130}\x{131}\x{17f}\x{212a}]"
+    r"oriente|poniente|ote|pte)|[\x{130}\x{131}\x{17f}\x{212a}]"
 )
 
 # personal._FULL_ADDRESS's settlement words (a finding outside columns named for a person's
 # address needs one), with the same Unicode letters as _ADDRESS_WORDS.
 _SETTLEMENT_WORDS = (
-    r"(?i)col\.|colonia|fracc?\.|fraccionamiento|barrio|u\.?.?h\.|unidad habitacional|infonavit|residencial|"
-    r"junta auxiliar|[\x{130}\x{131}\x{17f}\x{212a}]"
+    r"(?i:col\.|colonia|fracc?\.|fraccionamiento|barrio|u\.?.?h\.|unidad habitacional|infonavit|residencial|"
+    r"junta auxiliar)|[\x{130}\x{131}\x{17f}\x{212a}]"
 )
 
 
