@@ -271,9 +271,15 @@ def scan_text(
         if not candidates:
             return []
         return _in_view(text, view, "digit", lambda part: _scan_lines(part, candidates, policy, allow))
-    hits = _in_view(text, view, "trigger", lambda part: _scan_lines(part, _TRIGGER, policy, allow))
+    # Outside phone columns the view can narrow the trigger lines to those that can hold a
+    # finding ("personal", columnar.py); a phone column calls libphonenumber on each.
+    kind = "trigger" if policy.phone10 else "personal"
+    hits = _in_view(text, view, kind, lambda part: _scan_lines(part, _TRIGGER, policy, allow))
     if policy.address != "public":
-        hits += _in_view(text, view, "address", lambda part: _scan_addresses(part, policy, allow))
+        # Outside columns named for a person's address a finding needs a colonia word too
+        # ("address_settlement", columnar.py).
+        kind = "address" if policy.address == "private" else "address_settlement"
+        hits += _in_view(text, view, kind, lambda part: _scan_addresses(part, policy, allow))
     return hits
 
 
@@ -338,7 +344,85 @@ def free_text_phones(line: str) -> list[str]:
     la tarde"), found by Google's libphonenumber (the ``phonenumbers`` port) with region
     MX and its VALID leniency: the number must fit the Mexican numbering plan (real area
     codes and lengths), which rules out most folios, amounts and dates. A number right
-    after «folio», «expediente», «oficio»... is a record number and is skipped."""
+    after «folio», «expediente», «oficio»... is a record number and is skipped.
+
+    libphonenumber (~100 µs a line in Python) runs only on lines that can hold what it
+    would report (``could_hold_phone``); the others, e.g. folios «SAC-2024-0000123», are
+    answered without it, with the same result."""
+    if not could_hold_phone(line):
+        return []
+    return _libphonenumber_phones(line)
+
+
+# --- which lines libphonenumber can find a reportable phone in -------------------------
+#
+# free_text_phones reports a match only if its national number has 10 digits and passes
+# checkdigits.phone_digits, and Leniency.VALID requires phonenumbers.is_valid_number. Such
+# a number is one of two kinds:
+#
+# * a Mexican number (country code 52, given or implied by region MX): its 10 national
+#   digits are consecutive digits of the candidate, which libphonenumber's matcher builds
+#   from digit blocks separated by at most 4 punctuation characters (a leading "52", "1"
+#   or IDD prefix is stripped, an extension is cut at the end), and they match one of
+#   the MX number types of libphonenumber's own metadata (read below, so a metadata update
+#   is followed): _phone_window finds such windows, separators being any 0-4 characters
+#   other than ASCII letters and digits (a superset of the matcher's punctuation);
+# * another country's number: only with a "+" (or fullwidth "＋") or MX's international
+#   prefix 00/09 at the start of a digit run, followed by a country code (never 0) and
+#   the 10 national digits: 11 digits or more.
+#
+# Lines where the digits may not be literal are always given to libphonenumber: a
+# non-ASCII decimal digit (normalised by libphonenumber), an "x" or an extension word near
+# a digit (letters of a candidate become digits when it has three: vanity numbers).
+_GAP = r"[^0-9A-Za-z\n]{0,4}"
+_FULL_MATCHER = re.compile(
+    rf"[+＋]|(?![0-9])\d|(?<![0-9])0{_GAP}[09]{_GAP}[1-9](?:{_GAP}[0-9]){{10}}|[0-9]{{21}}"
+    r"|(?i:\d[^\w\n]*(?:x|ｘ|e?xt|ｅ?ｘｔ|int|ｉｎｔ|anexo|доб))|[(\[（［][^\w\n]*[xXｘＸ]"
+)
+_WINDOW = re.compile(r"(?=([0-9](?:[^0-9A-Za-z\n]{0,4}[0-9]){9}))")
+_NOT_DIGIT = re.compile(r"[^0-9]")
+_MX_VALID: re.Pattern[str] | None = None
+
+
+def mx_valid_patterns() -> list[str]:
+    """The national-number patterns of every MX number type in libphonenumber's metadata:
+    phonenumbers.is_valid_number accepts an MX number only if one matches it whole."""
+    import phonenumbers
+
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region("MX")
+    kinds = (
+        "fixed_line", "mobile", "toll_free", "premium_rate", "shared_cost", "personal_number", "voip",
+        "pager", "uan", "voicemail",
+    )  # fmt: skip
+    return [
+        desc.national_number_pattern
+        for desc in (getattr(metadata, kind, None) for kind in kinds)
+        if desc is not None and desc.national_number_pattern
+    ]
+
+
+def _mx_valid() -> re.Pattern[str]:
+    global _MX_VALID
+    if _MX_VALID is None:
+        _MX_VALID = re.compile("|".join(f"(?:{pattern})" for pattern in mx_valid_patterns()))
+    return _MX_VALID
+
+
+def could_hold_phone(line: str) -> bool:
+    """False only when libphonenumber (free_text_phones' matcher) cannot report a phone in
+    ``line``; see the notes above. Proven equal on the corpus and on generated lines
+    (tests/pipeline/data/test_personal.py)."""
+    if _FULL_MATCHER.search(line):
+        return True
+    valid = _mx_valid()
+    for window in _WINDOW.finditer(line):
+        digits = _NOT_DIGIT.sub("", window.group(1))
+        if digits[0] not in "01" and valid.fullmatch(digits):
+            return True
+    return False
+
+
+def _libphonenumber_phones(line: str) -> list[str]:
     import phonenumbers
 
     found = []
