@@ -48,9 +48,8 @@ def sha256(path: Path) -> str:
 def loading_db(clean_db, clean_index):
     """A clean CKAN database; the DataStore tables of earlier tests are dropped."""
     import sqlalchemy as sa
-    from ckanext.datastore.backend.postgres import get_write_engine
-
     from ckan.lib import jobs
+    from ckanext.datastore.backend.postgres import get_write_engine
 
     jobs.get_queue().empty()  # jobs queued by earlier tests are not this test's
     with get_write_engine().begin() as conn:

@@ -7,6 +7,7 @@ import time
 
 import pytest
 import sqlalchemy as sa
+from ckan.tests import factories
 from ckan.tests.helpers import call_action
 from ckanext.datastore.backend.postgres import get_read_engine, get_write_engine
 from ckanext.pueblaabierto import loading
@@ -105,6 +106,29 @@ def test_reload_of_unchanged_data_writes_nothing(resource, tmp_path):
     [outcome] = loading.after_validation(resource["package_id"], [changed])
     assert outcome["sin_cambios"] is False
     assert types_and_info(resource["id"])["obra"][1]["notes"] == "Obra pública contratada."
+
+
+def test_a_client_writing_back_a_stale_resource_does_not_erase_the_load(resource, tmp_path):
+    stale = call_action("package_show", id=resource["package_id"])  # read before the load
+    path = write_csv(tmp_path / "obras.csv", obras(30))
+    loading.after_validation(resource["package_id"], [entry(resource, path)])
+    admin = factories.Sysadmin()
+
+    # Written back as a client does it (publicar resuming, a form): an older copy of the resource,
+    # and a crafted one claiming a load that never happened.
+    stale["resources"][0]["description"] = "Descripción corregida."
+    call_action("package_update", context={"user": admin["name"], "ignore_auth": False}, **stale)
+    crafted = call_action("package_show", id=resource["package_id"])
+    crafted["resources"][0]["datastore_sha256"] = "0" * 64
+    call_action("package_update", context={"user": admin["name"], "ignore_auth": False}, **crafted)
+
+    shown = call_action("resource_show", id=resource["id"])
+    assert shown["description"] == "Descripción corregida."  # the client's own change is kept
+    assert shown["datastore_active"] is True
+    assert shown["datastore_sha256"] == copy.table_key(entry(resource, path)["sha256"], dict(TERMS))
+    # So the same data again is known as loaded: nothing reloaded.
+    [outcome] = loading.after_validation(resource["package_id"], [entry(resource, path)])
+    assert outcome["sin_cambios"] is True
 
 
 def test_readers_see_the_old_table_until_the_new_one_is_complete(resource, tmp_path):

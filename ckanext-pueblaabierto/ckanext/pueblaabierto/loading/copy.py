@@ -39,6 +39,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import logging
 import os
 import time
@@ -53,6 +54,7 @@ import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from pueblaabierto.publish import datastore as shared
 from pueblaabierto.publish import mapping
+from sqlalchemy.dialects.postgresql import JSONB
 
 from ..portal.datastore_search import CONFIG as FTS_CONFIG
 from ..translate import _
@@ -532,7 +534,10 @@ def _swap(engine: sa.engine.Engine, staging: str, resource_id: str) -> None:
 
 
 def _mark_loaded(resource_id: str, key: str) -> None:
-    """``datastore_active`` and the load key on the resource, without a package_update (as CKAN does)."""
+    """``datastore_active`` and the load key on the resource, without a package_update (as CKAN does).
+
+    One statement that sets only those two keys (``jsonb_set``, like CKAN's own flag): a
+    concurrent update of the resource's other fields is neither lost nor overwritten."""
     from ckan.lib import search
 
     resource = model.Resource.get(resource_id)
@@ -540,9 +545,11 @@ def _mark_loaded(resource_id: str, key: str) -> None:
     extras = dict(resource.extras or {})
     if extras.get("datastore_active") is True and extras.get(mapping.DATASTORE_HASH_KEY) == key:
         return
-    extras.update({"datastore_active": True, mapping.DATASTORE_HASH_KEY: key})
+    column = model.resource_table.c.extras
+    merged = sa.func.coalesce(column, "{}").cast(JSONB).op("||")(
+        sa.cast(sa.literal(json.dumps({"datastore_active": True, mapping.DATASTORE_HASH_KEY: key}), sa.TEXT), JSONB))
     model.Session.query(model.Resource).filter(model.Resource.id == resource_id).update(
-        {"extras": extras}, synchronize_session=False)
+        {"extras": merged.cast(sa.TEXT)}, synchronize_session=False)
     model.Session.commit()
     model.Session.expire_all()
     pkg = tk.get_action("package_show")({"ignore_auth": True, "validate": False, "use_cache": False},

@@ -6,18 +6,26 @@ pushed that way would reach citizens without the validation ever reading them (a
 sent as a row). Trusted in-process callers (``ignore_auth`` or the workflow's flag: the
 loader in copy.py, CKAN's internals, test factories) pass, as the workflow guard trusts them.
 
-Whether this applies is ``pueblaabierto.datastore.solo_servidor``: ``auto`` (the default)
+The same holds for the resource's load bookkeeping (``SERVER_OWNED``): a ``package_update``
+(``resource_create``, ``resource_update`` and the patches all end in one) keeps what the
+server stored, whatever the caller sends. A client that read the dataset before a load and
+wrote it back after would otherwise erase the load's key, and the table would never be
+marked loaded again (seen with ``publicar`` resuming while the server loaded).
+
+Whether the DataStore refusal applies is ``pueblaabierto.datastore.solo_servidor``: ``auto`` (the default)
 turns it on when the portal runs the server's validation (action ``dataset_validation_show``),
 the path that loads the DataStore (issue 10).
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import ckan.model as model
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
 
 from ..translate import _
 from ..workflow.state import WORKFLOW_CONTEXT_FLAG
@@ -26,6 +34,8 @@ OPTION = "pueblaabierto.datastore.solo_servidor"
 VALIDATION_ACTION = "dataset_validation_show"
 # datastore_run_triggers rewrites rows through triggers: the same rule.
 ACTIONS = ("datastore_create", "datastore_upsert", "datastore_delete", "datastore_run_triggers")
+# Written by the loader and by CKAN's DataStore, never by a client.
+SERVER_OWNED = ("datastore_active", "datastore_sha256")
 
 
 def server_only() -> bool:
@@ -74,7 +84,39 @@ def _guard(name: str) -> Any:
     return guarded
 
 
+def keep_server_owned(resources: list[dict[str, Any]]) -> None:
+    """Put back in ``resources`` the stored ``SERVER_OWNED`` values of the existing ones.
+
+    The rows are locked until the caller's transaction ends (the update's commit), so a load
+    that finishes meanwhile waits and then writes on top, instead of being written over.
+    """
+    ids = [str(r["id"]) for r in resources if isinstance(r, dict) and r.get("id")]
+    if not ids:
+        return
+    rows = model.Session.execute(
+        sa.select(model.resource_table.c.id, model.resource_table.c.extras)
+        .where(model.resource_table.c.id.in_(ids)).with_for_update()
+    ).all()
+    stored = {row.id: json.loads(row.extras or "{}") if isinstance(row.extras, str) else (row.extras or {})
+              for row in rows}
+    for resource in resources:
+        if not isinstance(resource, dict) or resource.get("id") not in stored:
+            continue
+        for key in SERVER_OWNED:
+            if key in stored[resource["id"]]:
+                resource[key] = stored[resource["id"]][key]
+            else:
+                resource.pop(key, None)
+
+
+@tk.chained_action
+def package_update(up_func: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> Any:
+    if not _trusted(context) and isinstance(data_dict.get("resources"), list):
+        keep_server_owned(data_dict["resources"])
+    return up_func(context, data_dict)
+
+
 def get_actions() -> dict[str, Any]:
     if not p.plugin_loaded("datastore"):
         return {}
-    return {name: _guard(name) for name in ACTIONS}
+    return {**{name: _guard(name) for name in ACTIONS}, "package_update": package_update}
