@@ -42,9 +42,9 @@ $(STAMP): setup.py requirements/base.txt requirements/ckan.txt requirements/test
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
 	  echo "Error: no se pudo crear el entorno virtual .venv. En Debian/Ubuntu instale: apt-get install python3-venv" >&2; exit 1; }
 	@echo "==> Instalando dependencias en .venv (la primera vez tarda unos minutos)"
-	@$(BIN)/pip install -q --disable-pip-version-check --upgrade pip setuptools wheel
+	@$(BIN)/pip install -qq --disable-pip-version-check --upgrade pip setuptools wheel
 	@# setuptools' note on editable installs (a BuildBackendWarning) says nothing the user can act on.
-	@PYTHONWARNINGS='ignore:Editable installation' $(BIN)/pip install -q --disable-pip-version-check -c requirements/constraints.txt -e '.[test]' || { \
+	@PYTHONWARNINGS='ignore:Editable installation' $(BIN)/pip install -qq --disable-pip-version-check -c requirements/constraints.txt -e '.[test]' || { \
 	  echo "Error: falló la instalación de dependencias (vea arriba). psycopg2 necesita gcc y libpq-dev: apt-get install build-essential libpq-dev" >&2; exit 1; }
 	@touch $(STAMP)
 
