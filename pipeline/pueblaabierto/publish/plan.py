@@ -104,11 +104,18 @@ def find_org(portal: Portal, spec: OrgSpec) -> dict[str, Any] | None:
             continue
         if mapping.org_state(org).get("id_dependencia") == spec.id_dependencia:
             return org
-    # Renamed organizations: look the identifier up among all of them.
-    for org in portal.call("organization_list", all_fields=True, include_extras=True, limit=1000):
-        if mapping.org_state(org).get("id_dependencia") == spec.id_dependencia:
-            return portal.call("organization_show", id=org["id"], include_datasets=False)
-    return None
+    # Renamed organizations: look the identifier up among all of them, page by page: CKAN
+    # returns at most ckan.group_and_organization_list_all_fields_max (25) per call with
+    # all_fields, whatever limit is asked, and a dependencia past the first page was missed.
+    offset = 0
+    while True:
+        page = portal.call("organization_list", all_fields=True, include_extras=True, limit=1000, offset=offset)
+        for org in page:
+            if mapping.org_state(org).get("id_dependencia") == spec.id_dependencia:
+                return portal.call("organization_show", id=org["id"], include_datasets=False)
+        if not page:
+            return None
+        offset += len(page)
 
 
 def untrusted_org(portal: Portal, org: dict[str, Any], spec: OrgSpec) -> str | None:

@@ -50,7 +50,13 @@ def test_a_dependencia_planted_by_someone_else_is_not_adopted(cli, tmp_path, liv
     # Someone who could create organizations (here: an enlace técnico since dismissed)
     # plants the dependencia with its identifier.
     planter = live_ckan.api(token=_tecnico(live_ckan, f"planta{suffix}"))
-    planted = planter.action.organization_create(name=f"planta-{suffix}", title="Sembrada",
+    # Past the first page of organization_list (CKAN gives 25 with all_fields): a name that sorts
+    # after at least 25 others, as on any portal with a few dozen dependencias.
+    for i in range(25):
+        admin.action.organization_create(name=f"relleno-{suffix}-{i:02d}", title=f"Relleno {i}",
+                                         id_dependencia=str(int(suffix, 16) % 10**6 * 100 + i),
+                                         description="Dependencia de relleno de la prueba.")
+    planted = planter.action.organization_create(name=f"zz-planta-{suffix}", title="Sembrada",
                                                  id_dependencia=str(form.id_dependencia), description="x")
     admin.action.workflow_role_revoke(user=f"planta{suffix}", role="enlace_tecnico")
 
