@@ -7,6 +7,7 @@ import signal
 import threading
 import time
 
+import ckanapi
 import psycopg2
 import requests
 from ckanext.pueblaabierto.ops import server as ops_server
@@ -98,8 +99,8 @@ def test_killing_the_web_worker_mid_publication_leaves_the_dataset_private(live_
     assert anonymous["result"]["count"] == 0
     assert requests.get(f"{supervised.url}/dataset/{dataset['name']}", timeout=60).status_code in (403, 404)
 
-    # Published again once the server is back, it is public and found.
-    admin.action.workflow_demo_publish(id=dataset["id"])
+    # Published again through the server that came back, it is public and found.
+    ckanapi.RemoteCKAN(supervised.url, apikey=live_ckan.token).action.workflow_demo_publish(id=dataset["id"])
     found = requests.get(
         f"{supervised.url}/api/3/action/package_search", params={"fq": f"name:{dataset['name']}"}, timeout=60
     ).json()

@@ -127,6 +127,10 @@ def restaurar(nombre: str, confirmed: bool) -> None:
         )
         if result.returncode != 0:
             raise backups.BackupError(f"No se pudo reconstruir el índice de búsqueda:\n{result.stderr[-2000:]}")
+        # The databases changed under the web server: nothing it stored for visitors stays.
+        from ..portal import page_cache
+
+        page_cache.invalidate()
 
     check = backups.restore(instance, chosen, config, reindex=reindex, progress=lambda m: click.echo(f"  {m}"))
     if not check.ok:
