@@ -129,7 +129,7 @@ def _validate(version: VersionRow, folder: Path, progress: _Progress) -> tuple[d
     try:
         result = validate_submission(workbook, data_dir, progress.labelled(_("Revisando «{name}»")),
                                      limits=entrega_limits.pipeline_limits(),
-                                     validate_file=reuse.validate_resource_file())
+                                     validate_file=reuse.remembered_checks())
         report = result.to_dict()
     except UnusableInput as error:
         finding = error.to_finding()

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
 
 import ckan.plugins.toolkit as tk
+from pueblaabierto.data.limits import DEFAULT_LIMITS, Limits
 
 MB = 1024 * 1024
 
@@ -36,14 +36,10 @@ def current() -> EntregaLimits:
     )
 
 
-def pipeline_limits() -> Any:
+def pipeline_limits() -> Limits:
     """The validator's limits on this portal: its defaults, no looser than the declared options.
     The same for an entrega and for the server's validation of a dataset, so a file judged in
     one is judged alike in the other (and its findings can be reused, verification/reuse.py)."""
-    from dataclasses import replace
-
-    from pueblaabierto.data.limits import DEFAULT_LIMITS
-
     limits = current()
     return replace(DEFAULT_LIMITS, max_file_mb=min(DEFAULT_LIMITS.max_file_mb, limits.max_file_mb),
                    max_uncompressed_mb=min(DEFAULT_LIMITS.max_uncompressed_mb, limits.max_unzipped_mb))

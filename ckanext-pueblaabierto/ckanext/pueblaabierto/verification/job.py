@@ -176,7 +176,7 @@ def _validate(pkg: model.Package, progress: _Progress, tmp: Path) -> tuple[dict[
     from ..entregas.limits import pipeline_limits
 
     # The same checks and limits as an entrega's: findings of a file it already judged are reused.
-    checks, limits = reuse.validate_resource_file(), pipeline_limits()
+    checks, limits = reuse.remembered_checks(), pipeline_limits()
     fields = fingerprint.package_fields(pkg)
     allow = build_allow_list([], addresses=[str(fields.get("responsable_correo") or "")])
     resources = fingerprint.resources(pkg)
@@ -210,6 +210,7 @@ def _validate(pkg: model.Package, progress: _Progress, tmp: Path) -> tuple[dict[
                 allow=allow,
                 progress=_rows(progress, name),
                 limits=limits,
+                sha256=entry["sha256"],
             )
         except UnusableInput as exc:
             found = [replace(exc.to_finding(), file=name)]
@@ -220,12 +221,19 @@ def _validate(pkg: model.Package, progress: _Progress, tmp: Path) -> tuple[dict[
     return report.to_dict(), files
 
 
+def _current(package_id: str) -> model.Package | None:
+    """The dataset as committed now (what this job read is forgotten), or None once deleted."""
+    model.Session.rollback()
+    model.Session.expire_all()
+    pkg = model.Package.get(package_id)
+    return pkg if pkg is not None and pkg.state == "active" else None
+
+
 def validate_dataset(package_id: str) -> None:
     """Validate the dataset as it is now and store the verdict (the job's entry point)."""
     for _round in range(MAX_ROUNDS):
-        model.Session.expire_all()
-        pkg = model.Package.get(package_id)
-        if pkg is None or pkg.state != "active":
+        pkg = _current(package_id)
+        if pkg is None:
             return
         start = fingerprint.compute(pkg)
         row: Any = v_model.get(pkg.id)
@@ -254,10 +262,8 @@ def validate_dataset(package_id: str) -> None:
                     "Ocurrió un error inesperado al validar ({error}). Pulse «Reintentar»; si se repite, "
                     "avise a la administración del portal."
                 ).format(error=type(error).__name__)
-            model.Session.rollback()
-            model.Session.expire_all()
-            pkg = model.Package.get(package_id)
-            if pkg is None or pkg.state != "active":
+            pkg = _current(package_id)
+            if pkg is None:
                 return
             if fingerprint.compute(pkg) != start:
                 continue  # the data changed while we read them: judge the new ones
@@ -270,10 +276,8 @@ def validate_dataset(package_id: str) -> None:
                 # publishes at once) must never run ahead of the DataStore and the views.
                 _set_progress(package_id, _("Cargando los datos al DataStore y creando las vistas"))
                 _after_validation(package_id, files)
-                model.Session.rollback()
-                model.Session.expire_all()
-                pkg = model.Package.get(package_id)
-                if pkg is None or pkg.state != "active":
+                pkg = _current(package_id)
+                if pkg is None:
                     return
                 if fingerprint.compute(pkg) != start:
                     continue  # the load added derived resources (GeoJSON): judge them too

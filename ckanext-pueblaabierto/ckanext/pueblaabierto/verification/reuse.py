@@ -60,12 +60,15 @@ def _redis() -> Any:
 
 
 def remembering(validate_file: ValidateFile) -> ValidateFile:
-    """``validate_file`` (``validate_resource_file``'s signature) with its findings remembered."""
+    """``validate_file`` (``validate_resource_file``'s signature, plus an optional ``sha256``) with
+    its findings remembered."""
 
     def validate(path: Path, *, formato: str, terms: dict[str, str], display_name: str, allow: Any = None,
-                 progress: Callable[[int], None] | None = None, limits: Limits = DEFAULT_LIMITS) -> list[Finding]:
-        key = cache_key(sha256_file(Path(path)), formato=formato, terms=terms, display_name=display_name,
-                        allow=allow, limits=limits)
+                 progress: Callable[[int], None] | None = None, limits: Limits = DEFAULT_LIMITS,
+                 sha256: str | None = None) -> list[Finding]:
+        # ``sha256``: the caller's digest of ``path`` when it has one (a file is not read twice for it).
+        key = cache_key(sha256 or sha256_file(Path(path)), formato=formato, terms=terms,
+                        display_name=display_name, allow=allow, limits=limits)
         try:
             stored = _redis().get(key)
         except Exception:  # noqa: BLE001 - without Redis, validate as if nothing were remembered
@@ -84,8 +87,8 @@ def remembering(validate_file: ValidateFile) -> ValidateFile:
     return validate
 
 
-def validate_resource_file() -> ValidateFile:
-    """The pipeline's per-file checks, remembered."""
+def remembered_checks() -> ValidateFile:
+    """The pipeline's per-file checks (``validate_resource_file``), remembered."""
     from pueblaabierto.data import validate_resource_file as checks
 
     return remembering(checks)
