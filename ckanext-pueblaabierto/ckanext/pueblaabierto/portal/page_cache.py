@@ -47,8 +47,12 @@ def _redis() -> Any:
     return connect_to_redis()
 
 
+def _prefix() -> str:
+    return f"{tk.config.get('ckan.site_id') or 'default'}:pueblaabierto:paginas:"
+
+
 def _generation_key() -> str:
-    return f"{tk.config.get('ckan.site_id') or 'default'}:pueblaabierto:paginas:generacion"
+    return _prefix() + "generacion"
 
 
 def invalidate() -> None:
@@ -80,13 +84,16 @@ def listen_for_commits() -> None:
         sa.event.listen(sqlalchemy.orm.Session, "after_commit", after_commit)
 
 
-def _cacheable(environ: dict[str, Any]) -> bool:
-    if environ.get("REQUEST_METHOD") != "GET":
+def _token_headers() -> frozenset[str]:
+    """The WSGI names of the headers that carry an API token (CKAN's own and the configured one)."""
+    configured = str(tk.config.get("apitoken_header_name") or "Authorization")
+    return frozenset({"HTTP_AUTHORIZATION", "HTTP_X_CKAN_API_KEY", "HTTP_" + configured.upper().replace("-", "_")})
+
+
+def _cacheable(environ: dict[str, Any], token_headers: frozenset[str]) -> bool:
+    if environ.get("REQUEST_METHOD") != "GET" or environ.get("HTTP_COOKIE"):
         return False
-    if environ.get("HTTP_COOKIE") or environ.get("HTTP_AUTHORIZATION") or environ.get("HTTP_X_CKAN_API_KEY"):
-        return False
-    token_header = "HTTP_" + str(tk.config.get("apitoken_header_name") or "Authorization").upper().replace("-", "_")
-    if environ.get(token_header):
+    if any(environ.get(header) for header in token_headers):
         return False
     path = environ.get("PATH_INFO") or "/"
     if any(part in path for part in SKIPPED_PATHS):
@@ -104,27 +111,33 @@ def _storable(status: str, headers: list[tuple[str, str]], body: bytes) -> bool:
 
 
 class PageCache:
-    """WSGI middleware; see the module's docstring."""
+    """WSGI middleware; see the module's docstring.
+
+    An entry is the status and headers as JSON, a NUL byte (never in JSON), then the body's
+    bytes as they were sent."""
 
     def __init__(self, app: Callable[..., Iterable[bytes]], ttl: int) -> None:
         self.app = app
         self.ttl = ttl
+        self.token_headers = _token_headers()
+        self.prefix = _prefix()
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        if not _cacheable(environ):
+        if not _cacheable(environ, self.token_headers):
             return self.app(environ, start_response)
         try:
             redis = _redis()
-            generation = int(redis.get(_generation_key()) or 0)
+            generation = int(redis.get(self.prefix + "generacion") or 0)
             key = self._key(environ, generation)
             stored = redis.get(key)
         except Exception:  # noqa: BLE001 - Redis down: serve from CKAN
             log.warning("Caché de páginas no disponible", exc_info=True)
             return self.app(environ, start_response)
         if stored is not None:
-            entry = json.loads(stored)
-            start_response(entry["status"], [*map(tuple, entry["headers"]), ("X-Cache", "HIT")])
-            return [entry["body"].encode("latin-1")]
+            head, _nul, body = stored.partition(b"\0")
+            status, headers = json.loads(head)
+            start_response(status, [*map(tuple, headers), ("X-Cache", "HIT")])
+            return [body]
         captured: dict[str, Any] = {}
 
         def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], None]:
@@ -141,25 +154,21 @@ class PageCache:
                 close()
         status, headers = captured["status"], captured["headers"]
         if _storable(status, headers, body):
-            entry = {"status": status, "headers": headers, "body": body.decode("latin-1")}
             try:
-                redis.set(key, json.dumps(entry), ex=self.ttl)
+                redis.set(key, json.dumps([status, headers]).encode() + b"\0" + body, ex=self.ttl)
             except Exception:  # noqa: BLE001
                 log.warning("No se pudo guardar una página en la caché", exc_info=True)
         start_response(status, [*headers, ("X-Cache", "MISS")])
         return [body]
 
-    @staticmethod
-    def _key(environ: dict[str, Any], generation: int) -> str:
+    def _key(self, environ: dict[str, Any], generation: int) -> str:
         where = "{}|{}|{}|{}".format(environ.get("HTTP_HOST", ""), environ.get("SCRIPT_NAME", ""),
                                      environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""))
         digest = hashlib.sha256(where.encode("utf-8", "surrogateescape")).hexdigest()
-        return f"{tk.config.get('ckan.site_id') or 'default'}:pueblaabierto:paginas:{generation}:{digest}"
+        return f"{self.prefix}{generation}:{digest}"
 
 
 def make_middleware(app: Any) -> Any:
+    """The cache around ``app`` (commits are watched from the plugin's ``configure``)."""
     ttl = seconds()
-    if ttl <= 0:
-        return app
-    listen_for_commits()
-    return PageCache(app, ttl)
+    return PageCache(app, ttl) if ttl > 0 else app
