@@ -355,18 +355,17 @@ def _fill_full_text(engine: sa.engine.Engine, raw: str, staging: str, fields: li
             for i, name in enumerate(repeated)
         )
         names = [_ident(f["id"]) for f in fields if not f["id"].startswith("_")]
-        insert = (f"INSERT INTO {_ident(staging)} (_id, _full_text, {', '.join(names)}) "
-                  f"SELECT r._id, {full_text_expression(fields, config, lexicon)}, "
-                  f"{', '.join('r.' + n for n in names)} FROM {_ident(raw)} AS r{joins} "
-                  "WHERE r._id BETWEEN {low:d} AND {high:d}")
+        move_rows = (f"INSERT INTO {_ident(staging)} (_id, _full_text, {', '.join(names)}) "
+                     f"SELECT r._id, {full_text_expression(fields, config, lexicon)}, "
+                     f"{', '.join('r.' + n for n in names)} FROM {_ident(raw)} AS r{joins} WHERE r._id BETWEEN ")
         step = (high - low) // workers + 1
         ranges = [(start, min(start + step - 1, high)) for start in range(low, high + 1, step)]
 
         def move(bounds: tuple[int, int]) -> None:
             # No parameters at all: column names are the enlace's, and may hold «:» or «%».
             with engine.begin() as conn:
-                sql = insert.replace("{low:d}", str(int(bounds[0]))).replace("{high:d}", str(int(bounds[1])))
-                conn.execution_options(no_parameters=True).exec_driver_sql(sql)
+                conn.execution_options(no_parameters=True).exec_driver_sql(
+                    f"{move_rows}{int(bounds[0])} AND {int(bounds[1])}")
 
         with ThreadPoolExecutor(max_workers=workers) as pool:
             list(pool.map(move, ranges))

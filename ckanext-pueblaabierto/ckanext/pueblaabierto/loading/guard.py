@@ -19,13 +19,13 @@ the path that loads the DataStore (issue 10).
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import ckan.model as model
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
+from pueblaabierto.publish import mapping
 
 from ..translate import _
 from ..workflow.state import WORKFLOW_CONTEXT_FLAG
@@ -35,7 +35,7 @@ VALIDATION_ACTION = "dataset_validation_show"
 # datastore_run_triggers rewrites rows through triggers: the same rule.
 ACTIONS = ("datastore_create", "datastore_upsert", "datastore_delete", "datastore_run_triggers")
 # Written by the loader and by CKAN's DataStore, never by a client.
-SERVER_OWNED = ("datastore_active", "datastore_sha256")
+SERVER_OWNED = ("datastore_active", mapping.DATASTORE_HASH_KEY)
 
 
 def server_only() -> bool:
@@ -97,8 +97,7 @@ def keep_server_owned(resources: list[dict[str, Any]]) -> None:
         sa.select(model.resource_table.c.id, model.resource_table.c.extras)
         .where(model.resource_table.c.id.in_(ids)).with_for_update()
     ).all()
-    stored = {row.id: json.loads(row.extras or "{}") if isinstance(row.extras, str) else (row.extras or {})
-              for row in rows}
+    stored = {row.id: row.extras or {} for row in rows}  # JsonDictType: already a dict
     for resource in resources:
         if not isinstance(resource, dict) or resource.get("id") not in stored:
             continue
