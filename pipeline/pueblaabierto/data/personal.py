@@ -26,6 +26,7 @@ False positives (documented choices):
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -381,7 +382,6 @@ _FULL_MATCHER = re.compile(
 )
 _WINDOW = re.compile(r"(?=([0-9](?:[^0-9A-Za-z\n]{0,4}[0-9]){9}))")
 _NOT_DIGIT = re.compile(r"[^0-9]")
-_MX_VALID: re.Pattern[str] | None = None
 
 
 def mx_valid_patterns() -> list[str]:
@@ -401,11 +401,9 @@ def mx_valid_patterns() -> list[str]:
     ]
 
 
+@functools.cache
 def _mx_valid() -> re.Pattern[str]:
-    global _MX_VALID
-    if _MX_VALID is None:
-        _MX_VALID = re.compile("|".join(f"(?:{pattern})" for pattern in mx_valid_patterns()))
-    return _MX_VALID
+    return re.compile("|".join(f"(?:{pattern})" for pattern in mx_valid_patterns()))
 
 
 def could_hold_phone(line: str) -> bool:

@@ -68,7 +68,6 @@ _ADD_TERMS = sa.text(
 )
 
 
-
 def _add_terms(terms: list[str]) -> None:
     """Number the facet terms not numbered yet, before the upsert that reads their numbers.
 
