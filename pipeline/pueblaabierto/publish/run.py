@@ -15,7 +15,7 @@ from pueblaabierto.progress import ProgressCallback
 from pueblaabierto.publish import plan as planning
 from pueblaabierto.publish.apply import FAILED, PUBLISHED, Context, DatasetResult, StepFailed, apply_dataset, apply_org
 from pueblaabierto.publish.client import Portal, PortalError, explain
-from pueblaabierto.publish.mapping import desired_state, org_desired_state
+from pueblaabierto.publish.mapping import DatasetSpec, desired_state, org_desired_state
 from pueblaabierto.publish.plan import Capabilities, Options
 from pueblaabierto.validation import validate_submission
 from pueblaabierto.workbook.reader import read_submission
@@ -137,27 +137,34 @@ def _publish(workbook: Path, data_dir: Path, portal: Portal, caps: Capabilities,
         seen_orgs[("org", spec.id_dependencia)] = orgs[spec.id_dependencia]
     for spec in desired.datasets:
         org = orgs.get(spec.id_dependencia) or next(iter(orgs.values()))
-        step, current = "Lectura del portal", None
-        try:
-            current = planning.find_dataset(portal, spec, org["id"])
-            dataset_plan = planning.plan_dataset(portal, spec, current, caps, options)
-            if dataset_plan.update_needed:
-                step = "Abrir una actualización del conjunto publicado (flujo de validación)"
-                dataset_plan = planning.plan_update(portal, dataset_plan, caps, options)
-        except PortalError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - this dataset fails, the others go on
-            name = current["name"] if current else ""
-            failed = DatasetResult(id_dataset=spec.id_dataset, title=spec.title, name=name,
-                                   url=f"{portal.url}/dataset/{name}" if name else "")
-            failed.status, failed.failed_step, failed.error = FAILED, step, explain(exc)
-            result.datasets.append(failed)
-            continue
-        ctx = Context(portal=portal, caps=caps, org=org, progress=progress)
-        outcome = apply_dataset(ctx, dataset_plan)
+        outcome = publish_dataset(Context(portal=portal, caps=caps, org=org, progress=progress), spec, options)
         result.datasets.append(outcome)
         if outcome.status == FAILED and _is_fatal(portal, outcome):
             break
+
+
+def publish_dataset(ctx: Context, spec: DatasetSpec, options: Options) -> DatasetResult:
+    """Find, plan and apply one dataset of a submission into ``ctx.org``.
+
+    A failure of this dataset is its result (the others go on); only a ``PortalError``
+    (the portal refused the caller or went away) propagates.
+    """
+    step, current = "Lectura del portal", None
+    try:
+        current = planning.find_dataset(ctx.portal, spec, ctx.org["id"])
+        dataset_plan = planning.plan_dataset(ctx.portal, spec, current, ctx.caps, options)
+        if dataset_plan.update_needed:
+            step = "Abrir una actualización del conjunto publicado (flujo de validación)"
+            dataset_plan = planning.plan_update(ctx.portal, dataset_plan, ctx.caps, options)
+    except PortalError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - this dataset fails, the others go on
+        name = current["name"] if current else ""
+        failed = DatasetResult(id_dataset=spec.id_dataset, title=spec.title, name=name,
+                               url=f"{ctx.portal.url}/dataset/{name}" if name else "")
+        failed.status, failed.failed_step, failed.error = FAILED, step, explain(exc)
+        return failed
+    return apply_dataset(ctx, dataset_plan)
 
 
 def _is_fatal(portal: Portal, outcome: DatasetResult) -> bool:

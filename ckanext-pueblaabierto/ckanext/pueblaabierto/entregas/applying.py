@@ -25,9 +25,10 @@ from .records import VersionRow
 def apply(version: VersionRow, progress: Callable[[str, int, int | None], None] | None = None) -> dict[str, Any]:
     """Run the plan for ``version``; return the outcome in ``publicar --json``'s shape."""
     from pueblaabierto.publish import plan as planning
-    from pueblaabierto.publish.apply import FAILED, PUBLISHED, Context, DatasetResult, apply_dataset
-    from pueblaabierto.publish.client import PortalError, explain
+    from pueblaabierto.publish.apply import FAILED, PUBLISHED, Context, DatasetResult
+    from pueblaabierto.publish.client import PortalError
     from pueblaabierto.publish.mapping import desired_state
+    from pueblaabierto.publish.run import publish_dataset
     from pueblaabierto.workbook.reader import read_submission
 
     entrega = records.get_entrega(version.entrega_id)
@@ -49,25 +50,13 @@ def apply(version: VersionRow, progress: Callable[[str, int, int | None], None] 
             break
     results: list[DatasetResult] = []
     error: str | None = None
+    ctx = Context(portal=portal, caps=caps, org=org, progress=progress)
     for spec in desired.datasets:
-        step, current = _("Lectura del portal"), None
         try:
-            current = planning.find_dataset(portal, spec, org["id"])
-            dataset_plan = planning.plan_dataset(portal, spec, current, caps, options)
-            if dataset_plan.update_needed:
-                step = _("Abrir una actualización del conjunto publicado (flujo de validación)")
-                dataset_plan = planning.plan_update(portal, dataset_plan, caps, options)
+            results.append(publish_dataset(ctx, spec, options))
         except PortalError as exc:
             error = exc.message
             break
-        except Exception as exc:  # noqa: BLE001 - this dataset fails, the others go on
-            name = current["name"] if current else ""
-            failed = DatasetResult(id_dataset=spec.id_dataset, title=spec.title, name=name,
-                                   url=f"{portal.url}/dataset/{name}" if name else "")
-            failed.status, failed.failed_step, failed.error = FAILED, step, explain(exc)
-            results.append(failed)
-            continue
-        results.append(apply_dataset(Context(portal=portal, caps=caps, org=org, progress=progress), dataset_plan))
     status = "sin_cambios"
     if error or any(r.status == FAILED for r in results):
         status = "fallido"
