@@ -11,8 +11,8 @@ import ckan.plugins.toolkit as tk
 from ..security import csv_safe
 from ..translate import _
 from . import machine, roles, service
-from . import report as wf_report
 from . import model as wf_model
+from . import report as wf_report
 
 
 def _require(data_dict: dict[str, Any], *keys: str) -> None:
