@@ -59,7 +59,7 @@ def live_ckan(tmp_path_factory) -> LiveCKAN:
         redis_db=2,
         # Jobs queues are named after the site id: concurrent runs (PUEBLAABIERTO_TEST_SUFFIX) must
         # not have one run's worker take the other's jobs.
-        extra={"ckan.site_id": f"e2e{E2E_SUFFIX}"},
+        extra={"ckan.site_id": f"e2e{E2E_SUFFIX}", **settings.DEMO_OPTIONS},
     )
     env.init_ckan_database(config)
     account = env.ensure_sysadmin(config, password="e2e-Contrasena-1")

@@ -94,19 +94,26 @@ def _publish_options(command):
 @click.argument("formato", type=click.Path(path_type=Path))
 @click.option("--datos", type=click.Path(path_type=Path),
               help="Carpeta con los archivos de datos y el logotipo (por omisión, la del formato).")
+@click.option("--espera-validacion", type=click.FloatRange(min=0), default=None, metavar="SEGUNDOS",
+              envvar="PUEBLAABIERTO_ESPERA_VALIDACION", show_envvar=True,
+              help="Segundos que espera el veredicto de la validación del portal de cada conjunto cargado "
+                   "(900 por omisión; 0: no espera y muestra en qué va).")
 @_publish_options
 @_portal_options
 def publicar(formato: Path, datos: Path | None, url: str | None, token: str | None, eliminar_recursos: bool,
-             enviar_revision: bool, as_json: bool, permitir: tuple[str, ...]) -> None:
+             enviar_revision: bool, as_json: bool, permitir: tuple[str, ...],
+             espera_validacion: float | None) -> None:
     """Valida FORMATO y lo carga al portal (dependencia, conjuntos, recursos, DataStore, vistas).
 
     No publica nada si el formato tiene errores. Repetirlo no duplica nada: solo sube lo que
-    cambió. Sale con 0 si todo quedó cargado, 1 si algo no se publicó y 2 si no pudo empezar.
+    cambió. Al terminar muestra el veredicto de la validación del portal de cada conjunto
+    cargado. Sale con 0 si todo quedó cargado, 1 si algo no se publicó y 2 si no pudo empezar.
     """
     from pueblaabierto.publish.command import run_publicar
     from pueblaabierto.publish.plan import Options
 
-    options = Options(delete_removed=eliminar_recursos, submit_review=enviar_revision)
+    options = Options(delete_removed=eliminar_recursos, submit_review=enviar_revision, show_verdict=True,
+                      verdict_wait=espera_validacion)
     raise SystemExit(run_publicar(formato, datos, url=url, token=token, options=options, as_json=as_json,
                                   allowed=list(permitir)))
 

@@ -71,7 +71,7 @@ def _verdict(state: dict[str, Any] | None) -> dict[str, Any] | None:
     if state is None:
         return None
     keys = ("status", "status_label", "errors", "blocking_errors", "personal_findings", "warnings", "error")
-    return {key: state.get(key) for key in keys}
+    return {**{key: state.get(key) for key in keys}, "resumen": server_validation.verdict_line(state)}
 
 
 class StepFailed(Exception):
@@ -135,6 +135,7 @@ class Context:
     caps: Capabilities
     org: dict[str, Any]
     progress: RowsProgress | None = None
+    verdict_wait: float | None = None  # Options.verdict_wait
 
 
 def apply_dataset(ctx: Context, plan: DatasetPlan) -> DatasetResult:
@@ -239,9 +240,23 @@ def _await_server_verdict(ctx: Context, pkg: dict[str, Any], result: DatasetResu
     """Wait for the portal's validation of the data as sent; refuse (Spanish) unless it allows review."""
     if not ctx.caps.workflow:
         return
-    state = server_validation.wait_for_verdict(ctx.portal, pkg["id"])
+    state = server_validation.wait_for_verdict(ctx.portal, pkg["id"], timeout=ctx.verdict_wait)
     result.server_validation = state
     result.done.append(server_validation.require_valid(state))  # NotValidated: the step fails, explained
+
+
+def read_verdict(ctx: Context, package: str, result: DatasetResult) -> None:
+    """After the uploads: wait for the portal's verdict on ``package`` and keep it for the output.
+
+    Never fails the dataset (it was written; the verdict decides only whether it may go to
+    review): a verdict still pending when the wait ends is shown as such.
+    """
+    if not ctx.caps.workflow or result.server_validation is not None:
+        return
+    try:
+        result.server_validation = server_validation.wait_for_verdict(ctx.portal, package, timeout=ctx.verdict_wait)
+    except server_validation.NotValidated as exc:
+        result.server_validation = exc.state or {}
 
 
 def _write_resource(portal: Portal, step: Step, package_id: str, tmp: Path, plan: DatasetPlan) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -23,6 +24,7 @@ from pueblaabierto.publish.apply import FAILED, PUBLISHED
 from pueblaabierto.publish.client import Portal, PortalError
 from pueblaabierto.publish.plan import Capabilities, Options, capabilities
 from pueblaabierto.publish.run import INVALID, UNUSABLE, SubmissionResult, publish_validated, validate
+from pueblaabierto.publish.server_validation import verdict_line
 from pueblaabierto.report.terminal import render
 
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -242,6 +244,8 @@ def _datasets_table(out: Console, result: SubmissionResult) -> None:
         if dataset.update_url:
             details.append(f"Los cambios quedaron en una actualización privada que sigue el flujo de validación: "
                            f"{dataset.update_url}")
+        if dataset.server_validation is not None:
+            details.append(escape(verdict_line(dataset.server_validation)))
         details.extend(dataset.warnings)
         table.add_row(dataset.id_dataset, dataset.title, STATUS_LABELS.get(dataset.status, dataset.status),
                       "\n".join(details))

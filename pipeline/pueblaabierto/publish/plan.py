@@ -31,6 +31,12 @@ class Options:
     # make portal's examples: walk complete datasets through the workflow (workflow_demo_publish,
     # sysadmin in each role) so the demo portal shows them; never for real submissions.
     demo_publish: bool = False
+    # publicar: after the uploads, wait for the portal's verdict on each dataset written and show
+    # it (server_validation.verdict_line); lote and Entregas leave it off.
+    show_verdict: bool = False
+    # Seconds to wait for that verdict (and for the one --enviar-revision needs); None: the
+    # variable PUEBLAABIERTO_ESPERA_VALIDACION, else server_validation.DEFAULT_WAIT.
+    verdict_wait: float | None = None
 
 
 @dataclass

@@ -13,7 +13,16 @@ from pueblaabierto.errors import UnusableInput
 from pueblaabierto.findings import Report
 from pueblaabierto.progress import ProgressCallback
 from pueblaabierto.publish import plan as planning
-from pueblaabierto.publish.apply import FAILED, PUBLISHED, Context, DatasetResult, StepFailed, apply_dataset, apply_org
+from pueblaabierto.publish.apply import (
+    FAILED,
+    PUBLISHED,
+    Context,
+    DatasetResult,
+    StepFailed,
+    apply_dataset,
+    apply_org,
+    read_verdict,
+)
 from pueblaabierto.publish.client import Portal, PortalError, explain
 from pueblaabierto.publish.mapping import DatasetSpec, desired_state, org_desired_state
 from pueblaabierto.publish.plan import Capabilities, Options
@@ -137,7 +146,8 @@ def _publish(workbook: Path, data_dir: Path, portal: Portal, caps: Capabilities,
         seen_orgs[("org", spec.id_dependencia)] = orgs[spec.id_dependencia]
     for spec in desired.datasets:
         org = orgs.get(spec.id_dependencia) or next(iter(orgs.values()))
-        outcome = publish_dataset(Context(portal=portal, caps=caps, org=org, progress=progress), spec, options)
+        ctx = Context(portal=portal, caps=caps, org=org, progress=progress, verdict_wait=options.verdict_wait)
+        outcome = publish_dataset(ctx, spec, options)
         result.datasets.append(outcome)
         if outcome.status == FAILED and _is_fatal(portal, outcome):
             break
@@ -164,7 +174,12 @@ def publish_dataset(ctx: Context, spec: DatasetSpec, options: Options) -> Datase
                                url=f"{ctx.portal.url}/dataset/{name}" if name else "")
         failed.status, failed.failed_step, failed.error = FAILED, step, explain(exc)
         return failed
-    return apply_dataset(ctx, dataset_plan)
+    outcome = apply_dataset(ctx, dataset_plan)
+    if options.show_verdict and outcome.status == PUBLISHED:
+        # What the uploads are worth: the server's own validation of the dataset written (for a
+        # published dataset, its update), shown in publicar's table.
+        read_verdict(ctx, dataset_plan.name, outcome)
+    return outcome
 
 
 def _is_fatal(portal: Portal, outcome: DatasetResult) -> bool:

@@ -57,7 +57,7 @@ def wait_for_verdict(
                 f"El portal no terminó de validar los datos en {int(timeout)} segundos (estado: "
                 f"{state.get('status_label') or 'sin validar'}). No se envió a revisión. Espere a que termine "
                 "(pestaña «Flujo» del conjunto) y vuelva a ejecutar publicar; si el portal tiene mucha carga, "
-                f"aumente la espera con la variable {WAIT_VARIABLE}.",
+                f"aumente la espera con --espera-validacion o la variable {WAIT_VARIABLE}.",
                 state,
             )
         sleep(pause)
@@ -76,6 +76,37 @@ def summary(state: dict[str, Any]) -> str:
     return text
 
 
+def _blocking(state: dict[str, Any]) -> list[dict[str, Any]]:
+    return [f for f in (state.get("report") or {}).get("errors") or []
+            if isinstance(f, dict) and not str(f.get("code", "")).startswith("datos-personales")]
+
+
+def _listed(errors: list[dict[str, Any]]) -> str:
+    listed = "; ".join(f"{f.get('message', '')} ({f.get('location', '')})" for f in errors[:MAX_LISTED])
+    return listed + (f" y {len(errors) - MAX_LISTED} más" if len(errors) > MAX_LISTED else "")
+
+
+def verdict_line(state: dict[str, Any] | None) -> str:
+    """The server's verdict on a dataset, one line for publicar's table, whatever it is."""
+    state = state or {}
+    status = state.get("status")
+    if status not in FINISHED or state.get("stale"):
+        return (f"Validación del portal: aún en curso ({state.get('status_label') or 'sin validar'}); el veredicto "
+                "aparecerá en la pestaña «Flujo» del conjunto")
+    if status == "fallo":
+        return (f"Validación del portal: no pudo terminar. {state.get('error') or ''} Pulse «Reintentar» en la "
+                "pestaña «Flujo» del conjunto").replace("  ", " ")
+    if status == "con_errores" or state.get("blocking_errors"):
+        errors = _blocking(state)
+        count = len(errors) or state.get("blocking_errors") or state.get("errors") or 0
+        line = f"Validación del portal: {count} error(es): {_listed(errors)}. Corríjalos antes de enviar a revisión"
+        personal = state.get("personal_findings") or 0
+        if personal:
+            line += f"; además, {personal} hallazgo(s) de datos personales"
+        return line
+    return summary(state)
+
+
 def require_valid(state: dict[str, Any]) -> str:
     """The summary when the verdict allows sending to review; NotValidated explaining why not."""
     status = state.get("status")
@@ -86,12 +117,9 @@ def require_valid(state: dict[str, Any]) -> str:
             state,
         )
     if status == "con_errores" or state.get("blocking_errors"):
-        errors = [f for f in (state.get("report") or {}).get("errors") or []
-                  if not str(f.get("code", "")).startswith("datos-personales")]
-        listed = "; ".join(f"{f.get('message', '')} ({f.get('location', '')})" for f in errors[:MAX_LISTED])
-        more = f" y {len(errors) - MAX_LISTED} más" if len(errors) > MAX_LISTED else ""
+        errors = _blocking(state)
         raise NotValidated(
-            f"La validación del portal encontró {len(errors)} error(es): {listed}{more}. No se envió a revisión; "
+            f"La validación del portal encontró {len(errors)} error(es): {_listed(errors)}. No se envió a revisión; "
             "corrija los datos y vuelva a ejecutar publicar.",
             state,
         )

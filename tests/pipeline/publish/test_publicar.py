@@ -40,6 +40,9 @@ def test_first_publish_loads_everything_privately_and_prints_the_link(cli, form,
 
     pkg = only_dataset(api, run)
     assert pkg["title"] == form.dataset_title
+    # The server's verdict, awaited after the uploads (same keys as with --enviar-revision, plus its line).
+    verdict = run.data["datasets"][0]["validacion_portal"]
+    assert verdict["status"] == "valido" and verdict["resumen"] == "Validación del portal: sin errores"
     assert pkg["private"] is True  # the workflow (or the last step) decides publication
     assert pkg["tema"] == "economia-y-empleo"
     assert pkg["frecuencia"] == "anual"
@@ -307,3 +310,30 @@ def test_malformed_portal_address_is_explained(cli, form):
     run = cli("publicar", str(form.path), url="datos.pueblacapital.gob.mx")
     assert run.code == 1
     assert "debe empezar con http:// o https://" in run.output and "Traceback" not in run.output
+
+
+CURP = "BOXW310820HNERXN09"  # valid check digit
+
+
+def test_the_terminal_table_shows_the_portals_verdict_of_each_dataset(cli, form, live_ckan, tmp_path):
+    # Without --json nor --enviar-revision: the enlace reads the server's verdict in the table.
+    form.write()
+    run = cli("publicar", str(form.path), COLUMNS="400")
+    assert run.code == 0, run.output
+    assert "Validación del portal: sin errores" in run.output
+    assert "datos personales" not in run.output
+
+    # A CURP the enlace let through locally (--permitir): the server still finds it, for review.
+    personal = type(form)(tmp_path / "con-curp")
+    personal.resources[0].content = (
+        f"mercado,locales,apertura\nMercado 1,100,2024-01-10\n{CURP},101,2024-02-11\n".encode()
+    )
+    personal.write()
+    run = cli("publicar", str(personal.path), "--permitir", CURP, COLUMNS="400")
+    assert run.code == 0, run.output
+    assert ("Validación del portal: sin errores; 1 hallazgo(s) de datos personales que revisará el Enlace de "
+            "Seguridad") in run.output
+    assert CURP not in run.output
+    # Unchanged: nothing written, no verdict to wait for.
+    data = cli("publicar", str(personal.path), "--permitir", CURP, "--json").data
+    assert data is not None and data["escrituras"] == 0

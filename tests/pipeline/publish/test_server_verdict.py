@@ -29,3 +29,16 @@ def test_errors_stop_the_sending_and_say_which():
 def test_a_failed_validation_points_to_reintentar():
     with pytest.raises(NotValidated, match="Reintentar"):
         require_valid({"status": "fallo", "error": "No se encontró el servidor «x.invalid»."})
+
+
+def test_the_verdict_line_of_publicar_says_where_the_validation_stands():
+    from pueblaabierto.publish.server_validation import verdict_line
+
+    assert verdict_line({"status": "valido", "personal_findings": 0}) == "Validación del portal: sin errores"
+    line = verdict_line({"status": "con_errores", "report": {"errors": [CURP, HEADER]}, "blocking_errors": 1,
+                         "personal_findings": 1})
+    assert line.startswith("Validación del portal: 1 error(es): La columna C no tiene encabezado.")
+    assert "Corríjalos antes de enviar a revisión" in line and "1 hallazgo(s) de datos personales" in line
+    assert "Reintentar" in verdict_line({"status": "fallo", "error": "No respondió."})
+    assert "aún en curso (Validando)" in verdict_line({"status": "validando", "status_label": "Validando"})
+    assert "aún en curso" in verdict_line({"status": "valido", "stale": True})

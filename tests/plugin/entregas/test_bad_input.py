@@ -70,6 +70,21 @@ def test_limits_are_config_options_with_spanish_messages(people):
     assert not any(p.is_file() for p in storage.root().rglob("*")) if storage.root().exists() else True
 
 
+@pytest.mark.ckan_config("ckan.max_resource_size", "1")
+def test_the_file_limit_is_the_portals_resource_limit_unless_set_apart(people, ckan_config, monkeypatch):
+    # One number to adjust: an entrega accepts the same files as a resource upload.
+    from ckanext.pueblaabierto.entregas import limits
+
+    assert limits.current().max_file_mb == 1
+    workbook, _data = example_files("obra-publica")
+    big = bytes_upload(b"a,b\n" + b"1,2\n" * 300_000, "grande.csv")
+    with pytest.raises(tk.ValidationError, match="pesa más de 1 MB"):
+        act(people.datos, "submission_create", owner_org=people.org["id"], formato=workbook, archivos=[big], **OFICIO)
+    assert _count() == (0, 0)
+    monkeypatch.setitem(ckan_config, "pueblaabierto.entregas.max_file_mb", "3")
+    assert limits.current().max_file_mb == 3
+
+
 @pytest.mark.ckan_config("pueblaabierto.entregas.max_unzipped_mb", "1")
 def test_zip_decompressing_beyond_the_limit_is_reported(people):
     workbook, _data = example_files("obra-publica")

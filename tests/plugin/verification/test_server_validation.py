@@ -139,9 +139,9 @@ def test_a_failed_job_says_why_in_spanish_and_reintentar_works(people, data_serv
         assert act(people.datos, "dataset_validation_run", id=dataset["id"])["status"] == "pendiente"
         state = run_validation(dataset["id"])
         assert state["status"] == "valido" and state["attempts"] == 2 and state["error"] is None
+        _send(people, dataset["id"])  # while the URL still serves what was validated (links.py)
     finally:
         del data_server.files["/tarde/obras.csv"]
-    _send(people, dataset["id"])
 
 
 def test_internal_addresses_are_not_downloaded(people, ckan_config, monkeypatch):
@@ -176,3 +176,92 @@ def test_the_jobs_own_writes_do_not_ask_again(people):
     after = _show(people.datos, dataset["id"])
     assert after["status"] == "valido" and after["fingerprint"] == state["fingerprint"]
     assert after["finished_at"] == state["finished_at"]
+
+
+def test_a_link_whose_content_changes_after_validation_blocks_sending_until_validated_again(people, data_server):
+    data_server.files["/cambia/obras.csv"] = CLEAN_CSV.encode("utf-8")
+    try:
+        dataset = new_dataset(people, resources=[
+            {"url": f"{people.data_url}/cambia/obras.csv", "name": "Obras", "format": "CSV"},
+        ])
+        first = run_validation(dataset["id"])
+        assert first["status"] == "valido" and first["personal_findings"] == 0
+        # Same URL, new bytes (a CURP now): the URL text, and so the fingerprint, did not change.
+        data_server.files["/cambia/obras.csv"] = OBRAS_CSV.encode("utf-8")
+        assert _show(people.datos, dataset["id"])["stale"] is False
+        with pytest.raises(tk.ValidationError, match="«Obras» .*cambió después de la última validación") as refused:
+            _send(people, dataset["id"])
+        assert "validando de nuevo" in str(refused.value.error_dict)
+        assert act(people.datos, "workflow_show", id=dataset["id"])["state"] == "borrador"
+        # The refusal queued the new validation: it finds the CURP, which then goes to review.
+        assert _show(people.datos, dataset["id"])["status"] == "pendiente"
+        again = run_validation(dataset["id"])
+        assert again["personal_findings"] == 1
+        _send(people, dataset["id"])
+        assert act(people.seguridad, "workflow_show", id=dataset["id"])["personal_findings"] == [CURP_KEY]
+    finally:
+        data_server.files.pop("/cambia/obras.csv", None)
+
+
+def test_a_link_whose_content_changes_during_review_is_not_published(people, data_server):
+    data_server.files["/cambia/obras.csv"] = CLEAN_CSV.encode("utf-8")
+    try:
+        dataset = new_dataset(people, resources=[
+            {"url": f"{people.data_url}/cambia/obras.csv", "name": "Obras", "format": "CSV"},
+        ])
+        act(people.datos, "workflow_transition", id=dataset["id"], transition="enviar_revision")
+        act(people.transparencia, "workflow_transition", id=dataset["id"], transition="aprobar")
+        act(people.seguridad, "workflow_transition", id=dataset["id"], transition="aprobar")
+        act(people.datos, "workflow_transition", id=dataset["id"], transition="solicitar_publicacion")
+        data_server.files["/cambia/obras.csv"] = OBRAS_CSV.encode("utf-8")
+        with pytest.raises(tk.ValidationError, match="cambió después de enviarse a revisión"):
+            act(people.tecnico, "workflow_transition", id=dataset["id"], transition="publicar")
+        assert model.Package.get(dataset["id"]).private is True
+        assert _show(people.datos, dataset["id"])["status"] == "pendiente"  # validating again
+        act(people.tecnico, "workflow_transition", id=dataset["id"], transition="rechazar",
+            comment="El archivo de la URL cambió; revise el reporte nuevo.")
+        assert act(people.datos, "workflow_show", id=dataset["id"])["state"] == "borrador"
+    finally:
+        data_server.files.pop("/cambia/obras.csv", None)
+
+
+def test_a_link_that_no_longer_answers_is_not_published_unchecked(people, data_server):
+    data_server.files["/se-va/obras.csv"] = CLEAN_CSV.encode("utf-8")
+    dataset = new_dataset(people, resources=[
+        {"url": f"{people.data_url}/se-va/obras.csv", "name": "Obras", "format": "CSV"},
+    ])
+    run_validation(dataset["id"])
+    del data_server.files["/se-va/obras.csv"]
+    with pytest.raises(tk.ValidationError, match="No se pudo comprobar .*código 404"):
+        _send(people, dataset["id"])
+
+
+def test_resource_update_with_a_curp_cannot_reach_publicado_without_its_acknowledgement(people):
+    dataset = new_dataset(people, resources=[])
+    resource = act(people.datos, "resource_create", package_id=dataset["id"], name="Obras", format="CSV",
+                   upload=_upload(CLEAN_CSV))
+    assert run_validation(dataset["id"])["personal_findings"] == 0
+    # The whole resource replaced through the API (resource_update), with a file holding a CURP.
+    updated = act(people.datos, "resource_update", id=resource["id"], name="Obras", format="CSV",
+                  upload=_upload(OBRAS_CSV))
+    assert updated["url_type"] == "upload"
+    assert _show(people.datos, dataset["id"])["status"] == "pendiente"
+    with pytest.raises(tk.ValidationError, match="aún no termina"):
+        _send(people, dataset["id"], validation_report=CLIENT_REPORT)
+    assert run_validation(dataset["id"])["personal_findings"] == 1
+    _send(people, dataset["id"], validation_report=CLIENT_REPORT)
+    [key] = act(people.seguridad, "workflow_show", id=dataset["id"])["personal_findings"]
+    assert key.startswith("datos-personales-curp|") and 'columna "responsable", fila 4' in key
+    act(people.transparencia, "workflow_transition", id=dataset["id"], transition="aprobar")
+    with pytest.raises(tk.ValidationError, match="reconocer"):
+        act(people.seguridad, "workflow_transition", id=dataset["id"], transition="aprobar")
+    # Not even the later steps get past it: nobody but seguridad approved.
+    with pytest.raises((tk.ValidationError, tk.NotAuthorized)):
+        act(people.datos, "workflow_transition", id=dataset["id"], transition="solicitar_publicacion")
+    with pytest.raises((tk.ValidationError, tk.NotAuthorized)):
+        act(people.tecnico, "workflow_transition", id=dataset["id"], transition="publicar")
+    assert act(people.datos, "workflow_show", id=dataset["id"])["state"] == "en_revision"
+    assert model.Package.get(dataset["id"]).private is True
+    act(people.seguridad, "workflow_transition", id=dataset["id"], transition="aprobar", acknowledged_findings=[key])
+    act(people.datos, "workflow_transition", id=dataset["id"], transition="solicitar_publicacion")
+    assert act(people.tecnico, "workflow_transition", id=dataset["id"], transition="publicar")["state"] == "publicado"

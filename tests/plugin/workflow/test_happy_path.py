@@ -111,6 +111,37 @@ def test_sysadmin_in_role_is_recorded_and_demo_publish_walks_the_whole_path(peop
         act(people.datos, "workflow_demo_publish", id=dataset["id"])
 
 
+def test_demo_publish_is_off_unless_the_portal_is_the_demo(people, ckan_config, monkeypatch):
+    from ckanext.pueblaabierto.embedded import settings
+
+    # Production, systemd and Docker write their ini from instance_options: the demo is not in it.
+    options = settings.instance_options(database_url="", datastore_write_url="", datastore_read_url="",
+                                        redis_url="", site_url="", storage_path="", smtp_server="", backup_dir="")
+    assert "pueblaabierto.workflow.demo" not in options
+    monkeypatch.setitem(ckan_config, "pueblaabierto.workflow.demo", False)
+    dataset = new_dataset(people)
+    with pytest.raises(tk.NotAuthorized, match="publicación de demostración está desactivada"):
+        act(people.sysadmin, "workflow_demo_publish", id=dataset["id"])
+    flow = act(people.datos, "workflow_show", id=dataset["id"])
+    assert flow["state"] == "borrador" and flow["history"] == []
+
+
+def test_demo_publish_never_acknowledges_personal_data(people):
+    dataset = new_dataset(people, personal=True)
+    with pytest.raises(tk.ValidationError, match="1 hallazgo.s. de datos personales") as refused:
+        act(people.sysadmin, "workflow_demo_publish", id=dataset["id"])
+    assert "Enlace de Seguridad" in str(refused.value.error_dict)
+    flow = act(people.datos, "workflow_show", id=dataset["id"])
+    assert flow["state"] == "borrador" and flow["history"] == []
+    assert model.Package.get(dataset["id"]).private is True
+    # Also once under review (the report travelled with it): the walk stops before approving.
+    act(people.datos, "workflow_transition", id=dataset["id"], transition="enviar_revision")
+    with pytest.raises(tk.ValidationError, match="datos personales"):
+        act(people.sysadmin, "workflow_demo_publish", id=dataset["id"])
+    flow = act(people.datos, "workflow_show", id=dataset["id"])
+    assert flow["state"] == "en_revision" and flow["approvals"] == []
+
+
 def test_record_is_append_only_in_the_database(people):
     dataset = new_dataset(people)
     publish_path(people, dataset["id"])

@@ -99,7 +99,8 @@ def portal(sin_ejemplos: bool) -> None:
     _step("Bases de datos de CKAN y del DataStore")
     env.ensure_databases(PORTAL_DATABASES)
     _step(f"Configuración de CKAN ({env.paths.ckan_ini})")
-    env.write_ini(env.paths.ckan_ini, PORTAL_DATABASES, site_url=site_url, plugins=settings.PLUGINS)
+    env.write_ini(env.paths.ckan_ini, PORTAL_DATABASES, site_url=site_url, plugins=settings.PLUGINS,
+                  extra=settings.DEMO_OPTIONS)
     _step("Tablas de CKAN y de los plugins")
     env.init_ckan_database(env.paths.ckan_ini)
     known = credentials.read(env.paths.credentials)
@@ -185,7 +186,8 @@ def test_env() -> None:
         redis_db=1,
         # In-process tests empty the database between tests without CKAN's change hooks, which
         # is what invalidates the anonymous page cache; the live server of the tests keeps it on.
-        extra={"smtp.server": "127.0.0.1:25", "ckan.site_id": "test.ckan.net", "pueblaabierto.cache.segundos": "0"},
+        extra={"smtp.server": "127.0.0.1:25", "ckan.site_id": "test.ckan.net", "pueblaabierto.cache.segundos": "0",
+               **settings.DEMO_OPTIONS},
     )
     click.echo(str(env.paths.test_ini(settings.TEST_SUFFIX)))
 

@@ -106,6 +106,11 @@ COMMON_OPTIONS = {
     "pueblaabierto.datastore.sql_timeout": "5000",
 }
 
+# The sysadmin's demo walk (workflow_demo_publish, ``lote --ejemplos-demo``) publishes without
+# the liaisons: on only for make portal's demo and the tests, never in instance_options
+# (production, systemd, Docker).
+DEMO_OPTIONS = {"pueblaabierto.workflow.demo": "true"}
+
 
 def instance_options(
     *,

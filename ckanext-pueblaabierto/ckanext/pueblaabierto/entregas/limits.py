@@ -12,7 +12,7 @@ MB = 1024 * 1024
 
 @dataclass(frozen=True)
 class EntregaLimits:
-    max_file_mb: int = 256
+    max_file_mb: int  # no default of its own: max_file_mb() below
     max_files: int = 50
     max_unzipped_mb: int = 1024
     stale_minutes: int = 30
@@ -26,10 +26,20 @@ class EntregaLimits:
         return self.max_unzipped_mb * MB
 
 
+def max_file_mb() -> int:
+    """Megabytes per uploaded file: ``pueblaabierto.entregas.max_file_mb`` when set, else the
+    portal's one limit for resource files, ``ckan.max_resource_size`` (security/upload_size.py),
+    so an entrega and a resource upload accept the same files."""
+    from ..security.upload_size import limit_mb
+
+    value = str(tk.config.get("pueblaabierto.entregas.max_file_mb") or "").strip()
+    return tk.asint(value) if value else limit_mb()
+
+
 def current() -> EntregaLimits:
     """The limits this portal is configured with (defaults declared in config_declaration.yaml)."""
     return EntregaLimits(
-        max_file_mb=tk.asint(tk.config.get("pueblaabierto.entregas.max_file_mb")),
+        max_file_mb=max_file_mb(),
         max_files=tk.asint(tk.config.get("pueblaabierto.entregas.max_files")),
         max_unzipped_mb=tk.asint(tk.config.get("pueblaabierto.entregas.max_unzipped_mb")),
         stale_minutes=tk.asint(tk.config.get("pueblaabierto.entregas.stale_minutes")),

@@ -82,3 +82,10 @@ def with_server_key(report: dict[str, Any], state: dict[str, Any]) -> dict[str, 
 def sent_fingerprint(report: dict[str, Any] | None) -> str | None:
     server = (report or {}).get(SERVER_KEY)
     return server.get("fingerprint") if isinstance(server, dict) else None
+
+
+def sent_files(report: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The files (resource_id, sha256) of the validation that went to review."""
+    server = (report or {}).get(SERVER_KEY)
+    files = server.get("files") if isinstance(server, dict) else None
+    return [f for f in files or [] if isinstance(f, dict)]

@@ -12,6 +12,7 @@ from ..security import csv_safe
 from ..translate import _
 from . import machine, roles, service
 from . import model as wf_model
+from . import report as wf_report
 
 
 def _require(data_dict: dict[str, Any], *keys: str) -> None:
@@ -199,12 +200,21 @@ def workflow_history_csv(context: dict[str, Any], data_dict: dict[str, Any]) -> 
 def workflow_demo_publish(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
     """Walk a dataset through the whole procedure as the sysadmin acting in each role.
 
-    For the demo portal (``make portal``) and trusted loaders: each step is recorded as done by
-    the sysadmin in role (``as_sysadmin``), with ``comment`` saying so. Sysadmins only.
+    For the demo portal (``make portal``) only: refused unless ``pueblaabierto.workflow.demo``
+    is on (embedded/settings.DEMO_OPTIONS), and for any dataset whose server report has
+    personal-data findings (only the enlace de seguridad may acknowledge those). Each step is
+    recorded as done by the sysadmin in role (``as_sysadmin``), with ``comment`` saying so.
+    Sysadmins only.
     """
     _require(data_dict, "id")
     tk.check_access("workflow_demo_publish", context, data_dict)
+    if not tk.asbool(tk.config.get("pueblaabierto.workflow.demo")):
+        raise tk.NotAuthorized(_(
+            "La publicación de demostración está desactivada en este portal (opción pueblaabierto.workflow.demo). "
+            "Envíe el conjunto a revisión: cada enlace revisa y aprueba en la pestaña «Flujo»."
+        ))
     pkg = service.get_package(data_dict["id"])
+    _refuse_personal_data(pkg, _demo_personal_count(pkg))
     comment = data_dict.get("comment") or _("Demostración: paso realizado por la administración del portal en el rol.")
     steps = {
         machine.BORRADOR: [(machine.ENVIAR_REVISION, None)],
@@ -222,17 +232,32 @@ def workflow_demo_publish(context: dict[str, Any], data_dict: dict[str, Any]) ->
         for name, role in steps[state]:
             if role is not None and role in approvals:
                 continue
-            keys = []
             if role == machine.SEGURIDAD and row is not None:
-                from . import report
-
-                keys = report.personal_keys(row.report)
-            result = service.transition(
-                context, pkg.id, name, comment=comment, as_role=role, acknowledged_findings=keys, demo=True
-            )
+                # Never acknowledge personal data on the enlace de seguridad's behalf (the report
+                # may have come in after the check above: the validation finished meanwhile).
+                _refuse_personal_data(pkg, len(wf_report.personal_keys(row.report)))
+            result = service.transition(context, pkg.id, name, comment=comment, as_role=role, demo=True)
             break
         pkg = service.get_package(result["id"])
     return result
+
+
+def _demo_personal_count(pkg: model.Package) -> int:
+    """Personal-data findings of the server's report: the one sent to review, else the latest."""
+    from ..verification import service as validation
+
+    row = wf_model.get_state(pkg.id)
+    sent = len(wf_report.personal_keys(row.report)) if row is not None else 0
+    return max(sent, int(validation.status(pkg.id).get("personal_findings") or 0))
+
+
+def _refuse_personal_data(pkg: model.Package, count: int) -> None:
+    if count:
+        raise tk.ValidationError({"transition": [_(
+            "«{title}» no se puede publicar como demostración: la validación del portal encontró {count} "
+            "hallazgo(s) de datos personales. Solo el Enlace de Seguridad de la dependencia puede revisarlos y "
+            "reconocerlos: quite esos datos o envíe el conjunto a revisión por el flujo normal."
+        ).format(title=pkg.title or pkg.name, count=count)]})
 
 
 def get_actions() -> dict[str, Any]:

@@ -135,8 +135,12 @@ def transition(
 def server_validation_gate(
     pkg: model.Package, name: str, stored_report: dict[str, Any] | None
 ) -> dict[str, Any] | None:
-    """Refuse ``name`` unless the server's validation allows it; for enviar_revision, the report to keep."""
-    from ..verification import fingerprint, verdict
+    """Refuse ``name`` unless the server's validation allows it; for enviar_revision, the report to keep.
+
+    The fingerprint covers a link resource by its URL only: at enviar_revision and at publicar the
+    content behind each URL is downloaded again and must be the validated one (verification/links.py).
+    """
+    from ..verification import fingerprint, links, verdict
     from ..verification import service as validation
 
     if name == machine.ENVIAR_REVISION:
@@ -146,6 +150,7 @@ def server_validation_gate(
             if state.get("status") is None or state.get("stale"):
                 validation.request(pkg.id)  # so waiting is enough; the message says so
             raise tk.ValidationError({"transition": [message]})
+        links.hold(pkg, state.get("files") or [], publishing=False)
         return verdict.with_server_key(state.get("report") or {}, state)
     if name in (machine.APROBAR, machine.SOLICITAR_PUBLICACION, machine.PUBLICAR):
         sent = verdict.sent_fingerprint(stored_report)
@@ -156,6 +161,8 @@ def server_validation_gate(
                 "publicaría. Recháselo con observaciones para que el Enlace de Datos Abiertos lo valide y lo envíe "
                 "de nuevo."
             )]})
+        if name == machine.PUBLICAR:
+            links.hold(pkg, verdict.sent_files(stored_report), publishing=True)
     return stored_report
 
 
