@@ -70,3 +70,17 @@ def test_cookies_are_samesite_lax_everywhere_and_secure_under_https():
     config.configure(served)
     assert served["SESSION_COOKIE_SAMESITE"] == "Strict"  # a stricter choice is kept
     assert served["SESSION_COOKIE_SECURE"] is True and served["REMEMBER_COOKIE_SECURE"] is True
+
+
+def test_backup_log_neutralises_formula_cells(tmp_path):
+    """The backup bitácora (ops/bitacora.py) is opened in a spreadsheet for audits."""
+    from ckanext.pueblaabierto.ops.bitacora import Bitacora
+
+    log = Bitacora(tmp_path / "bitacora.csv")
+    log.record("respaldo", "completo", "diaria", "=1+1", '=HYPERLINK("http://evil","x")', "OK", "-rf /")
+    log.record("verificación", "completo", "diaria", "ckan", "/respaldos", "OK", "@SUM(1)")
+    [first, second] = list(csv.DictReader((tmp_path / "bitacora.csv").open(encoding="utf-8", newline="")))
+    assert first["sistema"] == "'=1+1"
+    assert first["ubicacion"] == "'=HYPERLINK(\"http://evil\",\"x\")"
+    assert first["detalle"] == "'-rf /" and second["detalle"] == "'@SUM(1)"
+    assert second["ubicacion"] == "/respaldos" and first["resultado"] == "OK"

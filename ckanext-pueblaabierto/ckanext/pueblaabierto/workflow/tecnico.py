@@ -7,7 +7,12 @@ him their unsubmitted drafts (labels.py keeps those from him). So these chained 
 functions grant the writes to whoever holds the global ``enlace_tecnico`` role, a role only
 sysadmins assign. Everything else still applies: the workflow guard (guard.py) keeps the
 datasets private and unchangeable once under review or published, and the organization he
-creates records him as its creator (the publisher adopts only such organizations).
+creates records him as its creator (creator.py; the publisher adopts only organizations
+created by its own account or by a sysadmin).
+
+Deleting: he needs ``resource_delete`` (``publicar --eliminar-faltantes`` drops resources no
+longer in the workbook) but never ``package_delete``: a dataset of any dependencia is not his
+to delete, and CKAN would otherwise let him delete its drafts.
 """
 
 from __future__ import annotations
@@ -43,8 +48,9 @@ def _granted(name: str) -> Any:
     return auth
 
 
-# resource_create/update/delete, resource views and datastore_* defer to these.
-GRANTED = ("package_create", "package_update", "package_delete", "organization_create", "organization_update")
+# resource_create/update, resource views and datastore_* defer to these; resource_delete
+# defers to package_delete, which he must not have.
+GRANTED = ("package_create", "package_update", "resource_delete", "organization_create", "organization_update")
 
 
 def get_auth_functions() -> dict[str, Any]:
@@ -63,15 +69,3 @@ def drop_creator_membership(context: dict[str, Any], organization: dict[str, Any
     tk.get_action("organization_member_delete")(
         {"ignore_auth": True, "user": user.name}, {"id": organization["id"], "username": user.name}
     )
-
-
-@tk.chained_action
-def organization_create(up_func: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> Any:
-    organization = up_func(context, data_dict)
-    if not context.get("ignore_auth") and is_tecnico(context):
-        drop_creator_membership(context, organization)
-    return organization
-
-
-def get_actions() -> dict[str, Any]:
-    return {"organization_create": organization_create}
