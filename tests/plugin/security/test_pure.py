@@ -84,3 +84,20 @@ def test_backup_log_neutralises_formula_cells(tmp_path):
     assert first["ubicacion"] == "'=HYPERLINK(\"http://evil\",\"x\")"
     assert first["detalle"] == "'-rf /" and second["detalle"] == "'@SUM(1)"
     assert second["ubicacion"] == "/respaldos" and first["resultado"] == "OK"
+
+
+@pytest.mark.parametrize("delimiter", [",", "\t"])
+def test_datastore_dump_records_neutralise_text_columns_only(delimiter):
+    """The records PostgreSQL's COPY ... csv wrote for /datastore/dump (security/datastore_dump.py)."""
+    from ckanext.pueblaabierto.security.datastore_dump import neutralize_records
+
+    fields = [{"id": "_id", "type": "int"}, {"id": "nombre", "type": "text"}, {"id": "monto", "type": "numeric"}]
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, lineterminator="\n").writerows(
+        [[1, '=HYPERLINK("http://evil","x")', -5], [2, "línea\ncon salto", "-0.5"], [3, "\t=1", 7], [4, "normal", 3]]
+    )
+    rows = list(csv.reader(io.StringIO(neutralize_records(out.getvalue(), fields, delimiter)), delimiter=delimiter))
+    assert [row[1] for row in rows] == ["'=HYPERLINK(\"http://evil\",\"x\")", "línea\ncon salto", "'\t=1", "normal"]
+    assert [row[2] for row in rows] == ["-5", "-0.5", "7", "3"]
+    clean = "1,normal,-5\n"
+    assert neutralize_records(clean, fields, ",") == clean  # untouched when nothing to neutralise

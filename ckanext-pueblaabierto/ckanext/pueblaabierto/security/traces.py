@@ -5,8 +5,9 @@ the activity streams it filters; these read paths answer from other tables and w
 name them: a group's ``member_list`` (dataset ids), ``tag_list``/``tag_autocomplete`` and
 ``format_autocomplete`` (every tag and format in the database), and activity lists whose
 stored labels predate a change of visibility. Accounts: dictized users carry the MD5 of the
-e-mail address (``email_hash``, a gravatar key that identifies the official); only
-sysadmins and the user themself get it.
+e-mail address (``email_hash``, a gravatar key that identifies the official) and the
+``sysadmin`` flag; only sysadmins and the user themself get them (accounts.py keeps
+``user_list`` to sysadmins).
 """
 
 from __future__ import annotations
@@ -212,9 +213,14 @@ PLUGIN_READ_ACTIONS = {"activity": ("package_activity_list",), "datastore": ("da
 # -- accounts -------------------------------------------------------------------------
 
 
+PRIVATE_USER_KEYS = ("email_hash", "email", "sysadmin")
+
+
 def _scrub_user(user: Any, context: dict[str, Any]) -> Any:
-    if isinstance(user, dict) and "email_hash" in user and user.get("name") != context.get("user"):
-        user.pop("email_hash", None)
+    """Another account's e-mail (or its hash) and sysadmin flag: for sysadmins and the user only."""
+    if isinstance(user, dict) and any(k in user for k in PRIVATE_USER_KEYS) and user.get("name") != context.get("user"):
+        for key in PRIVATE_USER_KEYS:
+            user.pop(key, None)
     return user
 
 

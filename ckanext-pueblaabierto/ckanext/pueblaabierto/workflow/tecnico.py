@@ -19,9 +19,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import ckan.authz as authz
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ..translate import _
 from . import machine
 from . import model as wf_model
 
@@ -53,8 +55,27 @@ def _granted(name: str) -> Any:
 GRANTED = ("package_create", "package_update", "resource_delete", "organization_create", "organization_update")
 
 
+@tk.chained_auth_function
+def package_delete(next_auth: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """CKAN defers package_delete to package_update, which his role grants: not for deleting.
+
+    He deletes a dataset only where CKAN's own membership rules would let him.
+    """
+    if is_tecnico(context):
+        pkg = model.Package.get(data_dict.get("id") or data_dict.get("name") or "")
+        user = context.get("user") or ""
+        if pkg is None or not pkg.owner_org or not authz.has_user_permission_for_group_or_org(
+            pkg.owner_org, user, "delete_dataset"
+        ):
+            return {"success": False, "msg": _(
+                "El enlace técnico no elimina conjuntos de datos: la dependencia los retira desde su borrador, o la "
+                "administración del portal, indicando el motivo, si están publicados."
+            )}
+    return next_auth(context, data_dict)
+
+
 def get_auth_functions() -> dict[str, Any]:
-    return {name: _granted(name) for name in GRANTED}
+    return {**{name: _granted(name) for name in GRANTED}, "package_delete": package_delete}
 
 
 def drop_creator_membership(context: dict[str, Any], organization: dict[str, Any]) -> None:
