@@ -452,6 +452,14 @@ def test_enlace_tecnico_cannot_delete_drafts_nor_choose_who_created_a_dependenci
     with pytest.raises((ckanapi.NotAuthorized, ckanapi.NotFound)):
         api["tecn"].action.package_delete(id=draft["id"])
     assert admin.action.package_show(id=draft["id"])["state"] == "active"
+    # He updates any dependencia (publicar does), but cannot make himself one of its members.
+    api["tecn"].action.organization_patch(id=dependency["org"]["id"], users=[{"name": names["tecn"],
+                                                                              "capacity": "admin"}])
+    members = {u["name"]: u["capacity"] for u in
+               admin.action.organization_show(id=dependency["org"]["id"], include_users=True)["users"]}
+    assert names["tecn"] not in members and members.get(live_ckan.sysadmin) == "admin", members
+    with pytest.raises((ckanapi.NotAuthorized, ckanapi.NotFound)):
+        api["tecn"].action.package_show(id=draft["id"])
 
     # He may create a dependencia, but not say that the administration created it.
     admin_id = admin.action.user_show()["id"]

@@ -70,10 +70,31 @@ def creator_info(organization_id: str) -> dict[str, Any]:
             "sysadmin": bool(user is not None and user.sysadmin)}
 
 
+def keep_members(context: dict[str, Any], group: model.Group | None, data_dict: dict[str, Any]) -> None:
+    """The enlace técnico updates any dependencia (tecnico.py) but never its members.
+
+    CKAN's organization_update rewrites the membership from ``users``: he could make himself
+    admin of a dependencia and read its drafts. Unless CKAN's own rules let him manage its
+    members, the update keeps the members it has.
+    """
+    user = context.get("user") or ""
+    if group is None or context.get("ignore_auth") or authz.is_sysadmin(user) or not tecnico.is_tecnico(context):
+        return
+    if authz.has_user_permission_for_group_or_org(group.id, user, "membership"):
+        return
+    members = (
+        model.Session.query(model.User.name, model.Member.capacity)
+        .join(model.Member, model.Member.table_id == model.User.id)
+        .filter(model.Member.group_id == group.id, model.Member.table_name == "user", model.Member.state == "active")
+    )
+    data_dict["users"] = [{"name": name, "capacity": capacity} for name, capacity in members]
+
+
 @tk.chained_action
 def organization_update(up_func: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> Any:
     strip_client_value(data_dict)
     group = model.Group.get(data_dict.get("id") or data_dict.get("name") or "")
+    keep_members(context, group, data_dict)
     stored = group.extras.get(CREATOR_KEY) if group is not None else None
     result = up_func(context, data_dict)
     if group is not None and stored is not None and model.Group.get(group.id).extras.get(CREATOR_KEY) != stored:
