@@ -135,7 +135,7 @@ class PueblaAbiertoPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def get_auth_functions(self) -> dict[str, Any]:
         return {**workflow.get_auth_functions(), **entregas.get_auth_functions(),
-                **verification_actions.get_auth_functions()}
+                **verification_actions.get_auth_functions(), **security.get_auth_functions()}
 
     # -- Security (security/: response headers, upload checks, hidden traces) -------------
     def make_middleware(self, app: Any, config: Any) -> Any:

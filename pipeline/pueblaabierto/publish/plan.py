@@ -125,27 +125,31 @@ def find_org(portal: Portal, spec: OrgSpec) -> dict[str, Any] | None:
 
 
 def untrusted_org(portal: Portal, org: dict[str, Any], spec: OrgSpec) -> str | None:
-    """Why ``org`` must not be adopted, or None when a sysadmin or an enlace técnico created it.
+    """Why ``org`` must not be adopted, or None when a sysadmin or this very account created it.
 
-    Anyone able to create an organization could otherwise pre-create a dependencia with its
-    ``id_dependencia`` and, as its admin, read everything later published into it. The
-    portal's activity stream says who created it; only sysadmins and enlaces técnicos (who
-    publish with this command) are trusted creators.
+    Anyone able to create an organization (a sysadmin, an enlace técnico) could otherwise
+    pre-create a dependencia with another's ``id_dependencia`` and, as its creator, read what
+    is later published into it. The FORM.317 portal records the creator itself and answers it
+    as ``creada_por`` (workflow/creator.py, not settable by clients); other portals are asked
+    through the activity stream. Only a sysadmin's organization or one created by the account
+    that is publishing is adopted.
     """
-    creator, creator_name = None, None
+    creator_name = None
     try:
-        created = portal.call("organization_activity_list", id=org["id"], activity_types=["new organization"],
-                              limit=1)
-        creator = created[0]["user_id"] if created else None
-        if creator:
-            user = portal.call("user_show", id=creator)
-            creator_name = user.get("name")
-            if user.get("sysadmin"):
-                return None
-            # Portals without the FORM.317 workflow answer "not known": no enlace técnico there.
-            roles = portal.call("workflow_role_list", user=creator)
-            if any(row.get("role") == "enlace_tecnico" for row in roles):
-                return None
+        shown = portal.call("organization_show", id=org["id"], include_datasets=False, include_users=False)
+        recorded = shown.get("creada_por")
+        if isinstance(recorded, dict):
+            creator, creator_name, sysadmin = recorded.get("id"), recorded.get("name"), recorded.get("sysadmin")
+        else:
+            created = portal.call("organization_activity_list", id=org["id"],
+                                  activity_types=["new organization"], limit=1)
+            creator = created[0]["user_id"] if created else None
+            user = portal.call("user_show", id=creator) if creator else {}
+            creator_name, sysadmin = user.get("name"), user.get("sysadmin")
+        if creator and sysadmin:
+            return None
+        if creator and creator == portal.call("user_show").get("id"):
+            return None
     except PortalError as exc:
         if exc.fatal:
             raise
@@ -154,9 +158,10 @@ def untrusted_org(portal: Portal, org: dict[str, Any], spec: OrgSpec) -> str | N
     who = f"la creó la cuenta «{creator_name}»" if creator_name else "el portal no dice quién la creó"
     return (
         f"La dependencia «{org.get('title') or org.get('name')}» ({org.get('name')}) ya existe en el portal con "
-        f"el ID de Dependencia {spec.id_dependencia}, pero no la creó la administración del portal ni un enlace "
-        f"técnico ({who}). Por seguridad no se usa ni se publica nada en ella: pida a la administración del "
-        "portal que la revise (que la elimine si no es legítima) y vuelva a ejecutar el comando."
+        f"el ID de Dependencia {spec.id_dependencia}, pero no la creó la administración del portal ni la cuenta "
+        f"con la que publica ({who}). Por seguridad no se usa ni se publica nada en ella: pida a la "
+        "administración del portal que la revise (que la elimine si no es legítima, o que publique con la "
+        "cuenta que la creó) y vuelva a ejecutar el comando."
     )
 
 

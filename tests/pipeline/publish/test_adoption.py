@@ -1,4 +1,4 @@
-"""The publisher adopts only dependencias a sysadmin or an enlace técnico created (issue 11).
+"""The publisher adopts only dependencias a sysadmin or its own account created (issue 11).
 
 Before, anyone could create an organization with a dependencia's ``id_dependencia`` and, as
 its admin, read what ``pueblaabierto publicar`` later loaded into it. The enlace técnico
@@ -47,8 +47,10 @@ def test_a_dependencia_planted_by_someone_else_is_not_adopted(cli, tmp_path, liv
     admin = live_ckan.api()
     form = Form(tmp_path / "entrega", id_dependencia=780000 + int(suffix, 16) % 100000)
     form.write()
-    # Someone who could create organizations (here: an enlace técnico since dismissed)
-    # plants the dependencia with its identifier.
+    # Another enlace técnico (who may create organizations) plants the dependencia with its
+    # identifier, and claims that the victim created it: the server keeps its own record.
+    victim_token = _tecnico(live_ckan, f"tecnu{suffix}")
+    victim_id = admin.action.user_show(id=f"tecnu{suffix}")["id"]
     planter = live_ckan.api(token=_tecnico(live_ckan, f"planta{suffix}"))
     # Past the first page of organization_list (CKAN gives 25 with all_fields): a name that sorts
     # after at least 25 others, as on any portal with a few dozen dependencias.
@@ -56,13 +58,17 @@ def test_a_dependencia_planted_by_someone_else_is_not_adopted(cli, tmp_path, liv
         admin.action.organization_create(name=f"relleno-{suffix}-{i:02d}", title=f"Relleno {i}",
                                          id_dependencia=str(int(suffix, 16) % 10**6 * 100 + i),
                                          description="Dependencia de relleno de la prueba.")
-    planted = planter.action.organization_create(name=f"zz-planta-{suffix}", title="Sembrada",
-                                                 id_dependencia=str(form.id_dependencia), description="x")
-    admin.action.workflow_role_revoke(user=f"planta{suffix}", role="enlace_tecnico")
+    planted = planter.action.organization_create(
+        name=f"zz-planta-{suffix}", title="Sembrada", id_dependencia=str(form.id_dependencia), description="x",
+        pueblaabierto_creador=victim_id, extras=[{"key": "pueblaabierto_creador", "value": victim_id}])
+    planter.action.organization_patch(id=planted["id"], pueblaabierto_creador=victim_id,
+                                      extras=[{"key": "pueblaabierto_creador", "value": victim_id}])
+    recorded = admin.action.organization_show(id=planted["id"])["creada_por"]
+    assert recorded["name"] == f"planta{suffix}" and recorded["sysadmin"] is False
 
-    run = cli("publicar", str(form.path), "--json", token=_tecnico(live_ckan, f"tecnu{suffix}"))
-    assert run.code != 0
-    assert "no la creó la administración del portal ni un enlace técnico" in run.output
+    run = cli("publicar", str(form.path), "--json", token=victim_token)
+    assert run.code != 0, run.output
+    assert "no la creó la administración del portal ni la cuenta con la que publica" in run.output
     assert f"planta{suffix}" in run.output
     assert admin.action.organization_show(id=planted["id"], include_datasets=True)["package_count"] == 0
     found = admin.action.package_search(fq=f'owner_org:"{planted["id"]}"', include_private=True)

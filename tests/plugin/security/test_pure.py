@@ -70,3 +70,34 @@ def test_cookies_are_samesite_lax_everywhere_and_secure_under_https():
     config.configure(served)
     assert served["SESSION_COOKIE_SAMESITE"] == "Strict"  # a stricter choice is kept
     assert served["SESSION_COOKIE_SECURE"] is True and served["REMEMBER_COOKIE_SECURE"] is True
+
+
+def test_backup_log_neutralises_formula_cells(tmp_path):
+    """The backup bitácora (ops/bitacora.py) is opened in a spreadsheet for audits."""
+    from ckanext.pueblaabierto.ops.bitacora import Bitacora
+
+    log = Bitacora(tmp_path / "bitacora.csv")
+    log.record("respaldo", "completo", "diaria", "=1+1", '=HYPERLINK("http://evil","x")', "OK", "-rf /")
+    log.record("verificación", "completo", "diaria", "ckan", "/respaldos", "OK", "@SUM(1)")
+    [first, second] = list(csv.DictReader((tmp_path / "bitacora.csv").open(encoding="utf-8", newline="")))
+    assert first["sistema"] == "'=1+1"
+    assert first["ubicacion"] == "'=HYPERLINK(\"http://evil\",\"x\")"
+    assert first["detalle"] == "'-rf /" and second["detalle"] == "'@SUM(1)"
+    assert second["ubicacion"] == "/respaldos" and first["resultado"] == "OK"
+
+
+@pytest.mark.parametrize("delimiter", [",", "\t"])
+def test_datastore_dump_records_neutralise_text_columns_only(delimiter):
+    """The records PostgreSQL's COPY ... csv wrote for /datastore/dump (security/datastore_dump.py)."""
+    from ckanext.pueblaabierto.security.datastore_dump import neutralize_records
+
+    fields = [{"id": "_id", "type": "int"}, {"id": "nombre", "type": "text"}, {"id": "monto", "type": "numeric"}]
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, lineterminator="\n").writerows(
+        [[1, '=HYPERLINK("http://evil","x")', -5], [2, "línea\ncon salto", "-0.5"], [3, "\t=1", 7], [4, "normal", 3]]
+    )
+    rows = list(csv.reader(io.StringIO(neutralize_records(out.getvalue(), fields, delimiter)), delimiter=delimiter))
+    assert [row[1] for row in rows] == ["'=HYPERLINK(\"http://evil\",\"x\")", "línea\ncon salto", "'\t=1", "normal"]
+    assert [row[2] for row in rows] == ["-5", "-0.5", "7", "3"]
+    clean = "1,normal,-5\n"
+    assert neutralize_records(clean, fields, ",") == clean  # untouched when nothing to neutralise

@@ -93,7 +93,8 @@ COMMON_OPTIONS = {
     # CKAN 2.11 hides the upload inputs unless this is on (storage_path alone is not enough).
     "ckan.uploads_enabled": "true",
     # Security (issue 11): dependencias and groups are created by sysadmins (and the enlace técnico
-    # through our auth, security/auth.py), never by any logged-in user; every form of every plugin
+    # through his role, workflow/tecnico.py; workflow/creator.py records who created each one),
+    # never by any logged-in user; every form of every plugin
     # is CSRF-protected; cookies stay first-party; accounts and avatars are not public.
     "ckan.auth.user_create_organizations": "false",
     "ckan.auth.user_create_groups": "false",

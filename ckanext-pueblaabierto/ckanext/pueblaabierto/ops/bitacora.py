@@ -2,7 +2,8 @@
 
 The municipality's backup procedure asks for date and time, frequency, type (completo,
 incremental, diferencial), system name and storage location; we add the operation, its result
-and a detail line, and who ran it. CSV so it opens in a spreadsheet for an audit.
+and a detail line, and who ran it. CSV so it opens in a spreadsheet for an audit; cells go
+through security/csv_safe.py (a location or detail starting with ``=`` is no formula there).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+
+from ..security.csv_safe import SafeWriter
 
 FILE_NAME = "bitacora.csv"
 COLUMNS = [
@@ -42,10 +45,10 @@ class Bitacora:
         new = not self.path.exists()
         # O_APPEND: a line from the timer and one from a person never interleave.
         with open(self.path, "a", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+            writer = SafeWriter(handle)
             if new:
-                writer.writeheader()
-            writer.writerow(row)
+                writer.writerow(COLUMNS)
+            writer.writerow(row[column] for column in COLUMNS)
         return row
 
     def rows(self) -> list[dict[str, str]]:

@@ -6,4 +6,5 @@
 - traces.py:        no trace of unpublished datasets or of accounts for those who may not see them
 - datastore_sql.py: DataStore SQL searches time out quickly and fail in Spanish
 - csv_safe.py:      CSV cells cannot become spreadsheet formulas
+- datastore_dump.py: the DataStore's CSV/TSV dumps neither (text columns, by field type)
 """

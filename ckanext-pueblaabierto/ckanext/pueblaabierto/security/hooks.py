@@ -7,13 +7,18 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from . import config, datastore_sql, headers, notfound, traces, upload_size, uploads
+from . import accounts, config, datastore_dump, datastore_sql, headers, notfound, traces, upload_size, uploads
 
 
 def get_actions() -> dict[str, Any]:
     return merge_actions(
-        upload_size.get_actions(), uploads.get_actions(), traces.get_actions(), datastore_sql.get_actions()
+        upload_size.get_actions(), uploads.get_actions(), traces.get_actions(), datastore_sql.get_actions(),
+        datastore_dump.get_actions(),
     )
+
+
+def get_auth_functions() -> dict[str, Any]:
+    return accounts.get_auth_functions()
 
 
 def merge_actions(*groups: dict[str, Any]) -> dict[str, Any]:

@@ -5,8 +5,9 @@ the activity streams it filters; these read paths answer from other tables and w
 name them: a group's ``member_list`` (dataset ids), ``tag_list``/``tag_autocomplete`` and
 ``format_autocomplete`` (every tag and format in the database), and activity lists whose
 stored labels predate a change of visibility. Accounts: dictized users carry the MD5 of the
-e-mail address (``email_hash``, a gravatar key that identifies the official); only
-sysadmins and the user themself get it.
+e-mail address (``email_hash``, a gravatar key that identifies the official) and the
+``sysadmin`` flag; only sysadmins and the user themself get them (accounts.py keeps
+``user_list`` to sysadmins).
 """
 
 from __future__ import annotations
@@ -171,6 +172,40 @@ def _not_found_instead(name: str) -> Any:
     return guarded
 
 
+def _as_if_missing(name: str, keys: tuple[str, ...]) -> Any:
+    """Actions that name an unpublished dataset by id answer as for one that does not exist.
+
+    ``dataset_follower_count`` would count its followers (0) where a missing dataset gets
+    "Not found", ``follow_dataset`` and ``am_following_dataset`` validate it as existing,
+    ``package_relationships_list`` answers 403: each confirms it exists. For those who cannot
+    read it, the id is swapped for one no dataset has, so CKAN's own "not found" answers.
+    """
+
+    def guarded(up_func: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> Any:
+        if not _sees_everything(context):
+            for key in keys:
+                value = data_dict.get(key)
+                pkg = model.Package.get(value) if isinstance(value, str) and value else None
+                if pkg is not None and not _can_read(context, pkg.id, {}):
+                    data_dict = dict(data_dict, **{key: MISSING_ID})
+        return up_func(context, data_dict)
+
+    guarded.__name__ = name
+    chained = tk.chained_action(guarded)
+    return chained if name == "follow_dataset" else tk.side_effect_free(chained)
+
+
+# A dataset id nothing has (CKAN's ids are uuid4; this one is not a valid v4 uuid).
+MISSING_ID = "00000000-0000-0000-0000-000000000000"
+# Action -> the keys that name a dataset.
+EXISTENCE_ACTIONS = {
+    "dataset_follower_count": ("id",),
+    "am_following_dataset": ("id",),
+    "follow_dataset": ("id",),
+    "unfollow_dataset": ("id",),
+    "package_relationships_list": ("id", "id2"),
+}
+
 READ_ACTIONS = ("package_show", "resource_show", "resource_view_list", "resource_view_show")
 PLUGIN_READ_ACTIONS = {"activity": ("package_activity_list",), "datastore": ("datastore_search", "datastore_info")}
 
@@ -178,9 +213,14 @@ PLUGIN_READ_ACTIONS = {"activity": ("package_activity_list",), "datastore": ("da
 # -- accounts -------------------------------------------------------------------------
 
 
+PRIVATE_USER_KEYS = ("email_hash", "email", "sysadmin")
+
+
 def _scrub_user(user: Any, context: dict[str, Any]) -> Any:
-    if isinstance(user, dict) and "email_hash" in user and user.get("name") != context.get("user"):
-        user.pop("email_hash", None)
+    """Another account's e-mail (or its hash) and sysadmin flag: for sysadmins and the user only."""
+    if isinstance(user, dict) and any(k in user for k in PRIVATE_USER_KEYS) and user.get("name") != context.get("user"):
+        for key in PRIVATE_USER_KEYS:
+            user.pop(key, None)
     return user
 
 
@@ -223,6 +263,8 @@ def get_actions() -> dict[str, Any]:
         actions[name] = _scrubbed(name)
     for name in READ_ACTIONS:
         actions[name] = _not_found_instead(name)
+    for name, keys in EXISTENCE_ACTIONS.items():
+        actions[name] = _as_if_missing(name, keys)
     for plugin, names in PLUGIN_READ_ACTIONS.items():
         if p.plugin_loaded(plugin):
             actions.update({name: _not_found_instead(name) for name in names})

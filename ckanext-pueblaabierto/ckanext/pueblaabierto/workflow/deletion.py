@@ -21,6 +21,7 @@ from .state import WORKFLOW_CONTEXT_FLAG, reindex
 
 ELIMINAR = "eliminar"
 RESTAURAR = "restaurar"
+PURGAR = "purgar"
 ELIMINADO = "eliminado"
 REASON_KEYS = ("motivo", "reason")
 
@@ -66,6 +67,15 @@ def check_published_deletion(context: dict[str, Any], pkg: model.Package, data_d
             }
         )
     _record(pkg, user, ELIMINAR, machine.PUBLICADO, ELIMINADO, reason)
+
+
+def record_purge(context: dict[str, Any], pkg: model.Package, data_dict: dict[str, Any]) -> None:
+    """A deleted published dataset about to be purged: the history keeps that it was, by whom."""
+    user = model.User.get(context.get("user") or "")
+    if user is None:
+        return
+    _record(pkg, user, PURGAR, ELIMINADO, ELIMINADO,
+            reason_of(data_dict) or _("Purgado desde la papelera de la administración."))
 
 
 def _record(pkg: model.Package, user: model.User, name: str, from_state: str, to_state: str, comment: str) -> None:

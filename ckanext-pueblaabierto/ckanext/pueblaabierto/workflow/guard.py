@@ -113,6 +113,36 @@ def package_delete(up_func: Any, context: dict[str, Any], data_dict: dict[str, A
     return up_func(context, data_dict)
 
 
+@tk.chained_action
+def dataset_purge(up_func: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> Any:
+    """Purging erases a dataset for good (no undo): never one under review or published.
+
+    A published dataset is first deleted with a reason (package_delete, deletion.py: on the
+    record, undoable); purging that deleted dataset afterwards is recorded in its history too.
+    """
+    if not _trusted(context):
+        pkg = model.Package.get(data_dict.get("id") or "")
+        if pkg is not None:
+            tk.check_access("dataset_purge", context, data_dict)
+            state = current_state(pkg)
+            if pkg.state == "active" and state != machine.BORRADOR:
+                raise tk.ValidationError(
+                    {
+                        "id": [
+                            _(
+                                "El conjunto de datos «{name}» está «{state}»: no se purga (la purga no se puede "
+                                "deshacer ni deja registro). Primero elimínelo indicando el motivo (package_delete "
+                                "con «motivo» o el botón «Eliminar»): queda en el historial del flujo y se puede "
+                                "restaurar."
+                            ).format(name=pkg.name, state=machine.state_label(state))
+                        ]
+                    }
+                )
+            if state == machine.PUBLICADO:
+                deletion.record_purge(context, pkg, data_dict)
+    return up_func(context, data_dict)
+
+
 def _unchanged_through_workflow(pkg: model.Package | None) -> None:
     """Views, groups and owner of a dataset under review or published change only by the workflow."""
     if pkg is not None and pkg.state == "active":
@@ -195,6 +225,7 @@ def get_actions() -> dict[str, Any]:
         "package_update": package_update,
         "bulk_update_public": bulk_update_public,
         "package_delete": package_delete,
+        "dataset_purge": dataset_purge,
         "resource_view_create": _view_guard("resource_view_create", by_view=False),
         "resource_view_update": _view_guard("resource_view_update", by_view=True),
         "resource_view_delete": _view_guard("resource_view_delete", by_view=True),

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import actions, auth, deletion, deletion_page, guard, labels, tecnico, views
+from . import actions, auth, creator, deletion, deletion_page, guard, labels, tecnico, views
 
 
 def get_actions() -> dict[str, Any]:
     return {
         **actions.get_actions(),
         **guard.get_actions(),
-        **tecnico.get_actions(),
+        **creator.get_actions(),
         "workflow_restore": deletion.workflow_restore,
     }
 

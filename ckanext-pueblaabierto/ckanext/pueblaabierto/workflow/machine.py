@@ -78,6 +78,7 @@ def transition_label(transition: str) -> str:
         # A sysadmin's deletion of a published dataset and its undoing (deletion.py).
         "eliminar": _("Eliminar (administración)"),
         "restaurar": _("Restaurar (administración)"),
+        "purgar": _("Purgar (administración)"),
     }.get(transition, transition)
 
 

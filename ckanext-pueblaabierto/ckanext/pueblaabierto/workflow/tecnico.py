@@ -7,16 +7,23 @@ him their unsubmitted drafts (labels.py keeps those from him). So these chained 
 functions grant the writes to whoever holds the global ``enlace_tecnico`` role, a role only
 sysadmins assign. Everything else still applies: the workflow guard (guard.py) keeps the
 datasets private and unchangeable once under review or published, and the organization he
-creates records him as its creator (the publisher adopts only such organizations).
+creates records him as its creator (creator.py; the publisher adopts only organizations
+created by its own account or by a sysadmin).
+
+Deleting: he needs ``resource_delete`` (``publicar --eliminar-faltantes`` drops resources no
+longer in the workbook) but never ``package_delete``: a dataset of any dependencia is not his
+to delete, and CKAN would otherwise let him delete its drafts.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import ckan.authz as authz
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ..translate import _
 from . import machine
 from . import model as wf_model
 
@@ -43,12 +50,32 @@ def _granted(name: str) -> Any:
     return auth
 
 
-# resource_create/update/delete, resource views and datastore_* defer to these.
-GRANTED = ("package_create", "package_update", "package_delete", "organization_create", "organization_update")
+# resource_create/update, resource views and datastore_* defer to these; resource_delete
+# defers to package_delete, which he must not have.
+GRANTED = ("package_create", "package_update", "resource_delete", "organization_create", "organization_update")
+
+
+@tk.chained_auth_function
+def package_delete(next_auth: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """CKAN defers package_delete to package_update, which his role grants: not for deleting.
+
+    He deletes a dataset only where CKAN's own membership rules would let him.
+    """
+    if is_tecnico(context):
+        pkg = model.Package.get(data_dict.get("id") or data_dict.get("name") or "")
+        user = context.get("user") or ""
+        if pkg is None or not pkg.owner_org or not authz.has_user_permission_for_group_or_org(
+            pkg.owner_org, user, "delete_dataset"
+        ):
+            return {"success": False, "msg": _(
+                "El enlace técnico no elimina conjuntos de datos: la dependencia los retira desde su borrador, o la "
+                "administración del portal, indicando el motivo, si están publicados."
+            )}
+    return next_auth(context, data_dict)
 
 
 def get_auth_functions() -> dict[str, Any]:
-    return {name: _granted(name) for name in GRANTED}
+    return {**{name: _granted(name) for name in GRANTED}, "package_delete": package_delete}
 
 
 def drop_creator_membership(context: dict[str, Any], organization: dict[str, Any]) -> None:
@@ -63,15 +90,3 @@ def drop_creator_membership(context: dict[str, Any], organization: dict[str, Any
     tk.get_action("organization_member_delete")(
         {"ignore_auth": True, "user": user.name}, {"id": organization["id"], "username": user.name}
     )
-
-
-@tk.chained_action
-def organization_create(up_func: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> Any:
-    organization = up_func(context, data_dict)
-    if not context.get("ignore_auth") and is_tecnico(context):
-        drop_creator_membership(context, organization)
-    return organization
-
-
-def get_actions() -> dict[str, Any]:
-    return {"organization_create": organization_create}
