@@ -135,9 +135,9 @@ def _publish(workbook: Path, data_dir: Path, portal: Portal, caps: Capabilities,
         name = current["name"] if current else planning.org_name(portal, spec)
         orgs[spec.id_dependencia] = apply_org(portal, spec, current, steps, caps, name)
         seen_orgs[("org", spec.id_dependencia)] = orgs[spec.id_dependencia]
-    for spec in desired.datasets:
-        org = orgs.get(spec.id_dependencia) or next(iter(orgs.values()))
-        outcome = publish_dataset(Context(portal=portal, caps=caps, org=org, progress=progress), spec, options)
+    for dataset in desired.datasets:
+        org = orgs.get(dataset.id_dependencia) or next(iter(orgs.values()))
+        outcome = publish_dataset(Context(portal=portal, caps=caps, org=org, progress=progress), dataset, options)
         result.datasets.append(outcome)
         if outcome.status == FAILED and _is_fatal(portal, outcome):
             break
