@@ -51,7 +51,7 @@ CATALOGUE: dict[str, Message] = {
     ),
     "fecha-invalida": Message(
         "«{valor}» no es una fecha válida para «{campo}».",
-        "Escriba la fecha como AAAA-MM-DD, por ejemplo 2024-01-31.",
+        "Escriba la fecha como AAAA-MM-DD (por ejemplo 2024-01-31) o DD/MM/AAAA (31/01/2024).",
     ),
     "fecha-futura": Message(
         "«{campo}» ({valor}) es posterior a hoy ({hoy}).",

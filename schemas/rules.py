@@ -14,6 +14,7 @@ dictionary's resource names, which both halves need too.
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -22,8 +23,6 @@ from typing import Any
 
 from pueblaabierto.schemas import vocabularies
 from pueblaabierto.schemas.vocabularies import Term
-
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 
 EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 # Public webmail providers: an address there is personal, not institutional.
@@ -119,11 +118,11 @@ def institutional_email(value: Any) -> Problem | None:
     return Problem(f"correo-{problem}", {"valor": address}) if problem else None
 
 
-def date_value(value: Any, today: date) -> Problem | None:
-    """``pa_fecha``: an ISO 8601 date (or a date) of data already produced."""
+def date_value(value: Any, today: date, *, end_of_period: bool = False) -> Problem | None:
+    """``pa_fecha``: a date (as ``parse_date`` reads it) of data already produced."""
     if blank(value):
         return None
-    parsed = parse_date(value)
+    parsed = parse_date(value, end_of_period=end_of_period)
     if parsed is None:
         return Problem("fecha-invalida", {"valor": _text(value)})
     if parsed > today:
@@ -133,7 +132,7 @@ def date_value(value: Any, today: date) -> Problem | None:
 
 def end_not_before_start(start: Any, end: Any) -> Problem | None:
     """``pa_fecha_fin_posterior``: the final date is not earlier than the initial one."""
-    first, last = parse_date(start), parse_date(end)
+    first, last = parse_date(start), parse_date(end, end_of_period=True)
     if first and last and last < first:
         return Problem("fechas-invertidas", {"inicio": first.isoformat(), "fin": last.isoformat()})
     return None
@@ -176,24 +175,96 @@ def email_problem(address: str) -> str | None:
     return None
 
 
-def parse_date(value: Any) -> date | None:
-    """A date from a date, a datetime or an ISO 8601 string ("2024-01-31", "2024-01-31T00:00:00").
+# How enlaces write dates in a FORM.317 cell or a portal field: ISO (also with a time), day-first
+# as in Mexico («31/01/2024», «31-1-24»), a month («2024-01», «enero 2024», «ene. de 2024») or a
+# year alone («2024»). Matched on folded text (lower case, no accents).
+_ISO = re.compile(
+    r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"
+    r"(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?)?$"
+)
+_DAY_FIRST = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})$")
+_YEAR_MONTH = re.compile(r"^(\d{4})[-/](\d{1,2})$")
+_YEAR = re.compile(r"^(\d{4})$")
+_SPELLED = re.compile(r"^(?:(\d{1,2}) (?:de )?)?([a-z]+)\.? (?:de |del )?(\d{4})$")
 
-    Returns None for anything else: callers decide whether that is an error.
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("enero", "ene"),
+            ("febrero", "feb"),
+            ("marzo", "mar"),
+            ("abril", "abr"),
+            ("mayo", "may"),
+            ("junio", "jun"),
+            ("julio", "jul"),
+            ("agosto", "ago"),
+            ("septiembre", "setiembre", "sep", "sept"),
+            ("octubre", "oct"),
+            ("noviembre", "nov"),
+            ("diciembre", "dic"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+
+# Excel serials that are plausible submission dates (1954..2119): a bare number outside
+# this range is more likely a typo than a date. Day 0 of Excel's (1900) system, past its
+# 1900 leap-year bug, which does not reach these serials.
+_SERIAL_MIN, _SERIAL_MAX = 20000, 80000
+_EXCEL_EPOCH = date(1899, 12, 30)
+
+# Fields whose month or year alone means its last day: "Fecha final del periodo o fecha de corte".
+PERIOD_END_KEYS = frozenset({"fecha_fin"})
+
+
+def parse_date(value: Any, *, end_of_period: bool = False) -> date | None:
+    """A date as a FORM.317 cell or a portal field holds it; None when the value is not a date.
+
+    The one date reader of both halves: ``validar`` reads cells with it and the portal's
+    ``pa_fecha`` fields too (and stores the result as ISO «AAAA-MM-DD»), so «31/01/2024»
+    gets the same verdict in a workbook and in ``resource_create``. Accepts a date or
+    datetime, an Excel serial, ISO 8601 text (with or without a time), day-first numeric
+    dates (as written in Mexico) and months by number or name. A month or a year alone
+    («enero 2024», «2024») stands for a period: its first day, or its last day when
+    ``end_of_period`` (see ``PERIOD_END_KEYS``). Impossible dates («31/02/2024») are None.
     """
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
-    if not isinstance(value, str):
-        return None
-    match = _ISO_DATE.match(value.strip())
-    if not match:
+    if isinstance(value, bool) or value is None:
         return None
     try:
-        return date(*(int(part) for part in match.groups()))
-    except ValueError:
+        if isinstance(value, (int, float)):
+            if _SERIAL_MIN <= value <= _SERIAL_MAX:
+                return date.fromordinal(_EXCEL_EPOCH.toordinal() + int(value))
+            if float(value).is_integer() and 1900 <= value <= 2200:
+                return _period(int(value), None, end_of_period)
+            return None
+        text = vocabularies.fold(str(value)).strip().rstrip(".")
+        if match := _ISO.match(text):
+            return date(int(match[1]), int(match[2]), int(match[3]))
+        if match := _DAY_FIRST.match(text):
+            year = int(match[3])
+            return date(year + 2000 if year < 100 else year, int(match[2]), int(match[1]))
+        if match := _YEAR_MONTH.match(text):
+            return _period(int(match[1]), int(match[2]), end_of_period)
+        if match := _YEAR.match(text):
+            return _period(int(match[1]), None, end_of_period)
+        if (match := _SPELLED.match(text)) and match[2] in MONTHS:
+            month, year = MONTHS[match[2]], int(match[3])
+            return date(year, month, int(match[1])) if match[1] else _period(year, month, end_of_period)
+    except ValueError:  # 31/02/2024, month 13, a float NaN
         return None
+    return None
+
+
+def _period(year: int, month: int | None, end: bool) -> date:
+    if month is None:
+        return date(year, 12, 31) if end else date(year, 1, 1)
+    return date(year, month, calendar.monthrange(year, month)[1] if end else 1)
 
 
 def period_covered(ranges: Iterable[tuple[Any, Any]]) -> tuple[date | None, date | None]:

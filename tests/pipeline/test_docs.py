@@ -10,6 +10,7 @@ from pueblaabierto.schemas import form317
 
 REPO = Path(__file__).resolve().parents[2]
 PACKAGE = REPO / "pipeline" / "pueblaabierto"
+PLUGIN = REPO / "ckanext-pueblaabierto" / "ckanext" / "pueblaabierto"
 CODE = re.compile(r"`([^`]+)`")
 
 
@@ -42,6 +43,14 @@ def test_every_path_the_pipeline_table_names_exists():
         for name in CODE.findall(row.split("|")[2]):
             if name.endswith(".py") and "/" not in name:
                 assert (base / name).exists() or (PACKAGE / name).exists(), (folder, name)
+
+
+def test_readme_plugin_table_lists_exactly_the_subpackages():
+    text = (REPO / "README.md").read_text("utf-8")
+    listed = [CODE.search(cell).group(1).rstrip("/") for cell in first_column(text, "| Subpaquete")]
+    present = {p.name for p in PLUGIN.iterdir() if (p / "__init__.py").is_file()}
+    assert len(listed) == len(set(listed))
+    assert set(listed) == present
 
 
 def test_readme_folder_table_lists_exactly_the_tracked_folders():

@@ -361,7 +361,7 @@ def _native_ok(kind: str, value: Any) -> bool:
     """A spreadsheet cell that certainly fits the column type (no need to ask Frictionless)."""
     if isinstance(value, str):
         pattern = _FAST.get(kind)
-        return bool(pattern) and re.fullmatch(pattern, value) is not None
+        return pattern is not None and re.fullmatch(pattern, value) is not None
     if isinstance(value, bool):  # bool is an int subclass: only a boolean column takes it
         return kind == "boolean"
     python_types = _NATIVE.get(kind)

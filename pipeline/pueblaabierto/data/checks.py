@@ -18,12 +18,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import attrs
 from frictionless import Check, Checklist, Resource
 from frictionless import errors as ferrors
 from frictionless.errors import Error
+from frictionless.resources import TableResource
 from frictionless.table import Row
 
 from pueblaabierto.data import messages
@@ -122,8 +123,13 @@ class DataChecks(Check):
         check._pending = []
         return check
 
+    @property
+    def table(self) -> TableResource:
+        """The resource being validated: Frictionless runs row checks on tables only."""
+        return cast(TableResource, self.resource)
+
     def validate_start(self) -> Iterable[Error]:
-        resource = self.resource
+        resource = self.table
         labels = resource.labels or []
         fields = self.columns.fields
         # Columns are named as the user wrote them; a nameless one by its position.
@@ -270,7 +276,7 @@ class DataChecks(Check):
         views; the Frictionless row stream through ``_flush``."""
         if self._first_chunk:
             self._first_chunk = False
-            self._detect_second_header(list(head), numbers)
+            self._detect_second_header(head, numbers)
         fields = self.columns.fields
         if self._coordinates is not None:
             if coordinates is None:
@@ -296,7 +302,7 @@ class DataChecks(Check):
         if self.progress:
             self.progress(self._done)
 
-    def _detect_second_header(self, rows: list[list[str]], numbers: list[int]) -> None:
+    def _detect_second_header(self, rows: Sequence[Sequence[str]], numbers: list[int]) -> None:
         """Row 2 that names columns is a second header row, not data: it holds dictionary
         terms, or text above columns whose values (rows 3+) are numbers or dates while
         the header has gaps (a grouped header). Frictionless cannot tell: the text in
@@ -316,7 +322,7 @@ class DataChecks(Check):
             if values and sum(1 for v in values if _NUMERIC_OR_DATE.fullmatch(v)) >= 0.8 * len(values):
                 numeric_columns.append(index)
         text_over_numbers = sum(1 for i in numeric_columns if texts[i])
-        labels = self.resource.labels or []
+        labels = self.table.labels or []
         header_gaps = sum(1 for label in labels if not str(label).strip())
         grouped = bool(numeric_columns) and text_over_numbers * 2 >= len(numeric_columns)
         if named >= 2 or (grouped and (header_gaps or text_over_numbers >= 2)):

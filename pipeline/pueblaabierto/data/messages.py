@@ -119,9 +119,15 @@ MIXED_TYPES = Rule(
 
 def cell_rule(error_type: str) -> Rule:
     """The aggregated rule for a Frictionless row/cell error type (fallback included)."""
-    return _ROW_RULES.get(error_type) or Rule(
+    if (known := _ROW_RULES.get(error_type)) is not None:
+        return known
+
+    def message(c: str | None, r: str, n: int, s: str) -> str:
+        return f"Problema «{error_type}» en {_where(c, r) or 'el archivo'} ({n:,} caso(s)). {s}"
+
+    return Rule(
         f"frictionless-{error_type}",
-        lambda c, r, n, s, t=error_type: f"Problema «{t}» en {_where(c, r) or 'el archivo'} ({n:,} caso(s)). {s}",
+        message,
         "Revise esas celdas; si no sabe cómo corregirlo, consulte al Enlace Técnico.",
     )
 

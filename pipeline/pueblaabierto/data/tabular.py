@@ -22,9 +22,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from frictionless import Detector, Dialect, FrictionlessException, Resource, Schema, fields, formats
+from frictionless.resources import TableResource
 
 from pueblaabierto.data import messages
 from pueblaabierto.data.aggregate import FindingCollector
@@ -66,23 +67,30 @@ def open_resource(
     schema: Schema | None = None,
     header_row: int | None = 1,
     delimiter: str | None = None,
-) -> Resource:
+) -> TableResource:
     """A Frictionless Resource for a local data file (relative to its folder, which
     Frictionless requires to treat the path as safe). ``header_row``: the row of the
     column names (1-based), or None to read every row as data."""
     fmt = _frictionless_format(path, formato)
     detector = Detector(sample_size=SAMPLE_ROWS)
     dialect = Dialect(header=False) if header_row is None else Dialect(header_rows=[header_row])
+    options: dict[str, Any] = {"detector": detector, "dialect": dialect}
+    if schema is not None:
+        options["schema"] = schema
     if fmt == "ods":
-        return Resource(data=_read_ods(path), schema=schema, detector=detector, dialect=dialect)
-    options: dict[str, Any] = {"format": fmt, "detector": detector, "dialect": dialect}
+        return _table(Resource(data=_read_ods(path), **options))
+    options["format"] = fmt
     if delimiter and fmt == "csv":
         options["control"] = formats.CsvControl(delimiter=delimiter)
     if encoding:
         options["encoding"] = encoding
-    if schema is not None:
-        options["schema"] = schema
-    return Resource(path.name, basepath=str(path.parent), **options)
+    return _table(Resource(source=path.name, basepath=str(path.parent), **options))
+
+
+def _table(resource: Resource) -> TableResource:
+    """Frictionless' ``Resource()`` is a factory: for the tabular formats opened here it builds a
+    TableResource (labels, header, read_cells), which its signature cannot say."""
+    return cast(TableResource, resource)
 
 
 def build_table_schema(path: Path, terms: dict[str, str], *, formato: str = "", encoding: str | None = None) -> Schema:

@@ -95,8 +95,10 @@ def apply_org(portal: Portal, spec: OrgSpec, current: dict[str, Any] | None, ste
             if step.kind == "org-create":
                 org = _with_logo(portal, "organization_create", spec, name=name, **data)
             elif step.kind == "org-update":
+                assert org is not None, "org-update is planned only for a dependencia the portal has"
                 org = portal.call("organization_patch", id=org["id"], **data)
             elif step.kind == "org-logo":
+                assert org is not None, "org-logo follows org-create or a dependencia the portal has"
                 org = _with_logo(portal, "organization_patch", spec, id=org["id"])
         except Exception as exc:  # noqa: BLE001 - every failure becomes a reported step
             raise StepFailed(step.label, explain(exc)) from exc
@@ -183,7 +185,7 @@ def _run(ctx: Context, plan: DatasetPlan, step: Step, pkg: dict[str, Any] | None
     assert pkg is not None
     if step.kind == "dataset-update":
         data = spec.to_ckan(ctx.caps.layout, ctx.org["id"])
-        extra = {} if ctx.caps.workflow else {"private": True}
+        extra: dict[str, Any] = {} if ctx.caps.workflow else {"private": True}
         return portal.call("package_patch", id=pkg["id"], state="active", **extra, **data)
     if step.kind == "hide":
         result.private = True
@@ -210,7 +212,8 @@ def _run(ctx: Context, plan: DatasetPlan, step: Step, pkg: dict[str, Any] | None
         key = datastore.table_key(step.resource.sha256 or "", spec.terms)
         # datastore_active is repeated because resource_patch may start from a package_show
         # served before datastore_create flipped the flag, and would write it back as false.
-        portal.call("resource_patch", id=resource_id, datastore_active=True, **{mapping.DATASTORE_HASH_KEY: key})
+        flags: dict[str, Any] = {"datastore_active": True, mapping.DATASTORE_HASH_KEY: key}
+        portal.call("resource_patch", id=resource_id, **flags)
     elif step.kind == "view":
         assert step.resource is not None
         _ensure_view(ctx, step.resource, ids[step.resource.name], result)
@@ -262,7 +265,7 @@ def read_verdict(ctx: Context, package: str, result: DatasetResult) -> None:
 def _write_resource(portal: Portal, step: Step, package_id: str, tmp: Path, plan: DatasetPlan) -> dict[str, Any]:
     spec = step.resource
     assert spec is not None
-    fields = mapping.resource_fields(spec)
+    fields: dict[str, Any] = mapping.resource_fields(spec)
     if step.current is not None:
         # Keys we own that the workbook no longer fills are cleared, never left stale.
         for key in mapping.resource_state(step.current):
@@ -274,10 +277,10 @@ def _write_resource(portal: Portal, step: Step, package_id: str, tmp: Path, plan
             return portal.call("resource_create", package_id=package_id, **fields)
         return portal.call("resource_patch", id=step.current["id"], **fields)
     path = spec.path or _derived_file(spec, plan, tmp)
-    action, key = ("resource_create", {"package_id": package_id}) if step.current is None else (
+    action, target = ("resource_create", {"package_id": package_id}) if step.current is None else (
         "resource_patch", {"id": step.current["id"]})
     with path.open("rb") as stream:
-        return portal.call(action, files={"upload": _Named(stream, spec.upload_name)}, **key, **fields)
+        return portal.call(action, files={"upload": _Named(stream, spec.upload_name)}, **target, **fields)
 
 
 def _derived_file(spec: ResourceSpec, plan: DatasetPlan, tmp: Path) -> Path:

@@ -16,7 +16,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from typing import IO, Any
+from typing import Any, Protocol
 
 import ckanapi
 import requests
@@ -24,6 +24,18 @@ import urllib3
 from ckanapi.common import prepare_action, reverse_apicontroller_action
 
 log = logging.getLogger(__name__)
+
+
+class Upload(Protocol):
+    """A file to upload (an open binary file or a wrapper that renames it): requests sends
+    ``name`` as the filename, and each attempt reads it again from the start."""
+
+    @property
+    def name(self) -> str: ...
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+    def seek(self, offset: int, whence: int = 0, /) -> int: ...
 
 TRANSIENT_STATUS = {502, 503, 504}
 # Writes that are not safe to repeat once CKAN may have received them (a second
@@ -88,7 +100,7 @@ class Portal:
         return f"Portal({self.url!r})"
 
     # -- calls ------------------------------------------------------------------------
-    def call(self, action: str, files: dict[str, IO[bytes]] | None = None, **data: Any) -> Any:
+    def call(self, action: str, files: dict[str, Upload] | None = None, **data: Any) -> Any:
         """Call ``action``; retry transient failures; raise ckanapi errors or PortalError."""
         if is_write(action):
             with self._lock:
@@ -110,7 +122,7 @@ class Portal:
                 delay *= 2
         raise AssertionError("unreachable")
 
-    def _post(self, action: str, data: dict[str, Any], files: dict[str, IO[bytes]] | None) -> Any:
+    def _post(self, action: str, data: dict[str, Any], files: dict[str, Upload] | None) -> Any:
         url, body, headers = prepare_action(action, data, self._token, files)
         headers["User-Agent"] = self._api.user_agent
         try:
@@ -167,7 +179,7 @@ class Portal:
             self.call("dashboard_new_activities_count")
         except ckanapi.NotAuthorized:
             raise token_refused(self.url) from None
-        except (*API_ERRORS, PortalError):
+        except API_ERRORS + (PortalError,):
             pass  # portal without the activity plugin: the first write will tell
         return status
 

@@ -65,7 +65,7 @@ def table_schema(path: Path, terms: dict[str, str], formato: str = "") -> list[d
     except ImportError:
         from frictionless import Resource
 
-        resource = Resource(path.name, basepath=str(path.parent))
+        resource = Resource(source=path.name, basepath=str(path.parent))
         resource.infer()
         schema = resource.schema
     return list(schema.to_descriptor().get("fields", []))

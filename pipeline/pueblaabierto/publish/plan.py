@@ -204,9 +204,9 @@ def find_dataset(portal: Portal, spec: DatasetSpec, org_id: str) -> dict[str, An
         results = []
     # Oldest first: a workflow update (a later private copy with the same keys) is never
     # mistaken for the dataset it updates.
-    for pkg in sorted(results, key=lambda p: p.get("metadata_created") or ""):
-        if _is(pkg, spec, org_id):
-            return portal.call("package_show", id=pkg["id"])
+    for hit in sorted(results, key=lambda p: p.get("metadata_created") or ""):
+        if _is(hit, spec, org_id):
+            return portal.call("package_show", id=hit["id"])
     return None
 
 
@@ -246,11 +246,11 @@ def plan_dataset(
     for resource in spec.resources:
         plan.steps.extend(_resource_steps(portal, resource, existing.get(resource.name), spec, caps))
     wanted = {r.name for r in spec.resources}
-    for resource_name, resource in existing.items():
+    for resource_name, published in existing.items():
         if resource_name not in wanted:
             plan.removed.append(resource_name)
             if options.delete_removed:
-                plan.steps.append(Step("resource-delete", f"Eliminar el recurso «{resource_name}»", current=resource))
+                plan.steps.append(Step("resource-delete", f"Eliminar el recurso «{resource_name}»", current=published))
 
     # The workflow state matters only to change the dataset or to send it to review.
     if caps.workflow and current is not None and (plan.steps or options.submit_review or options.demo_publish):

@@ -144,10 +144,10 @@ def _publish(workbook: Path, data_dir: Path, portal: Portal, caps: Capabilities,
         name = current["name"] if current else planning.org_name(portal, spec)
         orgs[spec.id_dependencia] = apply_org(portal, spec, current, steps, caps, name)
         seen_orgs[("org", spec.id_dependencia)] = orgs[spec.id_dependencia]
-    for spec in desired.datasets:
-        org = orgs.get(spec.id_dependencia) or next(iter(orgs.values()))
+    for dataset in desired.datasets:
+        org = orgs.get(dataset.id_dependencia) or next(iter(orgs.values()))
         ctx = Context(portal=portal, caps=caps, org=org, progress=progress, verdict_wait=options.verdict_wait)
-        outcome = publish_dataset(ctx, spec, options)
+        outcome = publish_dataset(ctx, dataset, options)
         result.datasets.append(outcome)
         if outcome.status == FAILED and _is_fatal(portal, outcome):
             break

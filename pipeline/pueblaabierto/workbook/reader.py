@@ -17,7 +17,6 @@ from openpyxl.utils import get_column_letter
 from pueblaabierto.findings import Finding, Severity
 from pueblaabierto.schemas import messages, rules
 from pueblaabierto.workbook import spec
-from pueblaabierto.workbook.dates import DateError, parse_date
 from pueblaabierto.workbook.grid import Grid, load_grids, truncated_finding
 from pueblaabierto.workbook.model import (
     Dataset,
@@ -239,9 +238,8 @@ def _assign(record: Row, field: spec.FieldSpec, value: Any, findings: list[Findi
     if value is None:
         return
     if field.kind is spec.Kind.DATE:
-        try:
-            typed: Any = parse_date(value, end_of_period=field.key == "fecha_fin")
-        except DateError:
+        typed: Any = rules.parse_date(value, end_of_period=field.key in rules.PERIOD_END_KEYS)
+        if typed is None:
             message, suggestion = messages.render(
                 rules.Problem("fecha-invalida", {"valor": value}), field.header
             )

@@ -67,6 +67,13 @@ CASES = [
     (form317.RESOURCE, "fecha_fin", FUTURE, True),
     (form317.RESOURCE, "fecha_inicio", "no sé", True),
     (form317.RESOURCE, "fecha_inicio", "2024-02-01", False),
+    # validar read these as dates and the portal refused them (one parser since: rules.parse_date)
+    (form317.RESOURCE, "fecha_inicio", "31/01/2024", False),
+    (form317.RESOURCE, "fecha_inicio", "1 de febrero de 2024", False),
+    (form317.RESOURCE, "fecha_fin", "enero 2024", False),
+    (form317.RESOURCE, "fecha_fin", "2024", False),
+    (form317.RESOURCE, "fecha_fin", "31/02/2024", True),
+    (form317.RESOURCE, "fecha_inicio", "13/13/2024", True),
     # pa_fecha_fin_posterior (the valid start is 2024-01-01)
     (form317.RESOURCE, "fecha_fin", "2023-12-31", True),
 ]
@@ -141,3 +148,18 @@ def test_every_field_rule_of_the_registry_is_exercised():
     exercised = {rule for level, key, _, _ in CASES for rule in form317.field(level, key).rules}
     assert in_registry - {"pa_id_dataset_unico", "pa_id_dependencia_unico"} <= shared
     assert shared <= exercised
+
+
+@pytest.mark.parametrize(("value", "key", "stored"), [
+    ("31/01/2024", "fecha_inicio", "2024-01-31"),
+    ("enero 2024", "fecha_fin", "2024-01-31"),
+    ("2024-06-30T00:00:00", "fecha_fin", "2024-06-30"),
+])
+def test_the_portal_stores_the_date_validar_reads_as_iso(sysadmin, value, key, stored):
+    """A date typed as in the workbook is kept as the date ``validar`` reads from that cell."""
+    context = {"user": sysadmin["name"]}
+    org = call_action("organization_create", context, **organization_dict())
+    dataset = call_action("package_create", context, **dataset_dict(org["id"], resources=[]))
+    resource = {**resource_dict(fecha_inicio="2024-01-01", fecha_fin="2024-12-31"), key: value}
+    created = call_action("resource_create", context, package_id=dataset["id"], **resource)
+    assert created[key] == stored

@@ -54,10 +54,23 @@ def test_period_covered_takes_min_start_and_max_end_and_skips_bad_dates():
 
 @pytest.mark.parametrize(("value", "parsed"), [
     ("2024-01-31", date(2024, 1, 31)), ("2024-01-31T10:00:00", date(2024, 1, 31)),
-    (date(2024, 1, 31), date(2024, 1, 31)), ("31/01/2024", None), ("2024-02-30", None), (None, None), ("", None),
+    ("2024-01-31T10:00:00+00:00", date(2024, 1, 31)), (date(2024, 1, 31), date(2024, 1, 31)),
+    ("31/01/2024", date(2024, 1, 31)), ("31-1-24", date(2024, 1, 31)), ("31 de enero de 2024", date(2024, 1, 31)),
+    ("Enero 2024", date(2024, 1, 1)), ("ene. de 2024", date(2024, 1, 1)), ("2024-01", date(2024, 1, 1)),
+    ("2024", date(2024, 1, 1)), (45322, date(2024, 1, 31)), (45322.5, date(2024, 1, 31)),
+    ("2024-02-30", None), ("31/02/2024", None), ("no sé", None), ("45322", None), (12, None), (True, None),
+    (float("nan"), None), (None, None), ("", None), ("2024-01-31basura", None),
 ])
 def test_parse_date(value, parsed):
     assert rules.parse_date(value) == parsed
+
+
+@pytest.mark.parametrize(("value", "parsed"), [
+    ("enero 2024", date(2024, 1, 31)), ("2024-02", date(2024, 2, 29)), ("2024", date(2024, 12, 31)),
+    (2024, date(2024, 12, 31)), ("31/01/2024", date(2024, 1, 31)),
+])
+def test_a_month_or_year_as_end_of_period_is_its_last_day(value, parsed):
+    assert rules.parse_date(value, end_of_period=True) == parsed
 
 
 def test_licence_file_is_generated_from_the_vocabularies():

@@ -196,7 +196,7 @@ def test_dictionary_terms_need_term_and_description(sysadmin, org):
         ({"tipo_visualizacion": ""}, "tipo_visualizacion", ["Falta", "Tipo de Visualización"]),
         ({"format": "PDF"}, "format", ["PDF", "Formato", "CSV"]),
         ({"format": ""}, "format", ["Falta", "Formato"]),
-        ({"fecha_inicio": "31/01/2024"}, "fecha_inicio", ["Fecha inicial", "AAAA-MM-DD"]),
+        ({"fecha_inicio": "31/02/2024"}, "fecha_inicio", ["Fecha inicial", "AAAA-MM-DD"]),  # «31/01/2024» is a date
         ({"fecha_inicio": ""}, "fecha_inicio", ["Falta", "Fecha inicial"]),
         ({"fecha_fin": "2024-02-30"}, "fecha_fin", ["fecha de corte", "AAAA-MM-DD"]),
         ({"fecha_fin": (date.today() + timedelta(days=5)).isoformat()}, "fecha_fin", ["posterior a hoy"]),

@@ -172,11 +172,17 @@ pa_nombre_persona = _checked(
     lambda value, context: rules.person_name(value), lambda value: " ".join(str(value).split()),
     """The form asks for the full name: at least a name and a surname, no digits or addresses.""",
 )
-pa_fecha = _checked(
-    lambda value, context: rules.date_value(value, _today(context)),
-    lambda value: rules.parse_date(value).isoformat(),  # type: ignore[union-attr]  # checked just before
-    """An ISO 8601 date of data already produced, stored as "AAAA-MM-DD".""",
-)
+@scheming_validator
+def pa_fecha(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
+    """A date of data already produced, read as ``validar`` reads the cell (rules.parse_date:
+    also «31/01/2024» or «enero 2024»), stored as "AAAA-MM-DD"."""
+    end = field["field_name"] in rules.PERIOD_END_KEYS
+    build = _checked(
+        lambda value, context: rules.date_value(value, _today(context), end_of_period=end),
+        lambda value: rules.parse_date(value, end_of_period=end).isoformat(),  # type: ignore[union-attr]  # checked
+        pa_fecha.__doc__ or "",
+    )
+    return build(field, schema)
 
 
 def pa_vocabulario(vocabulary: str) -> Validator:

@@ -216,7 +216,8 @@ def flatten(pkg_dict: dict[str, Any]) -> dict[str, Any]:
         doc["extras_" + key] = value
         doc.setdefault(key, value)
 
-    tags, vocab = [], {}
+    tags: list[str] = []
+    vocab: dict[str, list[str]] = {}
     for tag in pkg_dict.get("tags") or []:
         if tag.get("vocabulary_id"):
             vocab_obj = model.Vocabulary.get(tag["vocabulary_id"])

@@ -195,7 +195,7 @@ class PostgresPackageSearchIndex(SearchIndex):
                 continue
             if remove_deleted and pkg_dict.get("state") in (None, "deleted"):
                 self.delete_package(pkg_dict)
-                rows.pop(pkg_dict.get("id"), None)
+                rows.pop(pkg_dict.get("id") or "", None)
                 continue
             # Keyed by id: one statement cannot upsert a row twice; the last dict wins,
             # as it would one by one.

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Any, Union
 
 
 class QuerySyntaxError(ValueError):
@@ -87,7 +87,8 @@ _FIELD_RE = re.compile(r"[A-Za-z_][\w.\-]*")
 @dataclass
 class _Token:
     kind: str  # LPAREN RPAREN AND OR NOT PLUS MINUS FIELD WORD PHRASE RANGE
-    value: object = None
+    # FIELD, PHRASE: str; WORD: (word, has_wildcard); RANGE: (low, high, inc_low, inc_high)
+    value: Any = None
     pos: int = 0
 
 
@@ -234,6 +235,10 @@ class _Parser:
     def peek(self) -> _Token | None:
         return self.tokens[self.i] if self.i < len(self.tokens) else None
 
+    def peek_kind(self) -> str | None:
+        tok = self.peek()
+        return tok.kind if tok is not None else None
+
     def take(self) -> _Token:
         tok = self.tokens[self.i]
         self.i += 1
@@ -241,15 +246,15 @@ class _Parser:
 
     def parse(self) -> Node:
         node = self.parse_or(None)
-        if self.peek() is not None:
-            tok = self.peek()
+        tok = self.peek()
+        if tok is not None:
             raise QuerySyntaxError(f"«)» sin abrir en la posición {tok.pos}")
         return node
 
     # or_expr := and_expr (OR and_expr)*
     def parse_or(self, default_field: str | None) -> Node:
         alternatives = [self.parse_and(default_field)]
-        while self.peek() is not None and self.peek().kind == "OR":
+        while self.peek_kind() == "OR":
             self.take()
             alternatives.append(self.parse_and(default_field))
         return alternatives[0] if len(alternatives) == 1 else Or(tuple(alternatives))
@@ -282,7 +287,7 @@ class _Parser:
     def parse_atom(self, default_field: str | None) -> Node:
         tok = self.take()
         if tok.kind == "LPAREN":
-            if self.peek() is not None and self.peek().kind == "RPAREN":
+            if self.peek_kind() == "RPAREN":
                 raise QuerySyntaxError(f"paréntesis vacíos en la posición {tok.pos}")
             node = self.parse_or(default_field)
             closing = self.peek()
@@ -291,10 +296,10 @@ class _Parser:
             self.take()
             return node
         if tok.kind == "FIELD":
-            if self.peek() is None:
+            nxt = self.peek()
+            if nxt is None:
                 raise QuerySyntaxError(f"falta el valor del campo «{tok.value}»")
             name = str(tok.value)
-            nxt = self.peek()
             if name == "*":
                 value_tok = self.take()
                 if value_tok.kind == "WORD" and value_tok.value[0] == "*":
@@ -316,12 +321,12 @@ class _Parser:
         if tok.kind == "RANGE":
             if field_name is None:
                 raise QuerySyntaxError("un rango necesita un campo, p. ej. metadata_modified:[X TO NOW]")
-            low, high, inc_low, inc_high = tok.value  # type: ignore[misc]
+            low, high, inc_low, inc_high = tok.value
             if low is None and high is None:
                 return Exists(field_name)
             return Range(field_name, low, high, inc_low, inc_high)
         if tok.kind == "WORD":
-            word, wildcard = tok.value  # type: ignore[misc]
+            word, wildcard = tok.value
             if not wildcard:
                 return Term(field_name, word, "term")
             if word == "*":

@@ -274,7 +274,9 @@ class PostgresPackageSearchQuery(SearchQuery):
         if not clauses:
             return "TRUE", None
         translator.rank_joiner = " | "
-        required, prohibited, optional = [], [], []
+        required: list[str] = []
+        prohibited: list[str] = []
+        optional: list[str] = []
         try:
             for clause in clauses:
                 positive = clause.occur != "-"

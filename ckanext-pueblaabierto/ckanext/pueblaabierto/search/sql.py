@@ -11,6 +11,7 @@ import datetime as dt
 import itertools
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -261,13 +262,11 @@ class Translator:
             )
         if all(re.match(_NUMBER_RE, b) for b in bounds):
             value = f"(CASE WHEN v ~ {self.param(_NUMBER_RE)} THEN v::numeric END)"
-            conv = float
+            conv: Callable[[str], Any] = float
         elif all(_looks_like_moment(b) for b in bounds):
             # Dates are stored as ISO strings; compare on the same ISO form.
             value = "v"
-
-            def conv(b: str) -> str:
-                return parse_moment(b).isoformat()
+            conv = _iso_moment
         else:
             value = "v"
             conv = str
@@ -332,6 +331,10 @@ def _looks_like_moment(value: str) -> bool:
     return True
 
 
+def _iso_moment(value: str) -> str:
+    return parse_moment(value).isoformat()
+
+
 def parse_moment(value: str, now: dt.datetime | None = None) -> dt.datetime:
     """Solr date or date math (``NOW``, ``NOW-1DAY``, ``NOW/DAY``, ISO 8601) as naive UTC."""
     text = value.strip().upper()
@@ -361,7 +364,7 @@ def parse_moment(value: str, now: dt.datetime | None = None) -> dt.datetime:
         elif rounding:
             unit = rounding.group(1)
             keep = ["YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND"].index(unit)
-            defaults = {"month": 1, "day": 1, "hour": 0, "minute": 0, "second": 0, "microsecond": 0}
+            defaults: dict[str, Any] = {"month": 1, "day": 1, "hour": 0, "minute": 0, "second": 0, "microsecond": 0}
             names = ["month", "day", "hour", "minute", "second"][keep:]
             moment = moment.replace(**{n: defaults[n] for n in names}, microsecond=0)
             rest = rest[rounding.end():]

@@ -311,5 +311,5 @@ def _after_validation(package_id: str, files: list[dict[str, Any]]) -> None:
 def _set_progress(package_id: str, label: str) -> None:
     row = v_model.get(package_id)
     if row is not None:
-        row.progress = {**(row.progress or {}), "label": label}  # type: ignore[assignment]
+        row.progress = {**(row.progress or {}), "label": label}
         model.Session.commit()

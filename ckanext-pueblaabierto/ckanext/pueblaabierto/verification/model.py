@@ -8,7 +8,7 @@ from typing import Any
 import ckan.model as model
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import declarative_base
+from sqlalchemy.orm import Mapped, declarative_base
 
 metadata = sa.MetaData()
 Base: Any = declarative_base(metadata=metadata)
@@ -38,7 +38,7 @@ class DatasetValidation(Base):
     # One entry per file validated: resource_id, name, sha256, size, rows.
     files = sa.Column(JSONB, nullable=True)
     # {"label", "done", "total"} while the job runs.
-    progress = sa.Column(JSONB, nullable=True)
+    progress: Mapped[dict[str, Any] | None] = sa.Column(JSONB, nullable=True)
     # Why the job failed (status fallo), in Spanish for the enlace.
     error = sa.Column(sa.UnicodeText, nullable=True)
     job_id = sa.Column(sa.UnicodeText, nullable=True)

@@ -216,7 +216,7 @@ def workflow_demo_publish(context: dict[str, Any], data_dict: dict[str, Any]) ->
     pkg = service.get_package(data_dict["id"])
     _refuse_personal_data(pkg, _demo_personal_count(pkg))
     comment = data_dict.get("comment") or _("Demostración: paso realizado por la administración del portal en el rol.")
-    steps = {
+    steps: dict[str, list[tuple[str, str | None]]] = {
         machine.BORRADOR: [(machine.ENVIAR_REVISION, None)],
         machine.EN_REVISION: [(machine.APROBAR, machine.SEGURIDAD), (machine.APROBAR, machine.TRANSPARENCIA)],
         machine.REVISION_APROBADA: [(machine.SOLICITAR_PUBLICACION, None)],

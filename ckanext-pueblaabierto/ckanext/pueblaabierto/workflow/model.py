@@ -19,10 +19,10 @@ from typing import Any
 import ckan.model as model
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import declarative_base
+from sqlalchemy.orm import Mapped, declarative_base
 
 metadata = sa.MetaData()
-Base: Any = declarative_base(metadata=metadata)
+Base = declarative_base(metadata=metadata)
 
 ROLE_TABLE = "pueblaabierto_workflow_role"
 STATE_TABLE = "pueblaabierto_workflow_state"
@@ -42,14 +42,14 @@ class RoleAssignment(Base):
 
     __tablename__ = ROLE_TABLE
 
-    id = sa.Column(sa.UnicodeText, primary_key=True, default=lambda: str(uuid.uuid4()))
-    user_id = sa.Column(sa.UnicodeText, nullable=False, index=True)
-    role = sa.Column(sa.UnicodeText, nullable=False)
-    organization_id = sa.Column(sa.UnicodeText, nullable=True, index=True)
-    assigned_by = sa.Column(sa.UnicodeText, nullable=False)
-    assigned_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=_now)
-    revoked_by = sa.Column(sa.UnicodeText, nullable=True)
-    revoked_at = sa.Column(sa.DateTime(timezone=True), nullable=True)
+    id: Mapped[str] = sa.Column(sa.UnicodeText, primary_key=True, default=lambda: str(uuid.uuid4()))
+    user_id: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False, index=True)
+    role: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False)
+    organization_id: Mapped[str | None] = sa.Column(sa.UnicodeText, nullable=True, index=True)
+    assigned_by: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False)
+    assigned_at: Mapped[datetime.datetime] = sa.Column(sa.DateTime(timezone=True), nullable=False, default=_now)
+    revoked_by: Mapped[str | None] = sa.Column(sa.UnicodeText, nullable=True)
+    revoked_at: Mapped[datetime.datetime | None] = sa.Column(sa.DateTime(timezone=True), nullable=True)
 
 
 class WorkflowState(Base):
@@ -57,17 +57,17 @@ class WorkflowState(Base):
 
     __tablename__ = STATE_TABLE
 
-    package_id = sa.Column(sa.UnicodeText, primary_key=True)
-    state = sa.Column(sa.UnicodeText, nullable=False)
+    package_id: Mapped[str] = sa.Column(sa.UnicodeText, primary_key=True)
+    state: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False)
     # reviewer role -> user id, for the current round of en_revision
-    approvals = sa.Column(JSONB, nullable=False, default=dict)
+    approvals: Mapped[dict[str, str]] = sa.Column(JSONB, nullable=False, default=dict)
     # The validation report sent with enviar_revision (pipeline's Report.to_dict()).
-    report = sa.Column(JSONB, nullable=True)
+    report: Mapped[dict[str, Any] | None] = sa.Column(JSONB, nullable=True)
     # The user who sent it to review: the "requester" the notifications go to.
-    requested_by = sa.Column(sa.UnicodeText, nullable=True)
+    requested_by: Mapped[str | None] = sa.Column(sa.UnicodeText, nullable=True)
     # For an update of a published dataset: the id of the public dataset it will replace.
-    revision_of = sa.Column(sa.UnicodeText, nullable=True, index=True)
-    updated_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=_now)
+    revision_of: Mapped[str | None] = sa.Column(sa.UnicodeText, nullable=True, index=True)
+    updated_at: Mapped[datetime.datetime] = sa.Column(sa.DateTime(timezone=True), nullable=False, default=_now)
 
 
 class Transition(Base):
@@ -75,24 +75,24 @@ class Transition(Base):
 
     __tablename__ = TRANSITION_TABLE
 
-    id = sa.Column(sa.BigInteger, primary_key=True, autoincrement=True)
-    package_id = sa.Column(sa.UnicodeText, nullable=False, index=True)
-    package_name = sa.Column(sa.UnicodeText, nullable=False)
-    package_title = sa.Column(sa.UnicodeText, nullable=True)
-    organization_id = sa.Column(sa.UnicodeText, nullable=True)
-    organization_name = sa.Column(sa.UnicodeText, nullable=True)
-    transition = sa.Column(sa.UnicodeText, nullable=False)
-    from_state = sa.Column(sa.UnicodeText, nullable=True)
-    to_state = sa.Column(sa.UnicodeText, nullable=False)
-    user_id = sa.Column(sa.UnicodeText, nullable=False)
-    user_name = sa.Column(sa.UnicodeText, nullable=False)
-    role = sa.Column(sa.UnicodeText, nullable=True)
-    as_sysadmin = sa.Column(sa.Boolean, nullable=False, default=False)
-    comment = sa.Column(sa.UnicodeText, nullable=True)
-    oficio_numero = sa.Column(sa.UnicodeText, nullable=True)
-    oficio_fecha = sa.Column(sa.Date, nullable=True)
-    acknowledged_findings = sa.Column(JSONB, nullable=True)
-    created_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=_now)
+    id: Mapped[int] = sa.Column(sa.BigInteger, primary_key=True, autoincrement=True)
+    package_id: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False, index=True)
+    package_name: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False)
+    package_title: Mapped[str | None] = sa.Column(sa.UnicodeText, nullable=True)
+    organization_id: Mapped[str | None] = sa.Column(sa.UnicodeText, nullable=True)
+    organization_name: Mapped[str | None] = sa.Column(sa.UnicodeText, nullable=True)
+    transition: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False)
+    from_state: Mapped[str | None] = sa.Column(sa.UnicodeText, nullable=True)
+    to_state: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False)
+    user_id: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False)
+    user_name: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False)
+    role: Mapped[str | None] = sa.Column(sa.UnicodeText, nullable=True)
+    as_sysadmin: Mapped[bool] = sa.Column(sa.Boolean, nullable=False, default=False)
+    comment: Mapped[str | None] = sa.Column(sa.UnicodeText, nullable=True)
+    oficio_numero: Mapped[str | None] = sa.Column(sa.UnicodeText, nullable=True)
+    oficio_fecha: Mapped[datetime.date | None] = sa.Column(sa.Date, nullable=True)
+    acknowledged_findings: Mapped[list[Any] | None] = sa.Column(JSONB, nullable=True)
+    created_at: Mapped[datetime.datetime] = sa.Column(sa.DateTime(timezone=True), nullable=False, default=_now)
 
     @classmethod
     def about(cls, package_id: str, package_name: str, package_title: str | None, owner_org: str | None,
@@ -144,11 +144,11 @@ class NoticeFailure(Base):
 
     __tablename__ = NOTICE_FAILURE_TABLE
 
-    id = sa.Column(sa.BigInteger, primary_key=True, autoincrement=True)
-    transition_id = sa.Column(sa.BigInteger, nullable=False, index=True)
-    email = sa.Column(sa.UnicodeText, nullable=False)
-    error = sa.Column(sa.UnicodeText, nullable=True)
-    created_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=_now)
+    id: Mapped[int] = sa.Column(sa.BigInteger, primary_key=True, autoincrement=True)
+    transition_id: Mapped[int] = sa.Column(sa.BigInteger, nullable=False, index=True)
+    email: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False)
+    error: Mapped[str | None] = sa.Column(sa.UnicodeText, nullable=True)
+    created_at: Mapped[datetime.datetime] = sa.Column(sa.DateTime(timezone=True), nullable=False, default=_now)
 
 
 def session() -> Any:
