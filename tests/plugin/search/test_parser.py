@@ -69,7 +69,7 @@ def test_parse(text, expected):
 @pytest.mark.parametrize(
     "text",
     ['tags:"agua', "(tags:agua", "tags:agua)", "metadata_modified:[NOW", "metadata_modified:[a b]", "tags:", "()",
-     "foo:*:bar", "a OR", "[1 TO 2]"],
+     "foo:*:bar", "a OR", "[1 TO 2]", '"a b"~1.2.3', '"a b"~' + "9" * 400],
 )
 def test_parse_errors_are_reported(text):
     with pytest.raises(p.QuerySyntaxError):

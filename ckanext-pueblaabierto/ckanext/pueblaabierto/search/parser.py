@@ -133,7 +133,7 @@ def _read_slop(text: str, i: int) -> tuple[int, int]:
     digits = text[i + 1 : j]
     try:
         return (int(float(digits)) if digits else 0), j
-    except ValueError:
+    except (ValueError, OverflowError):  # "1.2.3", or more digits than a float holds
         raise QuerySyntaxError(f"proximidad «{text[i:j]}» no válida en la posición {i}: use un entero, "
                                'p. ej. "agua potable"~3') from None
 
