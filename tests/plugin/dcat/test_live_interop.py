@@ -13,6 +13,7 @@ import io
 import json
 import subprocess
 import sys
+import uuid
 from datetime import datetime
 from pathlib import Path
 
@@ -23,6 +24,8 @@ from ckanext.dcat.converters import dcat_to_ckan
 from ckanext.dcat.processors import RDFParser
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
+
+from tests.live_ckan import wait_for_validation
 
 from . import shacl
 
@@ -37,8 +40,8 @@ def _u(namespace: str, term: str) -> URIRef:
 
 
 @pytest.fixture(scope="module")
-def catalog_pages(portal) -> list[bytes]:
-    """Every page of /catalog.ttl (100 datasets each; the session may publish more)."""
+def catalog_pages(portal, bare_dataset) -> list[bytes]:
+    """Every page of /catalog.ttl (100 datasets each; the session may publish more), bare dataset included."""
     pages = []
     for number in range(1, 100):
         response = portal.get("/catalog.ttl", page=str(number))
@@ -99,6 +102,7 @@ def test_vocabularies_are_eu_iris_and_texts_are_spanish(portal, graph):
         assert (frequency, SKOS.inScheme, URIRef(EU + "frequency")) in graph, pkg["name"]
         assert graph.value(ref, _u(DCT, "title")).language == "es"
         assert graph.value(ref, _u(DCT, "description")).language == "es"
+        assert set(graph.objects(ref, _u(DCT, "language"))) == {URIRef(EU + "language/SPA")}, pkg["name"]
         themes = set(graph.objects(ref, _u(DCAT, "theme")))
         assert all(graph.value(theme, SKOS.inScheme) is not None for theme in themes)
         assert any(str(t).startswith(EU + "data-theme/") for t in themes), pkg["name"]
@@ -123,6 +127,24 @@ def test_issued_is_the_first_publication_in_the_workflow_record(portal, graph):
     for pkg in portal.published:
         issued = datetime.fromisoformat(str(graph.value(_dataset_ref(portal, pkg), _u(DCT, "issued"))))
         assert issued == _first_publication(portal, pkg).replace(microsecond=0), pkg["name"]
+
+
+@pytest.fixture(scope="module")
+def bare_dataset(portal) -> dict:
+    """A published dataset with no resources, so no period (periodo_inicio/fin come from them)."""
+    admin = ckanapi.RemoteCKAN(portal.url, apikey=portal.token)
+    suffix = uuid.uuid4().hex[:6]
+    pkg = admin.action.package_create(
+        name=f"sin-recursos-{suffix}", title=f"Conjunto sin recursos {suffix}", notes="Aún sin archivos.",
+        owner_org=portal.published[0]["owner_org"], id_dataset=str(800000 + int(suffix, 16) % 90000),
+        tema="finanzas", frecuencia="anual", responsable_nombre="Laura Pérez Gómez",
+        responsable_correo="laura.perez@pueblacapital.gob.mx",
+    )
+    wait_for_validation(admin, pkg["id"])
+    admin.action.workflow_demo_publish(id=pkg["id"])
+    pkg = admin.action.package_show(id=pkg["id"])
+    assert not pkg["private"] and not pkg["resources"] and not pkg.get("periodo_inicio")
+    return pkg
 
 
 # -- A harvester's view: ckanext-dcat's RDFParser with our profiles ------------------------------
@@ -152,12 +174,17 @@ def test_ckanext_dcat_parser_reads_back_what_package_show_says(portal, catalog_p
         parser = RDFParser(profiles=["euro_dcat_ap_3", "pueblaabierto_form317"])
         parser.parse(page, _format="turtle")
         harvested.update({d["name"]: d for d in parser.datasets() if d.get("name")})
-    for pkg in portal.published:
-        assert pkg["name"] in harvested, sorted(harvested)
-        assert _harvested(harvested[pkg["name"]]) == _harvested(pkg)
-        extras = {e["key"]: e["value"] for e in harvested[pkg["name"]].get("extras") or []}
+    # Every dataset of the catalogue, not only the examples: the bare datasets other modules
+    # of the session publish (no resources, no period) must read back as well.
+    anonymous = ckanapi.RemoteCKAN(portal.url)
+    everything = _published_names(portal)
+    assert set(harvested) == everything and len(everything) >= len(portal.published) + 1
+    for name in sorted(everything):
+        pkg = anonymous.action.package_show(id=name)
+        assert _harvested(harvested[name]) == _harvested(pkg), name
+        extras = {e["key"]: e["value"] for e in harvested[name].get("extras") or []}
         # The dependencia, for the harvester to map to one of its organizations.
-        assert extras["publisher_name"] == pkg["organization"]["title"]
+        assert extras["publisher_name"] == pkg["organization"]["title"], name
 
 
 # -- JSON endpoints ----------------------------------------------------------------------------------
@@ -209,20 +236,44 @@ def test_dcat_json_is_complete_and_ckanext_dcat_reads_it(portal):
         assert sorted(r["url"] for r in back["resources"]) == sorted(r["url"] for r in pkg["resources"])
 
 
-def test_data_json_has_the_national_fields_of_every_published_dataset(portal):
+def _published_names(portal) -> set[str]:
+    """Every dataset an anonymous visitor finds: the whole published catalogue."""
+    found = ckanapi.RemoteCKAN(portal.url).action.package_search(q="*:*", fq="+dataset_type:dataset", rows=1000)
+    assert found["count"] == len(found["results"])
+    return {pkg["name"] for pkg in found["results"]}
+
+
+def _data_json_validator() -> jsonschema.Draft202012Validator:
+    schema = json.loads((HERE / "data_json.schema.json").read_text("utf-8"))
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+
+
+def test_data_json_schema_requires_exactly_the_guides_starred_fields():
+    # ../shared/reference/mexico-open-data.md, «DCAT fields required by the guide»: * = required.
+    schema = json.loads((HERE / "data_json.schema.json").read_text("utf-8"))
+    assert set(schema["$defs"]["dataset"]["required"]) == {
+        "identifier", "title", "description", "modified", "contactPoint", "mbox", "landingPage",
+        "accrualPeriodicity"}
+    assert set(schema["$defs"]["distribution"]["required"]) == {"title", "downloadURL", "mediaType"}
+
+
+def test_data_json_has_the_national_fields_of_every_published_dataset(portal, bare_dataset):
     response = portal.get("/data.json")
     assert response.status_code == 200 and response.headers["Content-Type"].startswith("application/json")
     catalog = response.json()
-    schema = json.loads((HERE / "data_json.schema.json").read_text("utf-8"))
-    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
-    # The live portal is shared with the rest of the suite, whose bare test datasets (no
-    # resources, so no period) are published too: the FORM.317 examples are the sample judged.
-    ids = {pkg["id"] for pkg in portal.published}
-    examples = {**catalog, "dataset": [d for d in catalog["dataset"] if d["identifier"] in ids]}
-    assert len(examples["dataset"]) == len(ids)
-    errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(examples)]
+    # Every entry, whatever published it: the examples, the bare dataset with no resources
+    # and no period, and whatever other modules of the session published on this CKAN.
+    errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+              for e in _data_json_validator().iter_errors(catalog)]
     assert errors == []
-    by_id = {d["identifier"]: d for d in examples["dataset"]}
+    by_id = {d["identifier"]: d for d in catalog["dataset"]}
+    by_name = {d["landingPage"].rsplit("/", 1)[1]: d for d in catalog["dataset"]}
+    assert set(by_name) == _published_names(portal) and len(by_id) == len(catalog["dataset"])
+
+    bare = by_id[bare_dataset["id"]]
+    assert "temporal" not in bare and bare["distribution"] == []
+    assert (bare["accrualPeriodicity"], bare["mbox"]) == ("R/P1Y", bare_dataset["responsable_correo"])
+
     for pkg in portal.published:
         entry = by_id[pkg["id"]]
         assert entry["accrualPeriodicity"] == {"mensual": "R/P1M", "trimestral": "R/P3M", "anual": "R/P1Y",
@@ -233,36 +284,69 @@ def test_data_json_has_the_national_fields_of_every_published_dataset(portal):
         assert sizes == {r["url"]: r.get("size") for r in pkg["resources"]}
 
 
+@pytest.mark.ckan_config("pueblaabierto.dcat.publisher_email", "datosabiertos@pueblacapital.gob.mx")
+@pytest.mark.ckan_config("pueblaabierto.dcat.spatial", "Municipio de Puebla, Puebla, México")
+def test_data_json_entries_of_datasets_older_than_form317_are_complete():
+    """A dataset loaded before FORM.317 asked for contact, frequency or notes (an API load, a
+    harvest) still gets every required field: the dependencia and the portal answer for it."""
+    from ckanext.pueblaabierto.interop import national
+
+    old = {"id": "7f1c", "name": "padron-antiguo", "title": "Padrón antiguo", "notes": "  ",
+           "metadata_modified": "2019-05-02T10:00:00", "organization": {"title": "Tesorería Municipal"},
+           "resources": [{"id": "r1", "url": "https://pueblacapital.gob.mx/padron.csv", "format": "",
+                          "mimetype": "text/csv; charset=utf-8", "name": ""},
+                         {"id": "r2", "url": "", "name": "Sin enlace"}]}
+    entry = national.dataset(old, issued="2019-05-01T00:00:00")
+    assert [e.message for e in _data_json_validator().iter_errors({"dataset": [entry]})] == []
+    assert (entry["description"], entry["contactPoint"], entry["accrualPeriodicity"]) == (
+        "Padrón antiguo", "Tesorería Municipal", "irregular")
+    assert entry["mbox"] == "datosabiertos@pueblacapital.gob.mx"  # the portal's publisher
+    (resource,) = entry["distribution"]  # the resource with no URL has nothing to download
+    assert (resource["title"], resource["mediaType"]) == ("padron.csv", "text/csv")
+    assert "license" not in entry and "temporal" not in entry
+
+
 def test_data_json_schema_can_fail(portal):
     catalog = portal.get("/data.json").json()
-    schema = json.loads((HERE / "data_json.schema.json").read_text("utf-8"))
     ids = {pkg["id"] for pkg in portal.published}
     example = next(d for d in catalog["dataset"] if d["identifier"] in ids)
-    entry = dict(example, accrualPeriodicity="mensualmente")
+    entry = dict(example, accrualPeriodicity="mensualmente", temporal="2024")
     del entry["mbox"]
-    errors = list(jsonschema.Draft202012Validator(schema).iter_errors({**catalog, "dataset": [entry]}))
-    assert len(errors) == 2
+    errors = list(_data_json_validator().iter_errors({**catalog, "dataset": [entry]}))
+    assert len(errors) == 3
 
 
 # -- Frictionless Data Packages ---------------------------------------------------------------------
 
 
+# obras_publicas_2024.csv of dataset_forms/ejemplos/obra-publica: each column's type as the
+# validator infers it from the file (numbers with decimals, ISO dates, text).
+OBRA_PUBLICA_TYPES = {
+    "numero_contrato": "string", "obra": "string", "colonia": "string", "latitud": "number",
+    "longitud": "number", "monto_contratado_mxn": "number", "fecha_inicio": "date", "fecha_termino": "date",
+    "estatus": "string",
+}
+
+
 def test_every_published_dataset_is_a_valid_data_package(portal):
     frictionless = str(Path(sys.executable).parent / "frictionless")
-    typed = described = 0
     for pkg in portal.published:
         url = f"{portal.url}/dataset/{pkg['name']}/datapackage.json"
-        descriptor = portal.get(f"/dataset/{pkg['name']}/datapackage.json").json()
         run = subprocess.run([frictionless, "validate", url, "--json"], capture_output=True, text=True, timeout=600)
         report = json.loads(run.stdout)
         assert run.returncode == 0 and report["valid"], (pkg["name"], run.stdout[-2000:])
-        terms = {row["termino"]: row["descripcion"] for row in pkg.get("diccionario") or []}
-        for resource in descriptor["resources"]:
-            for field in resource.get("schema", {}).get("fields", []):
-                typed += field["type"] != "string"
-                described += field.get("description") == terms.get(field["name"])
-    # Types come from validation (numbers, dates), descriptions from the dictionary.
-    assert typed >= 5 and described >= 10
+
+
+def test_table_schema_has_the_validated_types_and_the_dictionary_descriptions(portal):
+    pkg = next(p for p in portal.published if any(r["url"].endswith("obras_publicas_2024.csv")
+                                                  for r in p["resources"]))
+    descriptor = portal.get(f"/dataset/{pkg['name']}/datapackage.json").json()
+    (table,) = [r for r in descriptor["resources"] if r["path"].endswith("obras_publicas_2024.csv")]
+    fields = table["schema"]["fields"]
+    assert {f["name"]: f["type"] for f in fields} == OBRA_PUBLICA_TYPES
+    assert [f["name"] for f in fields] == list(OBRA_PUBLICA_TYPES)  # the file's column order
+    terms = {row["termino"]: row["descripcion"] for row in pkg["diccionario"]}
+    assert {f["name"]: f.get("description") for f in fields} == {name: terms[name] for name in OBRA_PUBLICA_TYPES}
 
 
 # -- Nothing unpublished, whoever asks ----------------------------------------------------------------

@@ -27,7 +27,8 @@ from ckanext.pueblaabierto.search.sql import Translator, UntranslatableQuery, pa
         ("tema:*", p.Exists("tema")),
         ("tema:[* TO *]", p.Exists("tema")),
         ("agua^2", p.Term(None, "agua")),
-        ('"calidad del agua"~2', p.Term(None, "calidad del agua", "phrase")),
+        ('"calidad del agua"~2', p.Term(None, "calidad del agua", "phrase", 2)),
+        ('"calidad del agua"~', p.Term(None, "calidad del agua", "phrase", 0)),
         (r"name:a\:b", p.Term("name", "a:b")),
         (
             "metadata_modified:[2024-01-01T00:00:00Z TO NOW]",
@@ -68,7 +69,7 @@ def test_parse(text, expected):
 @pytest.mark.parametrize(
     "text",
     ['tags:"agua', "(tags:agua", "tags:agua)", "metadata_modified:[NOW", "metadata_modified:[a b]", "tags:", "()",
-     "foo:*:bar", "a OR", "[1 TO 2]"],
+     "foo:*:bar", "a OR", "[1 TO 2]", '"a b"~1.2.3', '"a b"~' + "9" * 400],
 )
 def test_parse_errors_are_reported(text):
     with pytest.raises(p.QuerySyntaxError):

@@ -118,6 +118,40 @@ class TestBrokenQ:
             search(q="title:[a TO b]")
 
 
+class TestPhraseProximity:
+    """``"a b"~N``: Lucene's sloppy phrase, the words' positions spread over at most N."""
+
+    @pytest.fixture
+    def reports(self, catalog):
+        factories.Dataset(name="agua-uso-potable", title="Agua de uso potable", owner_org=catalog.org_b["id"])
+        factories.Dataset(name="potable-agua", title="Potable agua", owner_org=catalog.org_b["id"])
+        factories.Dataset(name="agua-lejos", title="Agua del río en la zona norte potable",
+                          owner_org=catalog.org_b["id"])
+
+    def test_exact_phrase_without_slop(self, reports):
+        assert names(search(q='title:"agua potable"')) == []
+
+    def test_words_within_the_distance_match(self, reports):
+        # «agua de uso potable»: potable two positions further than in the phrase (spread 2);
+        # «potable agua»: the two words swapped, which Lucene counts as a spread of 2 too.
+        assert names(search(q='title:"agua potable"~1')) == []
+        assert set(names(search(q='title:"agua potable"~2'))) == {"agua-uso-potable", "potable-agua"}
+
+    def test_far_words_need_a_larger_slop(self, reports):
+        # agua (0) ... potable (7): spread 6.
+        assert "agua-lejos" not in names(search(q='title:"agua potable"~5'))
+        assert "agua-lejos" in names(search(q='title:"agua potable"~6'))
+
+    def test_three_words(self, reports):
+        assert names(search(q='title:"agua uso potable"~0')) == []
+        assert names(search(q='title:"agua uso potable"~1')) == ["agua-uso-potable"]
+
+    def test_too_wide_is_refused_in_spanish(self, app, reports):
+        response = app.get("/api/3/action/package_search",
+                           query_string={"q": 'title:"a b c d e f"~20'}, status=409)
+        assert "demasiado amplia" in response.json["error"]["message"]
+
+
 class TestFacetMincountZero:
     def test_values_outside_the_matches_are_listed_with_zero(self):
         facets = search(q="name:calidad-agua", **{"facet.field": ["tags", "res_format"], "facet.mincount": 0})[

@@ -5,12 +5,23 @@ dataset identifier, title, description, keyword, modified, contactPoint, mbox, t
 spatial, landingPage, accrualPeriodicity (the inventory's codes: R/P1M, irregular...),
 publisher; distribution title, description, downloadURL, mediaType, byteSize, temporal,
 spatial. The catalogue's JSON Schema lives in tests/plugin/dcat/data_json.schema.json.
+
+Every published dataset gets an entry with all the guide's required fields (* in the
+guide), even one published before FORM.317 asked for them (a dataset loaded by the API,
+with no contact or frequency): the dependencia, then the portal's publisher, answer for
+contactPoint and mbox; the title stands for a missing description; a dataset with no
+frequency is ``irregular`` (no fixed schedule, the inventory's own code for it). Optional
+fields with no value are left out, never sent empty. A resource with no URL has nothing
+to download and is no distribution.
 """
 
 from __future__ import annotations
 
 import datetime
+import posixpath
+import re
 from typing import Any
+from urllib.parse import urlsplit
 
 import ckan.plugins.toolkit as tk
 from pueblaabierto.schemas import rules, vocabularies
@@ -47,19 +58,38 @@ def frequency_code(frecuencia: str) -> str | None:
     return str(term.extra["iso8601"]) if term is not None else None
 
 
-def spatial() -> str:
-    return tk.config.get("pueblaabierto.dcat.spatial")
+def spatial() -> str | None:
+    return tk.config.get("pueblaabierto.dcat.spatial") or None
 
 
-def distribution(resource: dict[str, Any]) -> dict[str, Any]:
+_MEDIA_TYPE_RE = re.compile(r"^[a-z]+/[a-zA-Z0-9.+-]+$")
+
+
+def media_type(formato: str, mimetype: str | None) -> str:
+    """The format's IANA type, else CKAN's guessed mimetype without parameters, else octet-stream."""
+    guessed = (mimetype or "").split(";", 1)[0].strip().lower()
+    return eu.media_type(formato) or (guessed if _MEDIA_TYPE_RE.match(guessed) else "application/octet-stream")
+
+
+def _text(*candidates: Any) -> str:
+    """The first candidate with something besides spaces."""
+    return next((str(c).strip() for c in candidates if c and str(c).strip()), "")
+
+
+def distribution(resource: dict[str, Any]) -> dict[str, Any] | None:
+    """A resource's entry, None when it has no URL (nothing to download)."""
+    url = _text(resource.get("url"))
+    if not url:
+        return None
     formato = resource.get("format") or ""
     entry = {
         "identifier": resource.get("id"),
-        "title": resource.get("name") or resource.get("nombre_archivo") or "",
-        "description": resource.get("description") or None,
-        "downloadURL": resource.get("url") or "",
-        "mediaType": eu.media_type(formato) or resource.get("mimetype") or "application/octet-stream",
-        "format": formato,
+        "title": _text(resource.get("name"), resource.get("nombre_archivo"),
+                       posixpath.basename(urlsplit(url).path), formato, resource.get("id")),
+        "description": _text(resource.get("description")) or None,
+        "downloadURL": url,
+        "mediaType": media_type(formato, resource.get("mimetype")),
+        "format": formato or None,
         "temporal": interval(resource.get("fecha_inicio"), resource.get("fecha_fin")),
         "spatial": spatial(),
         "issued": utc(resource.get("created")),
@@ -74,24 +104,27 @@ def dataset(pkg: dict[str, Any], issued: str | None = None,
             id_dependencias: dict[str, str] | None = None) -> dict[str, Any]:
     """One dataset's entry; ``id_dependencias`` caches organization id -> id_dependencia."""
     org = pkg.get("organization") or {}
+    publisher_name = _text(org.get("title"), org.get("name"), tk.config.get("pueblaabierto.dcat.publisher_name"))
+    title = _text(pkg.get("title"), pkg["name"])
+    distributions = (distribution(r) for r in pkg.get("resources") or [])
     entry = {
         "identifier": pkg["id"],
-        "title": pkg.get("title") or pkg["name"],
-        "description": pkg.get("notes") or "",
+        "title": title,
+        "description": _text(pkg.get("notes"), title),
         "keyword": [tag["name"] for tag in pkg.get("tags") or []],
         "issued": utc(issued or publication.issued(pkg)),
-        "modified": utc(pkg.get("metadata_modified")),
-        "contactPoint": pkg.get("responsable_nombre") or "",
-        "mbox": pkg.get("responsable_correo") or "",
+        "modified": utc(pkg.get("metadata_modified") or pkg.get("metadata_created")),
+        "contactPoint": _text(pkg.get("responsable_nombre"), publisher_name),
+        "mbox": _text(pkg.get("responsable_correo"), tk.config.get("pueblaabierto.dcat.publisher_email")),
         "temporal": interval(pkg.get("periodo_inicio"), pkg.get("periodo_fin")),
         "spatial": spatial(),
         "landingPage": landing_page(pkg),
-        "accrualPeriodicity": frequency_code(pkg.get("frecuencia") or ""),
+        "accrualPeriodicity": frequency_code(pkg.get("frecuencia") or "") or "irregular",
         "language": ["es"],
         "theme": [pkg["tema"]] if pkg.get("tema") else [],
-        "license": pkg.get("license_url") or "",
-        "publisher": {"name": org.get("title") or "", "identifier": _id_dependencia(org, id_dependencias)},
-        "distribution": [distribution(r) for r in pkg.get("resources") or []],
+        "license": pkg.get("license_url") or None,
+        "publisher": {"name": publisher_name, "identifier": _id_dependencia(org, id_dependencias)},
+        "distribution": [d for d in distributions if d is not None],
     }
     if pkg.get("id_dataset"):
         entry["alternateIdentifier"] = str(pkg["id_dataset"])
@@ -122,17 +155,19 @@ def catalog() -> dict[str, Any]:
     for pkg in pkgs:
         moment = first.get(pkg["id"])
         datasets.append(dataset(pkg, moment.isoformat(timespec="seconds") if moment else None, id_dependencias))
-    return {
+    publisher = {
+        "name": tk.config.get("pueblaabierto.dcat.publisher_name"),
+        "mbox": tk.config.get("pueblaabierto.dcat.publisher_email") or None,
+    }
+    entry = {
         "title": tk.config.get("ckan.site_title"),
-        "description": tk.config.get("ckan.site_description") or "",
+        "description": tk.config.get("ckan.site_description") or None,
         "homepage": site_url(),
         "language": ["es"],
         "spatial": spatial(),
-        "publisher": {
-            "name": tk.config.get("pueblaabierto.dcat.publisher_name"),
-            "mbox": tk.config.get("pueblaabierto.dcat.publisher_email") or "",
-        },
-        "license": _default_licence_url(),
+        "publisher": {key: value for key, value in publisher.items() if value},
+        "license": _default_licence_url() or None,
         "modified": max((d["modified"] for d in datasets if d.get("modified")), default=None),
         "dataset": datasets,
     }
+    return {key: value for key, value in entry.items() if value is not None}

@@ -36,12 +36,14 @@ class Term:
     """``field:value``; ``field`` is None for the default field.
 
     ``kind`` is ``term`` (a bare word or words), ``phrase`` (quoted), ``prefix``
-    (``valu*``) or ``wildcard`` (other ``*``/``?`` patterns).
+    (``valu*``) or ``wildcard`` (other ``*``/``?`` patterns). ``slop`` is a phrase's
+    proximity (``"a b"~3``): how far its words may move from the exact phrase.
     """
 
     field: str | None
     value: str
     kind: str = "term"
+    slop: int = 0
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,21 @@ def _skip_modifiers(text: str, i: int) -> int:
     return i
 
 
+def _read_slop(text: str, i: int) -> tuple[int, int]:
+    """A phrase's ``~N`` proximity (Lucene: ``~`` alone is 0, a fraction is truncated)."""
+    if i >= len(text) or text[i] != "~":
+        return 0, i
+    j = i + 1
+    while j < len(text) and (text[j].isdigit() or text[j] == "."):
+        j += 1
+    digits = text[i + 1 : j]
+    try:
+        return (int(float(digits)) if digits else 0), j
+    except (ValueError, OverflowError):  # "1.2.3", or more digits than a float holds
+        raise QuerySyntaxError(f"proximidad «{text[i:j]}» no válida en la posición {i}: use un entero, "
+                               'p. ej. "agua potable"~3') from None
+
+
 def _tokenize(text: str) -> list[_Token]:
     tokens: list[_Token] = []
     i = 0
@@ -165,8 +182,9 @@ def _tokenize(text: str) -> list[_Token]:
                 j += 1
             if j >= n:
                 raise QuerySyntaxError(f"comillas sin cerrar en la posición {start}")
-            tokens.append(_Token("PHRASE", "".join(out), pos=start))
-            i = _skip_modifiers(text, j + 1)
+            slop, i = _read_slop(text, j + 1)
+            tokens.append(_Token("PHRASE", ("".join(out), slop), pos=start))
+            i = _skip_modifiers(text, i)
         elif c in "[{":
             j = i + 1
             depth_end = None
@@ -317,7 +335,8 @@ class _Parser:
 
     def parse_value(self, field_name: str | None, tok: _Token) -> Node:
         if tok.kind == "PHRASE":
-            return Term(field_name, str(tok.value), "phrase")
+            phrase, slop = tok.value  # type: ignore[misc]
+            return Term(field_name, phrase, "phrase", slop)
         if tok.kind == "RANGE":
             if field_name is None:
                 raise QuerySyntaxError("un rango necesita un campo, p. ej. metadata_modified:[X TO NOW]")

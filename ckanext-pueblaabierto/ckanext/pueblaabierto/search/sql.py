@@ -176,7 +176,6 @@ class Translator:
         if not words:
             return None
         suffix = (":" + weight) if weight else ""
-        joiner = " <-> " if term.kind == "phrase" else " & "
         parts = []
         for word in words:
             forms = [word, *_accented_forms(word)]
@@ -184,6 +183,9 @@ class Translator:
             parts.append(f"({alternatives})" if len(forms) > 1 else alternatives)
         if term.kind == "prefix":
             parts[-1] = words[-1] + ":*" + (weight or "")
+        if term.kind == "phrase" and term.slop > 0 and len(parts) > 1:
+            return proximity_tsquery(parts, term.slop, term.value)
+        joiner = " <-> " if term.kind == "phrase" else " & "
         return joiner.join(parts)
 
     def tsquery(self, source: str) -> str:
@@ -276,6 +278,39 @@ class Translator:
         if node.high is not None:
             parts.append(f"{value} {high_op} {self.param(conv(node.high))}")
         return self._any_value(node.field, " AND ".join(parts))
+
+
+# A proximity query becomes one exact-distance phrase per arrangement of its words.
+MAX_PROXIMITY_ARRANGEMENTS = 200
+
+
+def proximity_tsquery(parts: list[str], slop: int, phrase: str) -> str:
+    """``"a b"~N`` as Lucene's sloppy phrase, in tsquery phrase operators.
+
+    Lucene matches when the words' positions, each less its place in the phrase, spread over
+    at most N: ``"agua potable"~2`` finds «agua potable», «agua de uso potable» and «potable
+    agua»; reordering costs too (swapping two words costs 2). tsquery's ``a <d> b`` is «b exactly
+    d positions after a», so each arrangement within the slop is a chain of ``<d>`` in position
+    order, and the query is their OR. Stop words count as positions in both, as in the index.
+    """
+    arrangements: set[str] = set()
+    for offsets in itertools.product(range(slop + 1), repeat=len(parts)):
+        if min(offsets) != 0:
+            continue  # the same arrangement shifted: counted once
+        positions = [place + offset for place, offset in enumerate(offsets)]
+        if len(set(positions)) != len(positions):
+            continue  # two words cannot share a position
+        order = sorted(range(len(parts)), key=positions.__getitem__)
+        chain = f"({parts[order[0]]})"
+        for previous, current in itertools.pairwise(order):
+            chain += f" <{positions[current] - positions[previous]}> ({parts[current]})"
+        arrangements.add(f"({chain})")
+        if len(arrangements) > MAX_PROXIMITY_ARRANGEMENTS:
+            raise UntranslatableQuery(
+                f"la proximidad de «\"{phrase}\"~{slop}» es demasiado amplia para buscarse: use menos palabras "
+                "o una distancia menor (p. ej. ~3)"
+            )
+    return " | ".join(sorted(arrangements))
 
 
 # to_tsquery() input -> its tsquery as text. Depends only on the 'spanish' text search

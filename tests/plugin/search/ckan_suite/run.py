@@ -1,8 +1,11 @@
 """Run CKAN 2.11's own search-related tests against the PostgreSQL backend (``make test-ckan-search``).
 
 The test files are CKAN's, from the installed ``ckan`` package (the same release we pin):
-``ckan/tests/logic/action/test_get.py``, ``ckan/tests/lib/search/`` and the dataset,
-organization and group page tests (``ckan/tests/controllers/test_{package,organization,group}.py``).
+``ckan/tests/logic/action/test_get.py``, ``ckan/tests/lib/search/``, the dataset,
+organization and group page tests (``ckan/tests/controllers/test_{package,organization,group}.py``),
+``ckan search-index`` (``ckan/tests/cli/test_search_index.py``), the Atom feeds
+(``ckan/tests/controllers/test_feed.py``) and the autocomplete endpoints of
+``ckan/tests/controllers/test_api.py``.
 They run with only ``pueblaabierto_search`` enabled and CKAN's test settings
 (``test-core.ini``), so they see the backend exactly as any CKAN site that enables it.
 
@@ -31,6 +34,13 @@ TEST_FILES = [
     "controllers/test_package.py",
     "controllers/test_organization.py",
     "controllers/test_group.py",
+    "cli/test_search_index.py",
+    "controllers/test_feed.py",
+    # The autocomplete endpoints of test_api.py (the rest of that file does not search).
+    *(f"controllers/test_api.py::TestApiController::test_{name}" for name in (
+        "dataset_autocomplete_name", "dataset_autocomplete_title", "tag_autocomplete",
+        "group_autocomplete_by_name", "group_autocomplete_by_title", "organization_autocomplete_by_name",
+        "organization_autocomplete_by_title", "format_autocomplete")),
 ]
 
 # CKAN's test-core.ini, less what the embedded test ini already says for our services.
