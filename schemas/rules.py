@@ -261,6 +261,15 @@ def parse_date(value: Any, *, end_of_period: bool = False) -> date | None:
     return None
 
 
+
+def parse_day(value: Any) -> date | None:
+    """One calendar day written as ``parse_date`` reads it; None for a month or year alone.
+
+    For dates that name a day (the oficio's), where «enero 2024» is not an answer.
+    """
+    first = parse_date(value)
+    return first if first is not None and first == parse_date(value, end_of_period=True) else None
+
 def _period(year: int, month: int | None, end: bool) -> date:
     if month is None:
         return date(year, 12, 31) if end else date(year, 1, 1)

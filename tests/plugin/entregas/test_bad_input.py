@@ -42,9 +42,9 @@ def test_missing_oficio_and_wrong_workbook_type_are_refused_in_spanish(people):
     workbook, data = example_files("obra-publica")
     with pytest.raises(tk.ValidationError) as error:
         act(people.datos, "submission_create", owner_org=people.org["id"], formato=workbook, archivos=data,
-            oficio_numero="", oficio_fecha="02/05/2024")
+            oficio_numero="", oficio_fecha="enero 2024")
     assert "número del oficio" in str(error.value.error_dict["oficio_numero"])
-    assert "AAAA-MM-DD" in str(error.value.error_dict["oficio_fecha"])
+    assert "DD/MM/AAAA o AAAA-MM-DD" in str(error.value.error_dict["oficio_fecha"])
     pdf = bytes_upload(b"%PDF-1.4 hola", "FORM.317.pdf")
     with pytest.raises(tk.ValidationError, match="no es un libro de Excel"):
         act(people.datos, "submission_create", owner_org=people.org["id"], formato=pdf, archivos=data, **OFICIO)

@@ -139,3 +139,13 @@ def test_licence_list_is_configured_when_the_deployment_did_not():
     config = {"licenses_group_url": "file:///otra/lista.json"}
     licenses.configure(config)
     assert config["licenses_group_url"] == "file:///otra/lista.json"
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [("02/05/2024", date(2024, 5, 2)), ("2024-05-02", date(2024, 5, 2)), ("2 de mayo de 2024", date(2024, 5, 2)),
+     ("enero 2024", None), ("2024", None), ("31/02/2024", None), ("", None)],
+)
+def test_an_oficio_date_names_one_day(text: str, day: date | None) -> None:
+    # The oficio is dated: a month or a year alone is not an answer, whatever the format.
+    assert rules.parse_day(text) == day

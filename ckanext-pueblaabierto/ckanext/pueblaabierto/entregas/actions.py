@@ -22,9 +22,11 @@ from typing import Any
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
+from pueblaabierto.schemas.rules import parse_day
 from werkzeug.datastructures import FileStorage
 
 from ..translate import _
+from ..workflow.service import oficio_date_help
 from . import auth, job, presenter, records, storage
 from .errors import EntregaError
 from .limits import current as current_limits
@@ -89,12 +91,9 @@ def _oficio(data_dict: dict[str, Any]) -> tuple[str, datetime.date]:
                                      "(p. ej. SMT/DA/0123/2024).")]
     elif len(numero) > 100:
         errors["oficio_numero"] = [_("El número de oficio es demasiado largo (máximo 100 caracteres).")]
-    fecha = None
-    text = str(data_dict.get("oficio_fecha") or "").strip()
-    try:
-        fecha = datetime.date.fromisoformat(text)
-    except ValueError:
-        errors["oficio_fecha"] = [_("Escriba la fecha del oficio como AAAA-MM-DD (p. ej. 2024-05-02).")]
+    fecha = parse_day(data_dict.get("oficio_fecha"))
+    if fecha is None:
+        errors["oficio_fecha"] = [oficio_date_help()]
     if fecha is not None and fecha > datetime.date.today() + datetime.timedelta(days=1):
         errors["oficio_fecha"] = [_("La fecha del oficio ({fecha}) es posterior a hoy: revise el año y el mes.")
                                   .format(fecha=fecha.isoformat())]
@@ -135,7 +134,7 @@ def submission_create(context: dict[str, Any], data_dict: dict[str, Any]) -> dic
     :param id: an existing entrega: the upload becomes its next version
     :param formato: the FORM.317 workbook (multipart file)
     :param oficio_numero: the oficio's number
-    :param oficio_fecha: the oficio's date, YYYY-MM-DD
+    :param oficio_fecha: the oficio's date (DD/MM/AAAA or AAAA-MM-DD)
     Any other file field is a data file (several, or one ZIP with the whole entrega).
     """
     _check("submission_create", context, data_dict)

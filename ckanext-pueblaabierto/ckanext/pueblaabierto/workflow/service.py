@@ -13,6 +13,7 @@ from typing import Any
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
+from pueblaabierto.schemas.rules import parse_day
 
 from ..translate import _
 from . import machine, roles, updates
@@ -25,17 +26,18 @@ __all__ = ["WORKFLOW_CONTEXT_FLAG", "actor_for", "current_state", "get_package",
 log = logging.getLogger(__name__)
 
 
+def oficio_date_help() -> str:
+    return _("Escriba la fecha del oficio, un día del calendario, como DD/MM/AAAA o AAAA-MM-DD "
+             "(p. ej. 02/05/2024).")
+
+
 def _parse_date(value: Any) -> datetime.date | None:
     if value in (None, ""):
         return None
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value).strip())
-    except ValueError as error:
-        raise tk.ValidationError(
-            {"oficio_fecha": [_("Fecha de oficio inválida; use AAAA-MM-DD.")]}
-        ) from error
+    day = parse_day(value)
+    if day is None:
+        raise tk.ValidationError({"oficio_fecha": [oficio_date_help()]})
+    return day
 
 
 def transition(
