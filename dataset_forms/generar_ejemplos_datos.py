@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import sys
 import tempfile
 import zipfile
 from collections.abc import Callable
@@ -451,6 +452,43 @@ def solicitudes_personales() -> forms.Example:
                     {"solicitudes.xlsx": xlsx_bytes(rows, title="Solicitudes")}, {"solicitudes.xlsx": "XLSX"}, terms)
 
 
+def modulos_kml(names: list[str]) -> bytes:
+    """A KML as Google Earth or QGIS export it: one Placemark per point, Name and Description."""
+    placemarks = "".join(
+        f"<Placemark><name>{name}</name><description>Módulo de policía {name}</description>"
+        f"<Point><coordinates>{lon},{lat},0</coordinates></Point></Placemark>"
+        for name, (lon, lat) in zip(names, COORDS, strict=True)
+    )
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="http://www.opengis.net/kml/2.2"><Document>'
+            f"{placemarks}</Document></kml>\n").encode("utf-8")
+
+
+MODULOS = ["Módulo CU", "Módulo Capu", "Módulo Xonaca"]
+
+
+def diccionario_por_recurso(recurso_kml: str = "Ubicación de los módulos") -> forms.Example:
+    # Seguridad's modules: a table (CSV) and a map (KML) in one dataset. Each term of the
+    # Diccionario names its resource (column «Recurso»): the CSV by its file name, the KML
+    # by its Nombre del Recurso. The KML's «Name» means the same as the CSV's «modulo».
+    header = ["modulo", "colonia", "elementos"]
+    rows = [[name, colonia, n] for name, colonia, n in zip(MODULOS, ["Ciudad Universitaria", "Capu", "Xonaca"],
+                                                            [12, 8, 10], strict=True)]
+    example = delivery("seguridad", "Módulos de policía", "Seguridad y Justicia",
+                       {"modulos_policia.csv": forms.to_csv(header, rows), "ubicacion_modulos.kml": modulos_kml(MODULOS)},
+                       {"modulos_policia.csv": "CSV", "ubicacion_modulos.kml": "KML"}, [])
+    example.recursos[0][2] = "Módulos de policía 2024"
+    example.recursos[1][1] = "Mapa"
+    example.recursos[1][2] = "Ubicación de los módulos"
+    example.diccionario = [
+        [1, "modulo", "Nombre del módulo de policía.", "modulos_policia.csv"],
+        [1, "colonia", "Colonia donde está el módulo.", "modulos_policia.csv"],
+        [1, "elementos", "Elementos de policía asignados al módulo.", "modulos_policia"],
+        [1, "Name", "Nombre del módulo en el mapa.", recurso_kml],
+        [1, "Description", "Descripción del punto en el mapa.", recurso_kml],
+    ]
+    return example
+
+
 def real_world() -> dict[str, Callable[[], forms.Example]]:
     return {
         "datos-reporte-con-titulo": programa_obra_csv,
@@ -465,6 +503,9 @@ def real_world() -> dict[str, Callable[[], forms.Example]]:
         "datos-shp-en-carpeta": shp_en_carpeta,
         "datos-coordenadas": csv_coordenadas,
         "datos-personales-solicitudes": solicitudes_personales,
+        "datos-diccionario-por-recurso": diccionario_por_recurso,
+        # «Mapa de los módulos» is not the resource's Nombre («Ubicación de los módulos»).
+        "datos-diccionario-recurso-inexistente": lambda: diccionario_por_recurso("Mapa de los módulos"),
     }
 
 
@@ -477,12 +518,15 @@ def macro_form(folder: Path) -> None:
     path.write_bytes(reproducible_zip(data))
 
 
-def main() -> None:
+def main(only: list[str]) -> None:
+    """Write every example, or only the folders named on the command line."""
     for name, make in {**examples(), **real_world()}.items():
-        make().write(forms.ROTOS / name)
-    macro_form(forms.ROTOS / "formulario-con-macros")
+        if not only or name in only:
+            make().write(forms.ROTOS / name)
+    if not only or "formulario-con-macros" in only:
+        macro_form(forms.ROTOS / "formulario-con-macros")
     print(f"Ejemplos de datos escritos en {forms.ROTOS}")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

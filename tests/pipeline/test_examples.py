@@ -82,6 +82,10 @@ def test_broken_example_exit_code(name):
         ("datos-ods-dos-filas-encabezado", {"varias-filas-encabezado"}),
         ("datos-pdf-renombrado", {"contenido-no-coincide"}),
         ("datos-coordenadas", {"coordenada-cero", "coordenadas-invertidas"}),
+        # Terms scoped by the Diccionario's «Recurso»: a name no resource has is one finding per
+        # term, not a cascade of undescribed columns in both files.
+        ("datos-diccionario-por-recurso", set()),
+        ("datos-diccionario-recurso-inexistente", {"recurso-inexistente"}),
     ],
 )
 def test_real_world_examples_say_only_what_is_wrong(name, codes):
