@@ -72,6 +72,19 @@ def test_a_pasted_sheet_is_read_only_up_to_the_limit(make_submission):
     assert report.valid and [f.code for f in report.findings] == ["hoja-extra"]
 
 
+def test_the_form_sheet_row_limit_is_the_one_the_caller_passes(make_submission):
+    """Limits.max_form_sheet_rows reaches the reader: an official sheet longer than it is cut there."""
+    from tests.pipeline.conftest import valid_rows
+
+    rows = valid_rows()
+    rows["Diccionario de Datos"] += [[1, f"columna_{i}", "Columna pegada."] for i in range(30)]
+    path = make_submission(rows)
+    report = validate_submission(path, limits=Limits(max_form_sheet_rows=20))
+    [cut] = [f for f in report.findings if f.code == "hoja-demasiado-larga"]
+    assert cut.sheet == "Diccionario de Datos" and "más de 20 filas" in cut.message
+    assert "hoja-demasiado-larga" not in {f.code for f in validate_submission(path).findings}
+
+
 _PEAK = """
 import sys, pathlib
 from pueblaabierto.validation import validate_submission
