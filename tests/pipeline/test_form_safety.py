@@ -110,3 +110,46 @@ def test_extra_sheet_rows_cost_no_memory(make_submission, tmp_path):
             (pasted.parent / file.name).write_bytes(file.read_bytes())
     _paste_sheet(pasted, 40_000)
     assert _peak_kb(pasted) - _peak_kb(bare) < 30 * 1024
+
+
+def _ods_with_macro(source_sheets: dict, path, part: str):
+    """An ODS as LibreOffice saves it with a macro: the Basic or Scripts part inside the zip."""
+    import pandas as pd
+
+    with pd.ExcelWriter(path, engine="odf") as writer:
+        for name, frame in source_sheets.items():
+            frame.to_excel(writer, sheet_name=name, index=False, header=False)
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr(part, '<script:module script:name="Module1">Sub Main\n  Shell("calc")\nEnd Sub</script:module>')
+    return path
+
+
+@pytest.mark.parametrize("part", ["Basic/Standard/Module1.xml", "Scripts/python/inicio.py"])
+def test_odf_macros_are_refused_in_the_ods_workbook(make_submission, part):
+    import pandas as pd
+
+    xlsx = make_submission()
+    sheets = pd.read_excel(xlsx, sheet_name=None, header=None)
+    path = _ods_with_macro(sheets, xlsx.with_name("FORM.317.ods"), part)
+    with pytest.raises(UnusableInput) as raised:
+        validate_submission(path)
+    assert raised.value.code == "archivo-con-macros"
+    assert "El formulario «FORM.317.ods» contiene macros" in raised.value.message
+    result = CliRunner().invoke(main, ["validar", str(path)])
+    assert result.exit_code == 2 and "macros" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("part", ["Basic/Standard/Module1.xml", "Scripts/python/inicio.py"])
+def test_odf_macros_are_refused_in_an_ods_data_file(tmp_path, part):
+    import pandas as pd
+    from pueblaabierto.data import validate_resource_file
+
+    frame = pd.DataFrame([["mercado", "locales"], ["5 de Mayo", 412], ["Zaragoza", 238]])
+    path = _ods_with_macro({"Hoja1": frame}, tmp_path / "mercados.ods", part)
+    clean = _ods_with_macro({"Hoja1": frame}, tmp_path / "limpio.ods", "Configurations2/accelerator/current.xml")
+    terms = {"mercado": "Nombre.", "locales": "Locales."}
+    [finding] = validate_resource_file(path, formato="ODS", terms=terms, display_name="mercados.ods")
+    assert finding.code == "archivo-con-macros" and finding.file == "mercados.ods"
+    assert "«mercados.ods» contiene macros" in finding.message
+    # The same file without the macro part is read and accepted: the refusal is about the macro.
+    assert validate_resource_file(clean, formato="ODS", terms=terms, display_name="limpio.ods") == []
