@@ -489,6 +489,59 @@ def diccionario_por_recurso(recurso_kml: str = "Ubicación de los módulos") -> 
     return example
 
 
+def predial_utf16() -> forms.Example:
+    # Tesorería's collection report exported with PowerShell's Export-Csv -Encoding Unicode:
+    # UTF-16 LE with BOM, every field quoted, Windows line ends.
+    header = ["colonia", "cuentas", "recaudado"]
+    rows = [["Centro Histórico", 1843, 12450300.5], ["La Paz", 2210, 15320100.0], ["Azcárate", 987, 4120750.25]]
+    lines = [",".join(f'"{v}"' for v in row) for row in [header, *rows]]
+    content = ("\r\n".join(lines) + "\r\n").encode("utf-16")  # Python writes the BOM, little-endian here
+    return delivery("tesoreria", "Recaudación del impuesto predial", "Finanzas",
+                    {"predial_2024.csv": content}, {"predial_2024.csv": "CSV"},
+                    [("colonia", "Colonia."), ("cuentas", "Cuentas prediales pagadas."),
+                     ("recaudado", "Monto recaudado en pesos.")])
+
+
+def aforos_mac_cr() -> forms.Example:
+    # Movilidad's traffic counts saved from Excel for Mac as «CSV (Macintosh)»: rows end in a
+    # lone CR. The table itself is fine.
+    header = ["crucero", "fecha", "vehiculos"]
+    rows = [["Blvd. 5 de Mayo y 25 Poniente", "2024-03-04", 18250], ["Av. Juárez y 25 Sur", "2024-03-04", 12400],
+            ["Blvd. Atlixco y Periférico", "2024-03-05", 23110], ["Diagonal Defensores y 11 Sur", "2024-03-05", 9870]]
+    content = forms.to_csv(header, rows).replace(b"\n", b"\r")
+    return delivery("movilidad", "Aforos vehiculares", "Movilidad y Transporte",
+                    {"aforos_2024.csv": content}, {"aforos_2024.csv": "CSV"},
+                    [("crucero", "Crucero aforado."), ("fecha", "Día del aforo."),
+                     ("vehiculos", "Vehículos contados en el día.")])
+
+
+def asistencia_transpuesta() -> forms.Example:
+    # DIF's daily attendance, exported from a pivot table: one column per day of 2023-2024
+    # (731 columns), over the column limit.
+    import datetime as dt
+
+    days = [(dt.date(2023, 1, 1) + dt.timedelta(days=i)).isoformat() for i in range(731)]
+    centers = ["CDC San Ramón", "CDC Bosques de San Sebastián", "CDC Romero Vargas"]
+    rows = [[center, *((i * 7 + j) % 60 for j in range(len(days)))] for i, center in enumerate(centers)]
+    return delivery("dif", "Asistencia a los centros comunitarios", "Salud y Bienestar",
+                    {"asistencia_centros.csv": forms.to_csv(["centro", *days], rows)},
+                    {"asistencia_centros.csv": "CSV"},
+                    [("centro", "Centro de Desarrollo Comunitario."), ("asistentes", "Personas atendidas en el día.")])
+
+
+def reportes_072_largo() -> forms.Example:
+    # 072's service reports: 1,500 rows, over the 1,000-row limit the manifest sets for this
+    # example (the real limit, 2,000,000 rows, is exercised by tests, not by a committed file).
+    header = ["folio", "servicio", "colonia", "fecha"]
+    services = ["Bacheo", "Alumbrado", "Recolección", "Fuga de agua", "Poda"]
+    colonias = ["Centro", "La Paz", "Azcárate", "San Manuel", "Xonaca"]
+    rows = [[f"072-{i:06d}", services[i % 5], colonias[(i * 3) % 5], f"2024-{i % 12 + 1:02d}-{i % 28 + 1:02d}"]
+            for i in range(1500)]
+    return delivery("sisp", "Reportes ciudadanos al 072", "Infraestructura y Servicios Públicos",
+                    {"reportes_072.csv": forms.to_csv(header, rows)}, {"reportes_072.csv": "CSV"},
+                    [(h, f"{h.capitalize()} del reporte.") for h in header])
+
+
 def real_world() -> dict[str, Callable[[], forms.Example]]:
     return {
         "datos-reporte-con-titulo": programa_obra_csv,
@@ -506,6 +559,10 @@ def real_world() -> dict[str, Callable[[], forms.Example]]:
         "datos-diccionario-por-recurso": diccionario_por_recurso,
         # «Mapa de los módulos» is not the resource's Nombre («Ubicación de los módulos»).
         "datos-diccionario-recurso-inexistente": lambda: diccionario_por_recurso("Mapa de los módulos"),
+        "datos-utf16": predial_utf16,
+        "datos-mac-cr": aforos_mac_cr,
+        "datos-demasiadas-columnas": asistencia_transpuesta,
+        "datos-demasiadas-filas": reportes_072_largo,
     }
 
 
