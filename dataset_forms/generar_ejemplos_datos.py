@@ -460,7 +460,7 @@ def modulos_kml(names: list[str]) -> bytes:
         for name, (lon, lat) in zip(names, COORDS, strict=True)
     )
     return ('<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="http://www.opengis.net/kml/2.2"><Document>'
-            f"{placemarks}</Document></kml>\n").encode("utf-8")
+            f"{placemarks}</Document></kml>\n").encode()
 
 
 MODULOS = ["Módulo CU", "Módulo Capu", "Módulo Xonaca"]
@@ -474,7 +474,8 @@ def diccionario_por_recurso(recurso_kml: str = "Ubicación de los módulos") -> 
     rows = [[name, colonia, n] for name, colonia, n in zip(MODULOS, ["Ciudad Universitaria", "Capu", "Xonaca"],
                                                             [12, 8, 10], strict=True)]
     example = delivery("seguridad", "Módulos de policía", "Seguridad y Justicia",
-                       {"modulos_policia.csv": forms.to_csv(header, rows), "ubicacion_modulos.kml": modulos_kml(MODULOS)},
+                       {"modulos_policia.csv": forms.to_csv(header, rows),
+                        "ubicacion_modulos.kml": modulos_kml(MODULOS)},
                        {"modulos_policia.csv": "CSV", "ubicacion_modulos.kml": "KML"}, [])
     example.recursos[0][2] = "Módulos de policía 2024"
     example.recursos[1][1] = "Mapa"

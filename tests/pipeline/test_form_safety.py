@@ -120,7 +120,8 @@ def _ods_with_macro(source_sheets: dict, path, part: str):
         for name, frame in source_sheets.items():
             frame.to_excel(writer, sheet_name=name, index=False, header=False)
     with zipfile.ZipFile(path, "a") as archive:
-        archive.writestr(part, '<script:module script:name="Module1">Sub Main\n  Shell("calc")\nEnd Sub</script:module>')
+        macro = '<script:module script:name="Module1">Sub Main\n  Shell("calc")\nEnd Sub</script:module>'
+        archive.writestr(part, macro)
     return path
 
 

@@ -62,7 +62,8 @@ def validate_submission(
         addresses=[d.responsable_correo for d in submission.datasets if d.responsable_correo],
     )
     known = {d.id_dataset for d in submission.datasets}
-    data_findings: list[tuple[Recurso, dict[str, str], list[Finding]]] = []
+    data_findings: list[tuple[Recurso, list[Finding]]] = []
+    terms_per_file: list[dict[str, str]] = []
     for recurso, path in files.resources:
         if recurso.id_dataset not in known:
             # Without its dataset there is no dictionary to compare the columns with: every
@@ -82,8 +83,9 @@ def validate_submission(
             )
         except UnusableInput as exc:
             found = [replace(exc.to_finding(), file=recurso.nombre_archivo or path.name)]
-        data_findings.append((recurso, terms, found))
-    for _, found in _terms_missing_everywhere(data_findings):
+        data_findings.append((recurso, found))
+        terms_per_file.append(terms)
+    for _, found in _terms_missing_everywhere(data_findings, terms_per_file):
         report.extend(found)
     return report
 
@@ -112,23 +114,30 @@ def terms_for_resource(submission: Submission, recurso: Recurso) -> dict[str, st
 
 
 def _terms_missing_everywhere(
-    data_findings: list[tuple[Recurso, dict[str, str], list[Finding]]],
+    data_findings: list[tuple[Recurso, list[Finding]]],
+    terms_per_file: list[dict[str, str]] | None = None,
 ) -> list[tuple[Recurso, list[Finding]]]:
     """«Term without column» only when no file the term describes has that column.
 
     A dataset with a CSV and a KML shares one dictionary: the CSV's columns are not
-    missing from the KML. A term that names its resource describes that file only, so it
-    is reported there. Reported once, at the first file concerned."""
+    missing from the KML. With ``terms_per_file`` (the terms each file was checked
+    against, in the same order) a term that names its resource describes that file only,
+    so it is reported there; without it every term describes every file of its dataset.
+    Reported once, at the first file concerned."""
     missing: dict[tuple[str | None, str], list[int]] = {}
     described_in: dict[tuple[str | None, str], int] = {}
-    for index, (recurso, terms, found) in enumerate(data_findings):
-        for term in terms:
+    files_per_dataset: dict[str | None, int] = {}
+    for index, (recurso, found) in enumerate(data_findings):
+        files_per_dataset[recurso.id_dataset] = files_per_dataset.get(recurso.id_dataset, 0) + 1
+        for term in terms_per_file[index] if terms_per_file is not None else ():
             described_in[(recurso.id_dataset, term)] = described_in.get((recurso.id_dataset, term), 0) + 1
         for finding in found:
             if finding.code == "termino-sin-columna":
                 missing.setdefault((recurso.id_dataset, finding.column or ""), []).append(index)
+    if terms_per_file is None:
+        described_in = {key: files_per_dataset[key[0]] for key in missing}
     result = []
-    for index, (recurso, _terms, found) in enumerate(data_findings):
+    for index, (recurso, found) in enumerate(data_findings):
         kept = []
         for finding in found:
             if finding.code == "termino-sin-columna":

@@ -140,8 +140,8 @@ def _add_sheet(form: Path, path: Path, title: str, sheet_xml: str) -> Path:
         for info in source.infolist():
             data = source.read(info)
             if info.filename == "xl/workbook.xml":
-                data = data.replace(b"</sheets>", f'<sheet xmlns:r="{rel}" name="{title}" sheetId="99" r:id="rIdPegado"/></sheets>'
-                                    .encode())
+                sheet = f'<sheet xmlns:r="{rel}" name="{title}" sheetId="99" r:id="rIdPegado"/>'
+                data = data.replace(b"</sheets>", sheet.encode() + b"</sheets>")
             elif info.filename == "xl/_rels/workbook.xml.rels":
                 data = data.replace(b"</Relationships>", f'<Relationship Id="rIdPegado" Type="{rel}/worksheet" '
                                     'Target="/xl/worksheets/pegado.xml"/></Relationships>'.encode())
@@ -237,7 +237,8 @@ def test_an_ods_over_its_own_cap_is_refused_before_odfpy_reads_it(tmp_path):
     assert sum(i.file_size for i in zipfile.ZipFile(path).infolist()) > DEFAULT_LIMITS.max_ods_bytes
     from pueblaabierto.data import validate_resource_file
 
-    [finding] = validate_resource_file(path, formato="ODS", terms=dict.fromkeys(COLUMNS, "d"), display_name="padron.ods")
+    terms = dict.fromkeys(COLUMNS, "d")
+    [finding] = validate_resource_file(path, formato="ODS", terms=terms, display_name="padron.ods")
     assert finding.code == "archivo-demasiado-grande"
     assert f"el máximo es {DEFAULT_LIMITS.max_ods_mb} MB" in finding.message and "CSV" in finding.suggestion
 
