@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import sys
 import tempfile
 import zipfile
 from collections.abc import Callable
@@ -451,6 +452,97 @@ def solicitudes_personales() -> forms.Example:
                     {"solicitudes.xlsx": xlsx_bytes(rows, title="Solicitudes")}, {"solicitudes.xlsx": "XLSX"}, terms)
 
 
+def modulos_kml(names: list[str]) -> bytes:
+    """A KML as Google Earth or QGIS export it: one Placemark per point, Name and Description."""
+    placemarks = "".join(
+        f"<Placemark><name>{name}</name><description>Módulo de policía {name}</description>"
+        f"<Point><coordinates>{lon},{lat},0</coordinates></Point></Placemark>"
+        for name, (lon, lat) in zip(names, COORDS, strict=True)
+    )
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="http://www.opengis.net/kml/2.2"><Document>'
+            f"{placemarks}</Document></kml>\n").encode()
+
+
+MODULOS = ["Módulo CU", "Módulo Capu", "Módulo Xonaca"]
+
+
+def diccionario_por_recurso(recurso_kml: str = "Ubicación de los módulos") -> forms.Example:
+    # Seguridad's modules: a table (CSV) and a map (KML) in one dataset. Each term of the
+    # Diccionario names its resource (column «Recurso»): the CSV by its file name, the KML
+    # by its Nombre del Recurso. The KML's «Name» means the same as the CSV's «modulo».
+    header = ["modulo", "colonia", "elementos"]
+    rows = [[name, colonia, n] for name, colonia, n in zip(MODULOS, ["Ciudad Universitaria", "Capu", "Xonaca"],
+                                                            [12, 8, 10], strict=True)]
+    example = delivery("seguridad", "Módulos de policía", "Seguridad y Justicia",
+                       {"modulos_policia.csv": forms.to_csv(header, rows),
+                        "ubicacion_modulos.kml": modulos_kml(MODULOS)},
+                       {"modulos_policia.csv": "CSV", "ubicacion_modulos.kml": "KML"}, [])
+    example.recursos[0][2] = "Módulos de policía 2024"
+    example.recursos[1][1] = "Mapa"
+    example.recursos[1][2] = "Ubicación de los módulos"
+    example.diccionario = [
+        [1, "modulo", "Nombre del módulo de policía.", "modulos_policia.csv"],
+        [1, "colonia", "Colonia donde está el módulo.", "modulos_policia.csv"],
+        [1, "elementos", "Elementos de policía asignados al módulo.", "modulos_policia"],
+        [1, "Name", "Nombre del módulo en el mapa.", recurso_kml],
+        [1, "Description", "Descripción del punto en el mapa.", recurso_kml],
+    ]
+    return example
+
+
+def predial_utf16() -> forms.Example:
+    # Tesorería's collection report exported with PowerShell's Export-Csv -Encoding Unicode:
+    # UTF-16 LE with BOM, every field quoted, Windows line ends.
+    header = ["colonia", "cuentas", "recaudado"]
+    rows = [["Centro Histórico", 1843, 12450300.5], ["La Paz", 2210, 15320100.0], ["Azcárate", 987, 4120750.25]]
+    lines = [",".join(f'"{v}"' for v in row) for row in [header, *rows]]
+    content = ("\r\n".join(lines) + "\r\n").encode("utf-16")  # Python writes the BOM, little-endian here
+    return delivery("tesoreria", "Recaudación del impuesto predial", "Finanzas",
+                    {"predial_2024.csv": content}, {"predial_2024.csv": "CSV"},
+                    [("colonia", "Colonia."), ("cuentas", "Cuentas prediales pagadas."),
+                     ("recaudado", "Monto recaudado en pesos.")])
+
+
+def aforos_mac_cr() -> forms.Example:
+    # Movilidad's traffic counts saved from Excel for Mac as «CSV (Macintosh)»: rows end in a
+    # lone CR. The table itself is fine.
+    header = ["crucero", "fecha", "vehiculos"]
+    rows = [["Blvd. 5 de Mayo y 25 Poniente", "2024-03-04", 18250], ["Av. Juárez y 25 Sur", "2024-03-04", 12400],
+            ["Blvd. Atlixco y Periférico", "2024-03-05", 23110], ["Diagonal Defensores y 11 Sur", "2024-03-05", 9870]]
+    content = forms.to_csv(header, rows).replace(b"\n", b"\r")
+    return delivery("movilidad", "Aforos vehiculares", "Movilidad y Transporte",
+                    {"aforos_2024.csv": content}, {"aforos_2024.csv": "CSV"},
+                    [("crucero", "Crucero aforado."), ("fecha", "Día del aforo."),
+                     ("vehiculos", "Vehículos contados en el día.")])
+
+
+def asistencia_transpuesta() -> forms.Example:
+    # DIF's daily attendance, exported from a pivot table: one column per day of 2023-2024
+    # (731 columns), over the column limit.
+    import datetime as dt
+
+    days = [(dt.date(2023, 1, 1) + dt.timedelta(days=i)).isoformat() for i in range(731)]
+    centers = ["CDC San Ramón", "CDC Bosques de San Sebastián", "CDC Romero Vargas"]
+    rows = [[center, *((i * 7 + j) % 60 for j in range(len(days)))] for i, center in enumerate(centers)]
+    return delivery("dif", "Asistencia a los centros comunitarios", "Salud y Bienestar",
+                    {"asistencia_centros.csv": forms.to_csv(["centro", *days], rows)},
+                    {"asistencia_centros.csv": "CSV"},
+                    [("centro", "Centro de Desarrollo Comunitario."), ("asistentes", "Personas atendidas en el día.")])
+
+
+def reportes_072_largo() -> forms.Example:
+    # 072's service reports: 1,500 rows, over the 1,000-row limit the manifest sets for this
+    # example (the real limit, 2,000,000 rows, is exercised by tests, not by a committed file).
+    header = ["folio", "servicio", "colonia", "fecha"]
+    services = ["Bacheo", "Alumbrado", "Recolección", "Fuga de agua", "Poda"]
+    colonias = ["Centro", "La Paz", "Azcárate", "San Manuel", "Xonaca"]
+    rows = [[f"072-{i:06d}", services[i % 5], colonias[(i * 3) % 5], f"2024-{i % 12 + 1:02d}-{i % 28 + 1:02d}"]
+            for i in range(1500)]
+    return delivery("sisp", "Reportes ciudadanos al 072", "Infraestructura y Servicios Públicos",
+                    {"reportes_072.csv": forms.to_csv(header, rows)}, {"reportes_072.csv": "CSV"},
+                    [(h, f"{h.capitalize()} del reporte.") for h in header])
+
+
 def real_world() -> dict[str, Callable[[], forms.Example]]:
     return {
         "datos-reporte-con-titulo": programa_obra_csv,
@@ -465,6 +557,13 @@ def real_world() -> dict[str, Callable[[], forms.Example]]:
         "datos-shp-en-carpeta": shp_en_carpeta,
         "datos-coordenadas": csv_coordenadas,
         "datos-personales-solicitudes": solicitudes_personales,
+        "datos-diccionario-por-recurso": diccionario_por_recurso,
+        # «Mapa de los módulos» is not the resource's Nombre («Ubicación de los módulos»).
+        "datos-diccionario-recurso-inexistente": lambda: diccionario_por_recurso("Mapa de los módulos"),
+        "datos-utf16": predial_utf16,
+        "datos-mac-cr": aforos_mac_cr,
+        "datos-demasiadas-columnas": asistencia_transpuesta,
+        "datos-demasiadas-filas": reportes_072_largo,
     }
 
 
@@ -477,12 +576,15 @@ def macro_form(folder: Path) -> None:
     path.write_bytes(reproducible_zip(data))
 
 
-def main() -> None:
+def main(only: list[str]) -> None:
+    """Write every example, or only the folders named on the command line."""
     for name, make in {**examples(), **real_world()}.items():
-        make().write(forms.ROTOS / name)
-    macro_form(forms.ROTOS / "formulario-con-macros")
+        if not only or name in only:
+            make().write(forms.ROTOS / name)
+    if not only or "formulario-con-macros" in only:
+        macro_form(forms.ROTOS / "formulario-con-macros")
     print(f"Ejemplos de datos escritos en {forms.ROTOS}")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -72,6 +72,19 @@ def test_a_pasted_sheet_is_read_only_up_to_the_limit(make_submission):
     assert report.valid and [f.code for f in report.findings] == ["hoja-extra"]
 
 
+def test_the_form_sheet_row_limit_is_the_one_the_caller_passes(make_submission):
+    """Limits.max_form_sheet_rows reaches the reader: an official sheet longer than it is cut there."""
+    from tests.pipeline.conftest import valid_rows
+
+    rows = valid_rows()
+    rows["Diccionario de Datos"] += [[1, f"columna_{i}", "Columna pegada."] for i in range(30)]
+    path = make_submission(rows)
+    report = validate_submission(path, limits=Limits(max_form_sheet_rows=20))
+    [cut] = [f for f in report.findings if f.code == "hoja-demasiado-larga"]
+    assert cut.sheet == "Diccionario de Datos" and "más de 20 filas" in cut.message
+    assert "hoja-demasiado-larga" not in {f.code for f in validate_submission(path).findings}
+
+
 _PEAK = """
 import sys, pathlib
 from pueblaabierto.validation import validate_submission
@@ -97,3 +110,47 @@ def test_extra_sheet_rows_cost_no_memory(make_submission, tmp_path):
             (pasted.parent / file.name).write_bytes(file.read_bytes())
     _paste_sheet(pasted, 40_000)
     assert _peak_kb(pasted) - _peak_kb(bare) < 30 * 1024
+
+
+def _ods_with_macro(source_sheets: dict, path, part: str):
+    """An ODS as LibreOffice saves it with a macro: the Basic or Scripts part inside the zip."""
+    import pandas as pd
+
+    with pd.ExcelWriter(path, engine="odf") as writer:
+        for name, frame in source_sheets.items():
+            frame.to_excel(writer, sheet_name=name, index=False, header=False)
+    with zipfile.ZipFile(path, "a") as archive:
+        macro = '<script:module script:name="Module1">Sub Main\n  Shell("calc")\nEnd Sub</script:module>'
+        archive.writestr(part, macro)
+    return path
+
+
+@pytest.mark.parametrize("part", ["Basic/Standard/Module1.xml", "Scripts/python/inicio.py"])
+def test_odf_macros_are_refused_in_the_ods_workbook(make_submission, part):
+    import pandas as pd
+
+    xlsx = make_submission()
+    sheets = pd.read_excel(xlsx, sheet_name=None, header=None)
+    path = _ods_with_macro(sheets, xlsx.with_name("FORM.317.ods"), part)
+    with pytest.raises(UnusableInput) as raised:
+        validate_submission(path)
+    assert raised.value.code == "archivo-con-macros"
+    assert "El formulario «FORM.317.ods» contiene macros" in raised.value.message
+    result = CliRunner().invoke(main, ["validar", str(path)])
+    assert result.exit_code == 2 and "macros" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("part", ["Basic/Standard/Module1.xml", "Scripts/python/inicio.py"])
+def test_odf_macros_are_refused_in_an_ods_data_file(tmp_path, part):
+    import pandas as pd
+    from pueblaabierto.data import validate_resource_file
+
+    frame = pd.DataFrame([["mercado", "locales"], ["5 de Mayo", 412], ["Zaragoza", 238]])
+    path = _ods_with_macro({"Hoja1": frame}, tmp_path / "mercados.ods", part)
+    clean = _ods_with_macro({"Hoja1": frame}, tmp_path / "limpio.ods", "Configurations2/accelerator/current.xml")
+    terms = {"mercado": "Nombre.", "locales": "Locales."}
+    [finding] = validate_resource_file(path, formato="ODS", terms=terms, display_name="mercados.ods")
+    assert finding.code == "archivo-con-macros" and finding.file == "mercados.ods"
+    assert "«mercados.ods» contiene macros" in finding.message
+    # The same file without the macro part is read and accepted: the refusal is about the macro.
+    assert validate_resource_file(clean, formato="ODS", terms=terms, display_name="limpio.ods") == []

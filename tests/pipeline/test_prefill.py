@@ -94,7 +94,8 @@ def test_every_value_is_in_its_cell_as_an_enlace_types_it(tmp_path):
         "extras": [{"key": "tema", "value": "infraestructura-y-servicios-publicos"}],
         "frecuencia": "mensual", "responsable_nombre": "Laura Pérez",
         "responsable_correo": "laura.perez@pueblacapital.gob.mx",
-        "diccionario": '[{"termino": "folio", "descripcion": "Folio de la obra.", "recurso": ""}]',
+        "diccionario": '[{"termino": "folio", "descripcion": "Folio de la obra.", "recurso": ""}, '
+                       '{"termino": "avance", "descripcion": "Avance.", "recurso": "Obras 2024"}]',
         "resources": [
             {"name": "Obras 2024", "format": "csv", "tipo_visualizacion": "grafico",
              "fecha_inicio": "2024-01-01T00:00:00", "fecha_fin": "2024-06-30", "url_type": "upload",
@@ -114,7 +115,9 @@ def test_every_value_is_in_its_cell_as_an_enlace_types_it(tmp_path):
     assert recurso["D2"].value == date(2024, 1, 1) and recurso["D2"].number_format == "yyyy-mm-dd"
     assert recurso["F2"].value == 3 and recurso["G2"].value == "CSV"
     assert recurso["A3"].value is None, "the GeoJSON that publicar derives is not a row of the form"
-    assert [c.value for c in workbook["Diccionario de Datos"][2]] == [3, "folio", "Folio de la obra."]
+    assert [c.value for c in workbook["Diccionario de Datos"][2]] == [3, "folio", "Folio de la obra.", None]
+    # The term's resource (column «Recurso») comes back as the portal stores it: the resource's name.
+    assert [c.value for c in workbook["Diccionario de Datos"][3]] == [3, "avance", "Avance.", "Obras 2024"]
     assert "actualización prellenado" in workbook["Instructivo"]["A3"].value
 
 

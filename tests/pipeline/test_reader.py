@@ -237,7 +237,7 @@ def test_missing_workbook_and_folder_are_unusable(tmp_path):
 
 
 def test_repeated_column_is_a_warning_naming_the_one_read(tmp_path):
-    rows = [HEADERS_BY_SHEET["Diccionario de Datos"] + ["Término"], [1, "mercado", "Nombre.", "otro"]]
+    rows = [HEADERS_BY_SHEET["Diccionario de Datos"][:3] + ["Término"], [1, "mercado", "Nombre.", "otro"]]
     submission = read_submission(workbook(tmp_path, minimal(**{"Diccionario de Datos": rows})))
     [finding] = submission.findings
     assert (finding.code, finding.location, finding.is_error) == ("columna-duplicada", "Diccionario de Datos!D1", False)

@@ -41,7 +41,7 @@ HEADERS = {
         "ID de Dataset",
         "Formato",
     ],
-    "Diccionario de Datos": ["ID de Dataset", "Término", "Descripción"],
+    "Diccionario de Datos": ["ID de Dataset", "Término", "Descripción", "Recurso"],
 }
 
 

@@ -124,7 +124,8 @@ def _too_big_for_memory(
                 size = sum(info.file_size for info in archive.infolist())
         except (zipfile.BadZipFile, OSError):
             return None
-    if size <= limits.max_in_memory_bytes:
+    cap_mb = limits.max_ods_mb if declared == "ODS" else limits.max_in_memory_mb
+    if size <= cap_mb * MB:
         return None
     advice = (
         "Entregue la tabla como CSV UTF-8, que se revisa por partes sin límite práctico de tamaño."
@@ -134,7 +135,7 @@ def _too_big_for_memory(
     return Refusal(
         "archivo-demasiado-grande",
         f"«{display_name}» ocupa {size / MB:,.0f} MB sin comprimir; los archivos {declared} se revisan completos en "
-        f"memoria y el máximo es {limits.max_in_memory_mb:,} MB.",
+        f"memoria y el máximo es {cap_mb:,} MB.",
         advice,
     )
 

@@ -21,6 +21,7 @@ from frictionless import Field
 
 from pueblaabierto.data import messages
 from pueblaabierto.data.aggregate import FindingCollector
+from pueblaabierto.schemas.vocabularies import fold
 
 # Only days that exist in every year: the month's length is in the pattern (30 days have
 # September, April, June and November; February up to 28), so 2024-02-30 or 2024-04-31
@@ -86,6 +87,22 @@ _DATE_NOT_ISO = (
     r"|(?:0?[1-9]|1[0-2])[/-]\d{4}"
 )
 _DATE_NOT_ISO_LINE = re.compile(rf"^[ \t]*(?:{_DATE_NOT_ISO})[ \t]*$", re.MULTILINE | re.IGNORECASE)
+# A time of day on the 12-hour clock, as Mexican forms write it: "10:30 a.m.", "4:15 PM", "12:00 p. m.".
+_TIME_12H_LINE = re.compile(
+    r"^[ \t]*(?:1[0-2]|0?[1-9]):[0-5]\d(?::[0-5]\d)?[ \t]*[ap]\.?[ \t]*m\.?[ \t]*$", re.MULTILINE | re.IGNORECASE
+)
+_MONTH_NUMBER = {
+    **{name: i for i, name in enumerate(
+        ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
+         "noviembre", "diciembre"), start=1)},
+    **{name: i for i, name in enumerate(
+        ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic"), start=1)},
+    "sept": 9,
+}
+_DAY_FIRST = re.compile(
+    r"^(\d{1,2})[ \t]*(?:[/.-]|de[ \t]+)?[ \t]*(\d{1,2}|[a-z]+)\.?[ \t]*(?:[/.-]|de[ \t]+)?[ \t]*(\d{4}|\d{2})\b"
+)
+_YEAR_FIRST = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})\b")
 _PLAIN_NUMBER_LINE = re.compile(r"^[ \t]*-?\d+(?:\.\d+)?[ \t]*$", re.MULTILINE)
 _ISO_DATE_LINE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$", re.MULTILINE)
 # ISO-shaped dates outside _ISO_DAY (2024-02-30, 2024-13-01, any February 29): in a column
@@ -182,8 +199,6 @@ class ColumnChecks:
 
     def _is_date_column(self, index: int) -> bool:
         if index not in self._date_named:
-            from pueblaabierto.schemas.vocabularies import fold
-
             folded = fold(self._name(index)).replace("_", " ")
             self._date_named[index] = bool(_DATE_NAME.search(folded))
         return self._date_named[index]
@@ -300,11 +315,15 @@ class ColumnChecks:
                 self.collector.add(messages.NUMBER_WITH_WORDS, name, rows[line], match.group().strip()[:60])
         for match, line in dates:
             if rows[line] not in self.skip_rows:
-                self.collector.add(messages.DATE_NOT_ISO, name, rows[line], match.group().strip())
+                self.collector.add(messages.DATE_NOT_ISO, name, rows[line], _with_iso(match.group().strip()))
+        times = _with_lines(text, _TIME_12H_LINE)
+        for match, line in times:
+            if rows[line] not in self.skip_rows:
+                self.collector.add(messages.TIME_12H, name, rows[line], _with_24h(match.group().strip()))
         for match, line in _with_lines(text, _ISO_DATE_CANDIDATE_LINE):
             if rows[line] not in self.skip_rows and not _real_date(match.group()[:10]):
                 self.collector.add(messages.TYPE_ERROR, name, rows[line], match.group())
-        typed = len(formatted) + len(dates) + len(_PLAIN_NUMBER_LINE.findall(text)) + iso_dates
+        typed = len(formatted) + len(dates) + len(times) + len(_PLAIN_NUMBER_LINE.findall(text)) + iso_dates
         self._mixed_count(index, name, typed, nonempty - typed, full_text, full_rows, view)
 
     def _mixed_count(
@@ -346,6 +365,44 @@ class ColumnChecks:
 
 
 _NUMBER_VALUE = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def iso_reading(value: str) -> str | None:
+    """The ISO date a Mexican reader sees in ``value`` (day first): «31/01/24» -> 2024-01-31,
+    «15-ene-2024» and «15 de enero de 2024» -> 2024-01-15, «2024/01/15», «15.01.2024».
+    None when it is not a real date (or the month is written in a way not known here)."""
+    text = fold(value.strip())
+    match = _YEAR_FIRST.match(text)
+    if match:
+        year, month, day = (int(part) for part in match.groups())
+    else:
+        match = _DAY_FIRST.match(text)
+        if not match:
+            return None
+        day, month_text, year_text = match.groups()
+        month = int(month_text) if month_text.isdigit() else _MONTH_NUMBER.get(month_text, 0)
+        # Two-digit years: 00-69 are 2000-2069, 70-99 are 1970-1999 (as Excel reads them).
+        year = int(year_text) if len(year_text) == 4 else int(year_text) + (2000 if int(year_text) < 70 else 1900)
+        day = int(day)
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def _with_iso(value: str) -> str:
+    iso = iso_reading(value)
+    return f"{value} (= {iso})" if iso else value
+
+
+def _with_24h(value: str) -> str:
+    """«10:30 a.m.» -> «10:30 a.m. (= 10:30)», «4:15 p.m.» -> «4:15 p.m. (= 16:15)»."""
+    digits = re.match(r"(\d{1,2}):(\d{2})(?::(\d{2}))?", value)
+    if not digits:
+        return value
+    hour = int(digits.group(1)) % 12 + (12 if "p" in value[digits.end():].lower() else 0)
+    seconds = f":{digits.group(3)}" if digits.group(3) else ""
+    return f"{value} (= {hour:02d}:{digits.group(2)}{seconds})"
 
 
 def _as_read(value: str) -> str:

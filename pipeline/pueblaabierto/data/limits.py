@@ -41,6 +41,10 @@ class Limits:
     # Formats that are read whole into memory (ODS through odfpy's DOM, GeoJSON/KML/SHP
     # through geopandas) cost ~8-10x their size: this keeps them inside the budget.
     max_in_memory_mb: int = 60
+    # ODS through odfpy costs far more: ~25 MB of memory per MB of content.xml on top of a
+    # ~180 MB base (measured, benchmarks/validate/MEMORY.md, 2026-12-03), so its uncompressed
+    # size has its own, lower cap; larger tables go as CSV, which streams.
+    max_ods_mb: int = 12
     # Peak resident memory of a validation run.
     memory_budget_mb: int = 600
 
@@ -55,6 +59,10 @@ class Limits:
     @property
     def max_in_memory_bytes(self) -> int:
         return self.max_in_memory_mb * MB
+
+    @property
+    def max_ods_bytes(self) -> int:
+        return self.max_ods_mb * MB
 
     @property
     def max_uncompressed_bytes(self) -> int:

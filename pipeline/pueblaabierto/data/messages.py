@@ -85,6 +85,12 @@ DATE_NOT_ISO = Rule(
     "Escriba las fechas como AAAA-MM-DD (por ejemplo 2024-01-31) y los meses como AAAA-MM (2024-01); en Excel "
     "use el formato de celda personalizado «aaaa-mm-dd».",
 )
+TIME_12H = Rule(
+    "hora-no-iso",
+    lambda c, r, n, s: f"{_col(c)} tiene {n:,} hora(s) escritas con a.m./p.m. ({r}): {s}.",
+    "Escriba las horas en formato de 24 horas, HH:MM (10:30, 16:15), sin «a.m.» ni «p.m.»; en Excel use el "
+    "formato de celda personalizado «hh:mm».",
+)
 NUMBER_WITH_WORDS = Rule(
     "numero-con-texto",
     lambda c, r, n, s: (

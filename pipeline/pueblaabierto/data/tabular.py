@@ -31,7 +31,7 @@ from pueblaabierto.data import messages
 from pueblaabierto.data.aggregate import FindingCollector
 from pueblaabierto.data.cells import ColumnChecks
 from pueblaabierto.data.checks import DataChecks, StreamingChecklist
-from pueblaabierto.data.encoding import check_utf8
+from pueblaabierto.data.encoding import check_line_ends, check_utf8
 from pueblaabierto.data.headers import check_dictionary, check_xlsx_layout
 from pueblaabierto.data.layout import SCAN_ROWS, Layout, detect_layout
 from pueblaabierto.data.limits import DEFAULT_LIMITS, Limits
@@ -190,6 +190,9 @@ def validate_table(
         encoding = result.encoding
         if result.finding:
             findings.append(result.finding)
+        line_ends = check_line_ends(path, display_name)
+        if line_ends:
+            findings.append(line_ends)
 
     try:
         rows = first_rows(path, formato=formato, encoding=encoding)

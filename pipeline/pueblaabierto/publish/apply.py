@@ -207,9 +207,10 @@ def _run(ctx: Context, plan: DatasetPlan, step: Step, pkg: dict[str, Any] | None
             if ctx.progress:
                 ctx.progress(label, seen, total)
 
-        result.rows += datastore.load(portal, resource_id, step.resource.path, spec.terms, progress=rows_done,
+        terms = step.resource.terms_or(spec.terms)
+        result.rows += datastore.load(portal, resource_id, step.resource.path, terms, progress=rows_done,
                                       formato=step.resource.fields.get("format", ""))
-        key = datastore.table_key(step.resource.sha256 or "", spec.terms)
+        key = datastore.table_key(step.resource.sha256 or "", terms)
         # datastore_active is repeated because resource_patch may start from a package_show
         # served before datastore_create flipped the flag, and would write it back as false.
         flags: dict[str, Any] = {"datastore_active": True, mapping.DATASTORE_HASH_KEY: key}

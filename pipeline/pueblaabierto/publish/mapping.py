@@ -24,6 +24,7 @@ from typing import Any
 
 from pueblaabierto.schemas import form317, vocabularies
 from pueblaabierto.schemas.vocabularies import fold
+from pueblaabierto.validation import terms_for_resource
 from pueblaabierto.validation.files import REMOTE_PREFIXES, check_files, locate
 from pueblaabierto.workbook.model import Dataset, Dependencia, Recurso, Submission
 
@@ -89,6 +90,11 @@ class ResourceSpec:
     tabular: bool = False
     geo: bool = False
     derived_from: str | None = None  # set on the GeoJSON made from a SHP/KML
+    # The dictionary terms of this resource's file (terms_for_resource); None: the dataset's.
+    terms: dict[str, str] | None = None
+
+    def terms_or(self, dataset_terms: dict[str, str]) -> dict[str, str]:
+        return self.terms if self.terms is not None else dataset_terms
 
     @property
     def upload_name(self) -> str:
@@ -186,7 +192,9 @@ def desired_state(submission: Submission, data_dir: Path) -> Desired:
         spec = _dataset(row, submission, vocab.licencia_predeterminada, default_dep)
         for recurso in submission.recursos:
             if recurso.id_dataset == row.id_dataset and recurso.name:
-                spec.resources.extend(_resources(recurso, paths.get(id(recurso)), vocab))
+                specs = _resources(recurso, paths.get(id(recurso)), vocab)
+                specs[0].terms = terms_for_resource(submission, recurso)
+                spec.resources.extend(specs)
         datasets.append(spec)
     return Desired(organizations=orgs, datasets=datasets)
 
@@ -206,7 +214,7 @@ def _org(dep: Dependencia, data_dir: Path) -> OrgSpec:
 
 def _dataset(row: Dataset, submission: Submission, license_id: str, default_dep: str) -> DatasetSpec:
     terms = submission.terms_for(row.id_dataset)
-    diccionario = [{"termino": term, "descripcion": description} for term, description in terms.items()]
+    diccionario = _diccionario(row, submission)
     tags = []
     for tag in (_tag(t) for t in row.tags):
         if tag and tag not in tags:
@@ -220,6 +228,22 @@ def _dataset(row: Dataset, submission: Submission, license_id: str, default_dep:
         tags=tags,
         terms=terms,
     )
+
+
+def _diccionario(row: Dataset, submission: Submission) -> list[dict[str, str]]:
+    """The dataset's ``diccionario`` entries; a term that names its resource (column «Recurso»)
+    carries that resource's Nombre, the name the portal's schema (pa_recurso_del_conjunto)
+    and its pages (pa_diccionario) match. A name no resource has is left blank: the
+    validator reported it, and the term then describes every resource, as it did when read."""
+    entries: dict[tuple[str, str], dict[str, str]] = {}
+    for entry in submission.diccionario:
+        if entry.id_dataset != row.id_dataset or not entry.termino:
+            continue
+        recurso = submission.resource_of(entry)
+        name = _text(recurso.name) if recurso is not None else ""
+        entries[(entry.termino, fold(name))] = {"termino": entry.termino, "descripcion": entry.descripcion or "",
+                                                "recurso": name}
+    return list(entries.values())
 
 
 def _resources(recurso: Recurso, path: Path | None, vocab: vocabularies.Vocabularies) -> list[ResourceSpec]:

@@ -328,7 +328,7 @@ def _resource_steps(
     if caps.server_loads:
         return steps  # the portal loads the DataStore and makes the views once it validated the file
     if spec.tabular and spec.path is not None:
-        key = datastore.table_key(spec.sha256 or "", dataset.terms)
+        key = datastore.table_key(spec.sha256 or "", spec.terms_or(dataset.terms))
         loaded = (
             current is not None
             and current.get("datastore_active")

@@ -11,7 +11,6 @@ from pueblaabierto.data.limits import DEFAULT_LIMITS, Limits
 from pueblaabierto.errors import UnusableInput
 from pueblaabierto.findings import Finding, Report
 from pueblaabierto.progress import ProgressCallback
-from pueblaabierto.schemas.vocabularies import fold
 from pueblaabierto.validation.allowlist import allowed_values, build_allow_list
 from pueblaabierto.validation.files import check_files, check_form_file
 from pueblaabierto.validation.metadata import check_metadata
@@ -47,7 +46,7 @@ def validate_submission(
             "Indique con --datos la carpeta donde están los archivos del formato.",
         )
     form_findings = check_form_file(workbook, limits)
-    submission = read_submission(workbook)
+    submission = read_submission(workbook, limits)
     report = Report()
     report.extend(form_findings)
     report.extend(submission.findings)
@@ -64,17 +63,19 @@ def validate_submission(
     )
     known = {d.id_dataset for d in submission.datasets}
     data_findings: list[tuple[Recurso, list[Finding]]] = []
+    terms_per_file: list[dict[str, str]] = []
     for recurso, path in files.resources:
         if recurso.id_dataset not in known:
             # Without its dataset there is no dictionary to compare the columns with: every
             # column would be reported as undescribed. The broken reference is reported once.
             continue
         name = recurso.nombre_archivo or path.name
+        terms = terms_for_resource(submission, recurso)
         try:
             found = validate_file(
                 path,
                 formato=recurso.format or "",
-                terms=terms_for_resource(submission, recurso),
+                terms=terms,
                 display_name=name,
                 allow=allow,
                 progress=_rows_progress(progress, name, path),
@@ -83,7 +84,8 @@ def validate_submission(
         except UnusableInput as exc:
             found = [replace(exc.to_finding(), file=recurso.nombre_archivo or path.name)]
         data_findings.append((recurso, found))
-    for _, found in _terms_missing_everywhere(data_findings):
+        terms_per_file.append(terms)
+    for _, found in _terms_missing_everywhere(data_findings, terms_per_file):
         report.extend(found)
     return report
 
@@ -94,42 +96,54 @@ def terms_for_resource(submission: Submission, recurso: Recurso) -> dict[str, st
 
     A term may name its resource (column «Recurso» of the Diccionario: the file name, with
     or without extension, or the resource's Nombre); a term that names none describes
-    every resource of its dataset."""
-    own = {fold(recurso.nombre_archivo or ""), fold(recurso.name or "")} - {""}
-    stem = fold(Path(recurso.nombre_archivo).stem) if recurso.nombre_archivo else ""
+    every resource of its dataset. A term naming a resource the workbook does not have is
+    reported once by the metadata checks (``recurso-inexistente``) and otherwise treated as
+    naming none, so the columns it describes are not reported a second time. (The portal's
+    job passes no resources: there a name is checked by the schema's own validator.)"""
+    siblings = [r for r in submission.recursos if r.id_dataset == recurso.id_dataset]
     terms: dict[str, str] = {}
     for entry in submission.diccionario:
         if entry.id_dataset != recurso.id_dataset or not entry.termino:
             continue
-        target = getattr(entry, "recurso", None) or entry.raw.get("recurso")
-        # The file name with its extension, the Nombre, or the bare stem when written without one.
-        if target and fold(str(target)) not in own and not (not Path(str(target)).suffix and fold(str(target)) == stem):
-            continue
+        target = entry.recurso or entry.raw.get("recurso")
+        if target and not recurso.is_named(target):
+            if not siblings or any(other.is_named(target) for other in siblings):
+                continue
         terms[entry.termino] = entry.descripcion or ""
     return terms
 
 
 def _terms_missing_everywhere(
     data_findings: list[tuple[Recurso, list[Finding]]],
+    terms_per_file: list[dict[str, str]] | None = None,
 ) -> list[tuple[Recurso, list[Finding]]]:
-    """«Term without column» only when no file of the dataset has that column.
+    """«Term without column» only when no file the term describes has that column.
 
     A dataset with a CSV and a KML shares one dictionary: the CSV's columns are not
-    missing from the KML. Reported once, at the first file of the dataset."""
+    missing from the KML. With ``terms_per_file`` (the terms each file was checked
+    against, in the same order) a term that names its resource describes that file only,
+    so it is reported there; without it every term describes every file of its dataset.
+    Reported once, at the first file concerned."""
     missing: dict[tuple[str | None, str], list[int]] = {}
+    described_in: dict[tuple[str | None, str], int] = {}
     files_per_dataset: dict[str | None, int] = {}
     for index, (recurso, found) in enumerate(data_findings):
         files_per_dataset[recurso.id_dataset] = files_per_dataset.get(recurso.id_dataset, 0) + 1
+        for term in terms_per_file[index] if terms_per_file is not None else ():
+            described_in[(recurso.id_dataset, term)] = described_in.get((recurso.id_dataset, term), 0) + 1
         for finding in found:
             if finding.code == "termino-sin-columna":
                 missing.setdefault((recurso.id_dataset, finding.column or ""), []).append(index)
+    if terms_per_file is None:
+        described_in = {key: files_per_dataset[key[0]] for key in missing}
     result = []
     for index, (recurso, found) in enumerate(data_findings):
         kept = []
         for finding in found:
             if finding.code == "termino-sin-columna":
-                where = missing[(recurso.id_dataset, finding.column or "")]
-                if len(where) < files_per_dataset[recurso.id_dataset] or where[0] != index:
+                key = (recurso.id_dataset, finding.column or "")
+                where = missing[key]
+                if len(where) < described_in.get(key, len(where)) or where[0] != index:
                     continue
             kept.append(finding)
         result.append((recurso, kept))

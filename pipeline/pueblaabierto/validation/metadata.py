@@ -161,7 +161,8 @@ def identifiers(submission: Submission) -> Iterator[Finding]:
     )
     yield from _duplicates(
         submission.diccionario,
-        lambda r: (r.id_dataset, r.termino and vocabularies.fold(r.termino)),
+        # The same column name in two files of the dataset is two terms when each names its resource.
+        lambda r: (r.id_dataset, vocabularies.fold(r.recurso or ""), r.termino and vocabularies.fold(r.termino)),
         "termino",
         "termino-duplicado",
         lambda r, first: f"El término «{r.termino}» ya se describió en la fila {first.row} para el mismo dataset.",
@@ -219,6 +220,8 @@ def references(submission: Submission) -> Iterator[Finding]:
                     _choices("Use uno de los ID de la pestaña Dataset", datasets)
                     + (" El archivo se revisará cuando el ID sea correcto." if isinstance(record, Recurso) else ""),
                 )
+    if spec.RECURSO.key in submission.sheet_names:
+        yield from _term_resources(submission)
     with_resources = {r.id_dataset for r in submission.recursos}
     with_terms = {e.id_dataset for e in submission.diccionario}
     for dataset in submission.datasets:
@@ -251,6 +254,26 @@ def references(submission: Submission) -> Iterator[Finding]:
                 "Agregue sus conjuntos de datos en la pestaña Dataset o borre la fila.",
                 warning=True,
             )
+
+
+def _term_resources(submission: Submission) -> Iterator[Finding]:
+    """A Diccionario entry's «Recurso» must name a resource of the entry's dataset."""
+    for entry in submission.diccionario:
+        if not entry.recurso or not entry.id_dataset or submission.resource_of(entry) is not None:
+            continue
+        own = [r for r in submission.recursos if r.id_dataset == entry.id_dataset]
+        if not own:
+            continue  # the dataset without resources is reported once (dataset-sin-recursos)
+        listed = ", ".join(f"«{r.nombre_archivo or r.name}»" for r in own[:10])
+        yield at(
+            entry,
+            "recurso",
+            "recurso-inexistente",
+            f"El término «{entry.termino or ''}» dice pertenecer al recurso «{entry.recurso}», que no está en la "
+            f"pestaña Recurso para el dataset {entry.id_dataset}; mientras tanto se aplica a todos sus recursos.",
+            f"Escriba el Nombre del archivo (o el Nombre del Recurso) tal como está en la pestaña Recurso: {listed}; "
+            "o deje la celda vacía si el término aplica a todos los recursos del dataset.",
+        )
 
 
 def _choices(text: str, values: set[str]) -> str:

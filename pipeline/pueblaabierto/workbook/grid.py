@@ -11,14 +11,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from pueblaabierto.data.limits import DEFAULT_LIMITS
 from pueblaabierto.errors import UnusableInput
 from pueblaabierto.findings import Finding
 
 Grid = list[list[Any]]  # rows of values; grid[0] is sheet row 1
 
-# Rows of any one sheet read into memory (see pueblaabierto.data.limits): the FORM.317
-# sheets have tens of rows; a pasted 250,000-row sheet is only looked at, never loaded.
-MAX_SHEET_ROWS = 5_000
+# Rows of any one sheet read into memory (Limits.max_form_sheet_rows, the one declaration):
+# the FORM.317 sheets have tens of rows; a pasted 250,000-row sheet is only looked at, never loaded.
+MAX_SHEET_ROWS = DEFAULT_LIMITS.max_form_sheet_rows
 
 
 class Grids(dict[str, Grid]):

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pueblaabierto.findings import Finding
+from pueblaabierto.schemas.vocabularies import fold
 
 
 @dataclass(kw_only=True)
@@ -69,12 +70,23 @@ class Recurso(Row):
     id_dataset: str | None = None
     format: str | None = None
 
+    def is_named(self, text: object) -> bool:
+        """Whether ``text`` (a Diccionario entry's «Recurso») names this resource: its file name
+        with or without extension, or its Nombre del Recurso; case, accents and spacing aside."""
+        wanted = fold(str(text or ""))
+        if not wanted:
+            return False
+        archivo = self.nombre_archivo or ""
+        names = {fold(archivo), fold(self.name or ""), fold(Path(archivo).stem) if archivo else ""} - {""}
+        return wanted in names
+
 
 @dataclass(kw_only=True)
 class DictionaryEntry(Row):
     id_dataset: str | None = None
     termino: str | None = None
     descripcion: str | None = None
+    recurso: str | None = None  # optional column «Recurso»: the one resource the term describes
 
 
 @dataclass
@@ -90,9 +102,18 @@ class Submission:
     sheet_names: dict[str, str] = field(default_factory=dict)
 
     def terms_for(self, id_dataset: str | None) -> dict[str, str]:
-        """The data dictionary of one dataset: term -> description."""
+        """The data dictionary of one dataset, every resource's terms together: term -> description."""
         return {
             entry.termino: entry.descripcion or ""
             for entry in self.diccionario
             if entry.id_dataset == id_dataset and entry.termino
         }
+
+    def resource_of(self, entry: DictionaryEntry) -> Recurso | None:
+        """The resource of its dataset that ``entry``'s «Recurso» names; None when it names none
+        (blank, or a name no resource of the dataset has)."""
+        if not entry.recurso:
+            return None
+        return next(
+            (r for r in self.recursos if r.id_dataset == entry.id_dataset and r.is_named(entry.recurso)), None
+        )

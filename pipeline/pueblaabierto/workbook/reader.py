@@ -14,6 +14,7 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
+from pueblaabierto.data.limits import DEFAULT_LIMITS, Limits
 from pueblaabierto.findings import Finding, Severity
 from pueblaabierto.schemas import messages, rules
 from pueblaabierto.workbook import spec
@@ -45,9 +46,11 @@ _ATTRIBUTE = {
 }
 
 
-def read_submission(path: Path) -> Submission:
-    """Read ``path`` (.xlsx or .ods). Raises UnusableInput if it is not a usable workbook."""
-    grids = load_grids(path)
+def read_submission(path: Path, limits: Limits = DEFAULT_LIMITS) -> Submission:
+    """Read ``path`` (.xlsx or .ods). Raises UnusableInput if it is not a usable workbook.
+
+    Each sheet is read up to ``limits.max_form_sheet_rows`` rows (the rest is reported)."""
+    grids = load_grids(path, limits.max_form_sheet_rows)
     submission = Submission(path=path)
     matched = _match_sheets(grids, submission)
     for sheet in spec.DATA_SHEETS:

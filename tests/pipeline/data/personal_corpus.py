@@ -1,10 +1,12 @@
 """A labelled corpus for the personal-data scan, and its precision/recall.
 
 Rebuild the committed corpus:  .venv/bin/python -m tests.pipeline.data.personal_corpus
-(writes tests/pipeline/data/fixtures/datos_personales.csv: columna, valor, esperado).
+(writes tests/pipeline/data/fixtures/datos_personales.csv: columna, valor, esperado, tipo).
 
-Each line is one cell as agencies deliver it: the column's name, the value and the kind of
-personal data a careful reviewer sees in it (empty = none). Identifiers are invented but
+Each line is one cell as agencies deliver it: the column's name, the value, the kind of
+personal data a careful reviewer sees in it (empty = none) and the type the reader gives
+the column (empty = text; ``integer`` for numeric cells, e.g. an XLSX column of NSS typed
+as numbers, whose leading zero Excel dropped: 01234567890 is stored as 1234567890). Identifiers are invented but
 built by the real rules (CURP with its vowel/consonant/state/date structure and check
 digit; NSS with Luhn; phones in Mexican area codes); the negatives are what the issue saw
 flagged or what looks like personal data in municipal files: CURP-shaped programme folios,
@@ -169,7 +171,32 @@ _HARD = [
 ]
 
 
-def build(seed: int = 317) -> list[tuple[str, str, str]]:
+Row = tuple[str, str, str, str]  # columna, valor, esperado, tipo
+
+
+def build(seed: int = 317) -> list[Row]:
+    return [(column, value, expected, "") for column, value, expected in _text_cells(seed)] + _numeric_cells(seed)
+
+
+def _numeric_cells(seed: int) -> list[Row]:
+    """Cells of numeric columns (XLSX number cells, type ``integer``): NSS typed as numbers
+    (the leading zero of most NSS is lost) among record numbers and amounts that are not."""
+    rng = random.Random(seed + 1)
+    rows: list[Row] = []
+    for i in range(16):
+        value = _nss(rng, leading_zero=i % 4 != 3)
+        rows.append((rng.choice(["nss", "numero_seguridad_social", "nss_trabajador"]), str(int(value)), "nss",
+                     "integer"))
+    for _ in range(8):
+        rows.append(("folio", str(rng.randint(1_000_000_000, 9_999_999_999)), "", "integer"))
+    for _ in range(4):
+        rows.append(("presupuesto", str(rng.randint(100_000, 99_999_999)), "", "integer"))
+    for _ in range(4):
+        rows.append(("clave_catastral", str(rng.randint(10_000_000_000, 99_999_999_999)), "", "integer"))
+    return rows
+
+
+def _text_cells(seed: int) -> list[tuple[str, str, str]]:
     rng = random.Random(seed)
     rows: list[tuple[str, str, str]] = []
     for i in range(30):
@@ -229,13 +256,13 @@ def write(path: Path = CORPUS) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["columna", "valor", "esperado"])
+        writer.writerow(["columna", "valor", "esperado", "tipo"])
         writer.writerows(build())
 
 
-def load(path: Path = CORPUS) -> list[tuple[str, str, str]]:
+def load(path: Path = CORPUS) -> list[Row]:
     with path.open(encoding="utf-8", newline="") as handle:
-        return [(r["columna"], r["valor"], r["esperado"]) for r in csv.DictReader(handle)]
+        return [(r["columna"], r["valor"], r["esperado"], r["tipo"]) for r in csv.DictReader(handle)]
 
 
 @dataclass
@@ -260,19 +287,23 @@ class Score:
         return self._ratio(tp, tp + fn)
 
 
-def evaluate(rows: list[tuple[str, str, str]] | None = None, *, columnar: bool = False) -> Score:
-    """``columnar``: scan each cell as the columnar pass does (Arrow prefilters, columnar.py)."""
+def evaluate(rows: list[Row] | None = None, *, columnar: bool = False, tipo: str | None = None) -> Score:
+    """``columnar``: scan each cell as the columnar pass does (Arrow prefilters, columnar.py);
+    ``tipo``: score only the cells of that type ("" text, "integer" numeric cells)."""
     from pueblaabierto.data.personal import AllowList, ColumnPolicy, scan_text
 
     allow = AllowList()
     score = Score(Counter(), Counter(), Counter(), [])
-    for column, value, expected in rows if rows is not None else load():
+    for column, value, expected, cell_type in rows if rows is not None else load():
+        if tipo is not None and cell_type != tipo:
+            continue
+        field_type = cell_type or "string"
         view = None
         if columnar:
             from pueblaabierto.data.columnar import ColumnView, _strings
 
-            view = ColumnView(_strings([value]), "string")
-        found = {hit.kind for hit in scan_text(value, ColumnPolicy.for_column(column), allow, "string", view)}
+            view = ColumnView(_strings([value]), field_type)
+        found = {hit.kind for hit in scan_text(value, ColumnPolicy.for_column(column), allow, field_type, view)}
         if expected and expected in found:
             score.tp[expected] += 1
         elif expected:

@@ -104,6 +104,10 @@ CASES = {
     + "32,2024-02-30,Centro,abc,98.2,19.0,+cmd|' /C calc'!A0\n"
     + "33,45123,Centro,12 km,91,-200,Total\n"
     + "Total,,,1234,,,\n",
+    "mexican-dates-and-12-hour-times": "tramite,fecha_registro,hora_atencion\n"
+    + "".join(f"T{i},{d},{t}\n" for i, (d, t) in enumerate(
+        [("15-ene-2024", "10:30 a.m."), ("31/01/24", "4:15 p. m."), ("2024/01/15", "12:00 PM"),
+         ("15.01.2024", "9:05 am"), ("15 de enero de 2024", "10:30 a.m.")] * 3)),
     "semicolon-delimiter": HEADER.replace(",", ";") + _rows(0, 6).replace(",", ";"),
     "ragged-rows-use-the-row-path": HEADER + _rows(0, 3) + "1,2,3\n" + _rows(3, 2) + "1,2,3,4,5,6,7,8,9\n",
     "only-the-header": HEADER,

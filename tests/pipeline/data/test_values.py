@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from openpyxl import Workbook
 from pueblaabierto.data import validate_resource_file
 
@@ -80,3 +81,34 @@ def test_percentage_cell_in_an_xlsx_date_column_is_not_a_date(tmp_path):
     wrong = only(findings, "valor-no-es-fecha", "fecha_inicio")
     assert wrong.rows == (7,) and "45%" in wrong.message
     assert "fecha-numero-de-serie" not in codes(findings)
+
+
+@pytest.mark.parametrize(
+    ("written", "column", "code", "reading"),
+    [
+        ("15-ene-2024", "fecha_registro", "fecha-no-iso", "2024-01-15"),
+        ("31/01/24", "fecha_registro", "fecha-no-iso", "2024-01-31"),
+        ("2024/01/15", "fecha_registro", "fecha-no-iso", "2024-01-15"),
+        ("15.01.2024", "fecha_registro", "fecha-no-iso", "2024-01-15"),
+        ("15 de enero de 2024", "fecha_registro", "fecha-no-iso", "2024-01-15"),
+        ("10:30 a.m.", "hora_atencion", "hora-no-iso", "10:30"),
+        ("4:15 p. m.", "hora_atencion", "hora-no-iso", "16:15"),
+    ],
+)
+def test_dates_and_times_in_common_mexican_formats_are_one_finding_with_their_reading(
+    check_csv, written, column, code, reading
+):
+    rows = [["tramite", column]] + [[f"T-{i}", written] for i in range(3)]
+    findings = check_csv(rows)
+    finding = only(findings, code, column)
+    assert finding.count == 3 and finding.rows == (2, 3, 4)
+    # The enlace sees what the value means, so the fix is a copy, not a guess.
+    assert f"«{written} (= {reading})»" in finding.message
+    assert codes(findings) == [code]
+
+
+@pytest.mark.parametrize("written", ["31/02/2024", "15-xyz-2024"])
+def test_a_date_shape_that_is_no_real_date_is_shown_without_a_reading(written):
+    from pueblaabierto.data.cells import iso_reading
+
+    assert iso_reading(written) is None

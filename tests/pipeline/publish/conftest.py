@@ -57,7 +57,7 @@ class Form:
     notes: str = "Mercados municipales de Puebla y el número de locales de cada uno."
     tema: str = "Economía y Empleo"
     resources: list[Resource] = field(default_factory=list)
-    terms: list[tuple[str, str]] = field(default_factory=lambda: [
+    terms: list[tuple[str, ...]] = field(default_factory=lambda: [
         ("mercado", "Nombre del mercado."),
         ("locales", "Número de locales comerciales."),
         ("apertura", "Fecha de apertura del padrón."),
@@ -83,7 +83,8 @@ class Form:
                                  self.tema, "anual", "Pedro Juárez Soto", "pedro.juarez@pueblacapital.gob.mx"]],
             spec.RECURSO.name: [[r.archivo, r.tipo, r.nombre, r.inicio, r.fin, 1, r.formato]
                                 for r in self.resources],
-            spec.DICCIONARIO.name: [[1, term, description] for term, description in self.terms],
+            # (término, descripción) or (término, descripción, recurso): the optional «Recurso» column.
+            spec.DICCIONARIO.name: [[1, *entry] for entry in self.terms],
         }
         workbook = build_template()
         for sheet, sheet_rows in rows.items():

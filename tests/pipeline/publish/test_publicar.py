@@ -337,3 +337,25 @@ def test_the_terminal_table_shows_the_portals_verdict_of_each_dataset(cli, form,
     # Unchanged: nothing written, no verdict to wait for.
     data = cli("publicar", str(personal.path), "--permitir", CURP, "--json").data
     assert data is not None and data["escrituras"] == 0
+
+
+def test_a_term_that_names_its_resource_is_published_with_that_resource(cli, form, live_ckan):
+    """The Diccionario's «Recurso» column reaches the portal as the resource's name, which the
+    schema's pa_recurso_del_conjunto accepts and the resource pages use (pa_diccionario)."""
+    form.resources = [Resource("mercados.csv", "Mercados 2024", csv_bytes(3)),
+                      Resource("mercados_2023.csv", "Mercados 2023", csv_bytes(2, start=10))]
+    form.terms = [
+        ("mercado", "Nombre del mercado."),
+        ("locales", "Número de locales comerciales."),
+        ("apertura", "Fecha de apertura del padrón 2024.", "mercados.csv"),
+        ("apertura", "Fecha de apertura del padrón 2023.", "mercados_2023"),
+    ]
+    form.write()
+    run = cli("publicar", str(form.path), "--json")
+    assert run.code == 0, run.output
+    pkg = only_dataset(live_ckan.api(), run)
+    assert [(d["termino"], d.get("recurso") or "") for d in pkg["diccionario"]] == [
+        ("mercado", ""), ("locales", ""), ("apertura", "Mercados 2024"), ("apertura", "Mercados 2023"),
+    ]
+    again = cli("publicar", str(form.path), "--json")
+    assert again.code == 0 and pkg["metadata_modified"] == only_dataset(live_ckan.api(), again)["metadata_modified"]
