@@ -89,7 +89,10 @@ def test_sysadmin_in_role_is_named_in_the_mail(people, smtp):
     dataset = new_dataset(people)
     act(people.sysadmin, "workflow_transition", id=dataset["id"], transition="enviar_revision")
     smtp.wait(2)
-    assert "admin-portal (Enlace de Datos Abiertos, como administración)" in smtp.to(SEGURIDAD)[0].body
+    # By full name (the factory's), as everyone else is.
+    full_name = people.sysadmin["fullname"]
+    assert full_name and full_name != "admin-portal"
+    assert f"{full_name} (Enlace de Datos Abiertos, como administración)" in smtp.to(SEGURIDAD)[0].body
 
 
 def test_starting_an_update_tells_who_prepares_it_and_the_requester(people, smtp):
