@@ -57,7 +57,7 @@ def test_table_preview_and_map_frames_have_no_serious_violations(browser, live_c
             ".leaflet-marker-icon, path.leaflet-interactive, .leaflet-overlay-pane path").first).to_be_attached()
         problems.update(axe_frame_violations(tab))
         assert len(tab.main_frame.child_frames) >= 1  # the map's frame was audited, not skipped
-        assert problems == {}
+        assert problems == {}, "\n".join(f"{url}: {found}" for url, found in problems.items())
     finally:
         context.close()
 
