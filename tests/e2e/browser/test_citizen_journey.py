@@ -30,6 +30,7 @@ WIDE_ELEMENTS = """() => {
 
 
 def no_horizontal_overflow(tab) -> None:
+    tab.wait_for_load_state("load")  # measured with its styles applied, not while it arrives
     width = tab.evaluate("document.documentElement.scrollWidth")
     screen = tab.viewport_size["width"]
     if width > screen:

@@ -1,7 +1,8 @@
 /* Puebla Abierto: DataTables' scrollResize plugin adds an empty <iframe> only to hear the table
    resize. Screen readers and axe-core («frame-title», serious) take it for content without a name:
    it gets a title and is hidden from assistive technology and from the keyboard. Its per-column
-   search boxes («label», critical) get the column's name as their label. */
+   search boxes («label», critical) get the column's name as their label, KeyTable's focus
+   input a name too. */
 (function () {
   "use strict";
   function quiet(root) {
@@ -21,6 +22,10 @@
   function label(root) {
     root.querySelectorAll("input.fhead:not([aria-label])").forEach(function (input) {
       input.setAttribute("aria-label", "Buscar en la columna «" + columnName(input) + "»");
+    });
+    // KeyTable's hidden input that keeps the keyboard focus inside the table.
+    root.querySelectorAll("input[type=text]:not([aria-label]):not([id])").forEach(function (input) {
+      if (!input.closest("label")) { input.setAttribute("aria-label", "Navegación de la tabla con el teclado"); }
     });
   }
   function start() {
