@@ -85,3 +85,62 @@ def test_wrong_token_is_refused(live_ckan):
 
     with pytest.raises(ckanapi.NotAuthorized):
         live_ckan.api(token="no-es-un-token").action.organization_create(name="no-debe-existir")
+
+
+def _developer_examples(page: str) -> tuple[list[str], str]:
+    """The page's ``curl`` lines and its Python (ckanapi) program, as a developer copies them."""
+    import html
+    import re
+
+    blocks = [html.unescape(block) for block in re.findall(r"<pre><code>(.*?)</code></pre>", page, re.S)]
+    curls = [line.strip() for block in blocks for line in block.splitlines() if line.strip().startswith("curl ")]
+    programs = [re.search(r"<<'FIN'\n(.*?)\nFIN", block, re.S) for block in blocks]
+    return curls, next(p.group(1) for p in programs if p)
+
+
+def test_developers_page_examples_run_against_this_portal(live_ckan):
+    """Issue 13, point 7: every ``curl`` example of /desarrolladores, run as written, answers
+    (JSON where the endpoint is JSON, Turtle for the DCAT catalogue), and so does the Python one."""
+    import json
+    import shlex
+    import subprocess
+    import sys
+
+    from tests.live_ckan import upload_table, wait_for_datastore, wait_for_validation
+
+    api = live_ckan.api()
+    org = api.action.organization_create(name="parques-dev-e2e", title="Secretaría de Parques", id_dependencia="951",
+                                         description="Parques y jardines municipales.")
+    dataset = api.action.package_create(
+        name="parques-dev-e2e", title="Parques y jardines", notes="Parques del municipio.", owner_org=org["id"],
+        id_dataset="1", tema="finanzas", frecuencia="anual", responsable_nombre="Ana Ruiz Soto",
+        responsable_correo="ana.ruiz@pueblacapital.gob.mx",
+    )
+    text = "folio,nombre\n1,Parque Ecológico\n2,Jardín del Arte\n"
+    resource = upload_table(api, dataset["id"], "parques.csv", text.encode("utf-8"), name="Parques")
+    wait_for_datastore(api, resource["id"])
+    wait_for_validation(api, dataset["id"])
+    api.action.workflow_demo_publish(id=dataset["id"])
+
+    page = requests.get(f"{live_ckan.url}/desarrolladores", timeout=60)
+    assert page.status_code == 200
+    curls, program = _developer_examples(page.text)
+    assert len(curls) >= 10, curls
+    assert "ID-DEL-RECURSO" not in page.text and "NOMBRE-DEL-CONJUNTO" not in page.text
+    for command in curls:
+        argv = shlex.split(command)
+        assert argv[1].startswith(live_ckan.url), command  # this portal, not a placeholder host
+        done = subprocess.run([*argv[:1], "-sS", "--fail", "--max-time", "120", *argv[1:]],
+                              capture_output=True, text=True, timeout=180)
+        assert done.returncode == 0, (command, done.stderr)
+        url = argv[1].split("?")[0]
+        if url.endswith(".ttl"):
+            assert "dcat:Dataset" in done.stdout or "dcat#Dataset" in done.stdout, command
+            continue
+        body = json.loads(done.stdout)  # JSON, or the test fails here with the command in the trace
+        if "/api/3/action/" in url:
+            assert body["success"] is True, command
+
+    ran = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=180)
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.strip(), "el ejemplo de Python no imprimió nada"

@@ -60,3 +60,18 @@ def axe_violations(tab, impacts=("serious", "critical")) -> list[str]:
     result = tab.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"
             for v in result["violations"] if v["impact"] in impacts]
+
+
+def axe_frame_violations(tab, impacts=("serious", "critical")) -> dict[str, list[str]]:
+    """axe-core run inside each iframe of the page (table preview, map): frame URL -> violations.
+
+    axe only follows frames when it is loaded in them too, so it is injected into each one."""
+    problems = {}
+    for frame in tab.main_frame.child_frames:
+        frame.add_script_tag(path=str(AXE))
+        result = frame.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        found = [f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"
+                 for v in result["violations"] if v["impact"] in impacts]
+        if found:
+            problems[frame.url] = found
+    return problems

@@ -71,22 +71,44 @@ def dataset_paths(live_ckan) -> list[str]:
     return paths
 
 
+def view_paths(live_ckan) -> list[str]:
+    """The pages the table preview's and the map's iframes load."""
+    api = live_ckan.api(token="")
+    paths = []
+    for name in ("solicitudes-ciudadanas-al-centro-de-atencion-072",
+                 "puntos-de-acceso-a-internet-inalambrico-gratuito"):
+        for resource in api.action.package_show(id=name)["resources"]:
+            for view in api.action.resource_view_list(id=resource["id"]):
+                paths.append(f"/dataset/{name}/resource/{resource['id']}/view/{view['id']}")
+    assert len(paths) >= 2, paths
+    return paths
+
+
 def test_visitor_pages_are_in_mexican_spanish(live_ckan, examples):
     paths = ["/", "/dataset/", "/dataset/?q=parque", "/dataset/?tema=finanzas", "/organization/", "/about",
              "/aviso-de-privacidad", "/terminos-de-uso", "/contacto", "/desarrolladores", "/no-existe",
-             "/user/login", *dataset_paths(live_ckan)]
+             "/ckan-admin/", "/user/login", *dataset_paths(live_ckan), *view_paths(live_ckan)]
+    # The error pages are crawled as such: a 404 and a 403.
+    assert requests.get(examples + "/no-existe", timeout=60).status_code == 404
+    assert requests.get(examples + "/ckan-admin/", timeout=60).status_code == 403
     assert crawl(examples, paths) == {}
 
 
 def test_enlace_pages_are_in_mexican_spanish(live_ckan, examples, enlace_token):
-    paths = ["/dashboard/datasets", "/flujo/pendientes", "/dataset/new", "/user/enlace-idioma",
-             *dataset_paths(live_ckan)]
+    paths = ["/dashboard/", "/dashboard/datasets", "/flujo/pendientes", "/dataset/new", "/user/enlace-idioma",
+             "/entregas", "/entregas/nueva", "/dataset/solicitudes-ciudadanas-al-centro-de-atencion-072/flujo",
+             "/flujo/roles", *dataset_paths(live_ckan)]
+    assert requests.get(examples + "/entregas", headers={"Authorization": enlace_token}, timeout=60).ok
     assert crawl(examples, paths, enlace_token) == {}
 
 
 def test_administration_pages_are_in_mexican_spanish(live_ckan, examples):
+    name = "solicitudes-ciudadanas-al-centro-de-atencion-072"
+    activities = live_ckan.api().action.package_activity_list(id=name)
+    assert activities, "sin actividad que mostrar"
     paths = ["/ckan-admin/", "/ckan-admin/config", "/flujo/roles", "/dataset/new", "/organization/new",
-             "/dataset/edit/solicitudes-ciudadanas-al-centro-de-atencion-072", *dataset_paths(live_ckan)]
+             f"/dataset/edit/{name}", f"/dataset/activity/{name}", f"/dataset/changes/{activities[0]['id']}",
+             f"/dataset/{name}/flujo", *dataset_paths(live_ckan)]
     assert crawl(examples, paths, live_ckan.token) == {}
 
 

@@ -57,7 +57,7 @@ def people(entregas_db):
     other_org = factories.Organization(
         name="medio-ambiente", title="Secretaría de Medio Ambiente", id_dependencia="27",
         description="Medio ambiente.")
-    datos = factories.User(name="jperez", email="jperez@pueblacapital.gob.mx")
+    datos = factories.User(name="jperez", email="jperez@pueblacapital.gob.mx", fullname="Juan Pérez Luna")
     otro = factories.User(name="mruiz", email="mruiz@pueblacapital.gob.mx")
     editor = factories.User(name="editora", email="editora@pueblacapital.gob.mx")
     act(sysadmin, "workflow_role_assign", user=datos["name"], role="enlace_datos_abiertos", organization=org["name"])

@@ -92,6 +92,8 @@ def test_report_page_puts_personal_data_first_then_drafts_and_review(app, people
     # the finding goes to the enlace de seguridad in review. A correction may still be uploaded.
     text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
     assert "Sin errores por corregir. · 1 posible dato personal" in text
+    # Who uploaded it, by full name, not user name (issue 13, point 6).
+    assert "· Juan Pérez Luna ·" in text and "· jperez ·" not in text
     assert 'id="boton-crear-borradores"' in page and 'id="boton-subir-correccion"' in page
     assert app.get(f"/entregas/{entrega_id}", headers=_headers(people.otro)).status_code == 404
     listing = app.get("/entregas", headers=_headers(people.datos)).get_data(as_text=True)

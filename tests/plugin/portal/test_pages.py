@@ -121,3 +121,21 @@ def test_dependencias_list_counts_members_in_spanish(app, sysadmin):
         users=[{"name": second["name"], "capacity": "editor"}]))
     text = text_of(app.get("/organization/").body)
     assert "2 miembros" in text and "Members" not in text
+
+
+def test_group_pages_lead_to_the_datasets(app, sysadmin):
+    """The portal has no groups: CKAN's group pages send visitors to the datasets (temas and
+    dependencias filter there) instead of «No se han encontrado grupos». The API stays."""
+    call_action("group_create", {"user": sysadmin["name"]}, name="un-grupo", title="Un grupo")
+    token = sysadmin_token(sysadmin)
+    for path in ("/group", "/group/", "/group/un-grupo", "/group/new", "/group/activity/un-grupo",
+                 "/group/edit/un-grupo"):
+        for headers in ({}, {"Authorization": token}):
+            response = app.get(path, headers=headers, follow_redirects=False)
+            assert response.status_code == 301, path
+            assert response.headers["Location"].endswith("/dataset/"), path
+    assert app.get("/dashboard/groups", headers={"Authorization": token},
+                   follow_redirects=False).headers["Location"].endswith("/dashboard/datasets")
+    landing = text_of(app.get("/group/un-grupo").body)
+    assert "Conjuntos de datos" in landing and "grupos" not in landing.lower()
+    assert call_action("group_show", id="un-grupo")["title"] == "Un grupo"

@@ -34,7 +34,8 @@ def test_each_transition_notifies_next_actors_and_requester(people, smtp):
     to_security = smtp.to(SEGURIDAD)[0]
     assert to_security.subject == "En revisión: Obras públicas 2024"
     assert "Le corresponde actuar como Enlace de Seguridad" in to_security.body
-    assert "jperez (Enlace de Datos Abiertos) registró «Enviar a revisión»" in to_security.body
+    # People by their full name, not their user name (issue 13, point 6).
+    assert "Juan Pérez (Enlace de Datos Abiertos) registró «Enviar a revisión»" in to_security.body
     assert "Oficio: SMI/DA/0123/2024 2024-05-02" in to_security.body
     assert "http://test.ckan.net/flujo/pendientes" in to_security.body
     assert "Le corresponde" not in smtp.to(DATOS)[0].body  # the requester is informed, not asked
@@ -88,7 +89,10 @@ def test_sysadmin_in_role_is_named_in_the_mail(people, smtp):
     dataset = new_dataset(people)
     act(people.sysadmin, "workflow_transition", id=dataset["id"], transition="enviar_revision")
     smtp.wait(2)
-    assert "admin-portal (Enlace de Datos Abiertos, como administración)" in smtp.to(SEGURIDAD)[0].body
+    # By full name (the factory's), as everyone else is.
+    full_name = people.sysadmin["fullname"]
+    assert full_name and full_name != "admin-portal"
+    assert f"{full_name} (Enlace de Datos Abiertos, como administración)" in smtp.to(SEGURIDAD)[0].body
 
 
 def test_starting_an_update_tells_who_prepares_it_and_the_requester(people, smtp):
@@ -102,7 +106,7 @@ def test_starting_an_update_tells_who_prepares_it_and_the_requester(people, smtp
     assert [m.to[0] for m in smtp.messages] == [DATOS]
     mail = smtp.messages[0]
     assert mail.subject == "Actualización en preparación: Obras públicas 2024"
-    assert "jperez (Enlace de Datos Abiertos) registró «Iniciar actualización»" in mail.body
+    assert "Juan Pérez (Enlace de Datos Abiertos) registró «Iniciar actualización»" in mail.body
     assert "Le corresponde actuar como Enlace de Datos Abiertos" in mail.body
     assert f"http://test.ckan.net/dataset/{shadow['name']}" in mail.body
     assert "La versión publicada no cambia hasta que se apruebe" in mail.body

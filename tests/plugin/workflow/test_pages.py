@@ -53,7 +53,9 @@ def test_dataset_page_shows_state_and_history_only_to_those_allowed(app, people)
     allowed = app.get(f"/dataset/{dataset['name']}", headers=_headers(people.seguridad)).get_data(as_text=True)
     assert "Flujo de validación" in allowed and 'data-state="publicado"' in allowed
     flow = app.get(f"/dataset/{dataset['name']}/flujo", headers=_headers(people.seguridad)).get_data(as_text=True)
-    assert "SMI/DA/0123/2024" in flow and "rnunez" in flow and "Publicar" in flow
+    assert "SMI/DA/0123/2024" in flow and "Publicar" in flow
+    # People by their full name (the record keeps the user name for audits: CSV, API).
+    assert "Raúl Núñez" in flow and ">rnunez" not in flow
     # Citizens see the published dataset, not the officials' record.
     public = app.get(f"/dataset/{dataset['name']}").get_data(as_text=True)
     assert "Obras públicas 2024" in public and "Flujo de validación" not in public
@@ -120,3 +122,41 @@ def test_sysadmins_assign_and_revoke_roles_in_the_portal(app, people):
         assert app.post("/flujo/roles", headers=_headers(user),
                         data={"user": user["name"], "role": "enlace_tecnico"}).status_code == 403
     assert act(people.sysadmin, "workflow_role_list", user="jperez")[0]["role"] == "enlace_datos_abiertos"
+
+
+def test_edit_buttons_past_the_draft_lead_to_proponer_actualizacion(app, people):
+    """Dataset and resource pages: a draft keeps CKAN's edit buttons; under review or published,
+    «Proponer actualización» leads to the Flujo page's section that proposes it or says how."""
+    dataset = new_dataset(people)
+    resource_id = dataset["resources"][0]["id"]
+    datos = _headers(people.datos)
+    pages = (f"/dataset/{dataset['name']}", f"/dataset/{dataset['name']}/resource/{resource_id}")
+    flow_link = f'href="/dataset/{dataset["name"]}/flujo#proponer-actualizacion"'
+
+    draft = app.get(pages[1], headers=datos).get_data(as_text=True)
+    assert f"/dataset/{dataset['name']}/resource/{resource_id}/edit" in draft and flow_link not in draft
+
+    act(people.datos, "workflow_transition", id=dataset["id"], transition="enviar_revision", validation_report=REPORT)
+    for path in pages:
+        page = app.get(path, headers=datos).get_data(as_text=True)
+        assert 'id="boton-proponer-actualizacion"' in page and flow_link in page, path
+        assert f"/resource/{resource_id}/edit" not in page and f"/dataset/edit/{dataset['name']}" not in page, path
+    flow = html.unescape(app.get(f"/dataset/{dataset['name']}/flujo", headers=datos).get_data(as_text=True))
+    assert 'id="proponer-actualizacion"' in flow
+    assert "está en revisión («En revisión») y no puede cambiarse" in flow and "lo rechaza con observaciones" in flow
+    # A reviewer is pointed at the rejection form itself.
+    reviewer = app.get(f"/dataset/{dataset['name']}/flujo", headers=_headers(people.seguridad)).get_data(as_text=True)
+    assert 'href="#form-rechazar"' in reviewer and 'id="form-rechazar"' in reviewer
+
+    act(people.transparencia, "workflow_transition", id=dataset["id"], transition="aprobar")
+    act(people.seguridad, "workflow_transition", id=dataset["id"], transition="aprobar",
+        acknowledged_findings=[PERSONAL_KEY])
+    act(people.datos, "workflow_transition", id=dataset["id"], transition="solicitar_publicacion")
+    act(people.tecnico, "workflow_transition", id=dataset["id"], transition="publicar")
+    for path in pages:
+        page = app.get(path, headers=datos).get_data(as_text=True)
+        assert flow_link in page and f"/resource/{resource_id}/edit" not in page, path
+    flow = app.get(f"/dataset/{dataset['name']}/flujo", headers=datos).get_data(as_text=True)
+    assert 'id="proponer-actualizacion"' in flow and 'id="form-proponer-actualizacion"' in flow
+    # Citizens get no edit button at all.
+    assert 'id="boton-proponer-actualizacion"' not in app.get(pages[1]).get_data(as_text=True)

@@ -6,6 +6,7 @@ from typing import Any
 
 import ckan.model as model
 
+from ..people import full_name
 from ..verification.verdict import counts
 from ..workflow import machine
 from ..workflow.state import current_state
@@ -17,8 +18,8 @@ from .verdict import ready
 
 
 def _user_name(user_id: str | None) -> str:
-    user = model.User.get(user_id or "") if user_id else None
-    return user.name if user is not None else ""
+    # People by their full name (the user name when they have none).
+    return full_name(user_id)
 
 
 def _org(org_id: str) -> dict[str, Any]:

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from flask import Blueprint
+from flask import Blueprint, redirect, request
+from werkzeug.wrappers import Response
 
 TEXTS = Path(__file__).parent / "textos"
 
@@ -103,8 +104,21 @@ def _example_dataset() -> dict[str, Any]:
     return {}
 
 
+# CKAN's group pages: the portal has no groups (temas are a FORM.317 field, dependencias are
+# organizations), so «No se han encontrado grupos» would be a dead end. The API stays (sysadmins).
+def no_group_pages() -> Response | None:
+    """Send CKAN's group pages to the datasets, where temas and dependencias filter."""
+    path = request.path.rstrip("/")
+    if path == "/group" or path.startswith("/group/"):
+        return redirect(tk.url_for("dataset.search"), code=301)
+    if path == "/dashboard/groups":
+        return redirect(tk.url_for("dashboard.datasets"), code=301)
+    return None
+
+
 def get_blueprint() -> Blueprint:
     blueprint = Blueprint("pueblaabierto_paginas", __name__)
+    blueprint.before_app_request(no_group_pages)
     for slug in PAGES:
         if slug == "acerca":
             continue  # CKAN's /about (home.about) renders it, see templates/home/about.html

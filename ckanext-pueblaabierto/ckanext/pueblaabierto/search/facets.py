@@ -160,6 +160,9 @@ def dataset_facets(facets_dict: OrderedDict[str, Any], package_type: str) -> Ord
     """IFacets.dataset_facets: the portal's sidebar, replacing CKAN's defaults."""
     facets_dict.clear()
     facets_dict.update(portal_facets())
+    # No «Grupos» block in the sidebar: the portal has no groups (its pages redirect, portal/pages.py);
+    # the search backend still computes the facet when asked (API clients).
+    facets_dict.pop("groups", None)
     return facets_dict
 
 

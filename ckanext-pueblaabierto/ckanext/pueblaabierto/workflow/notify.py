@@ -19,6 +19,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib import mailer
 
+from ..people import full_name
 from ..translate import _
 from . import machine, roles
 from . import model as wf_model
@@ -50,7 +51,7 @@ def messages_for(record: wf_model.Transition, public_id: str) -> list[Message]:
     title = record.package_title or record.package_name
     link = dataset_url(public.name if public is not None else record.package_name)
     step = _("{user} ({role}) registró «{transition}» para «{title}».").format(
-        user=record.user_name,
+        user=full_name(record.user_id, record.user_name),
         role=machine.role_label(record.role or "") + (_(", como administración") if record.as_sysadmin else ""),
         transition=machine.transition_label(record.transition),
         title=title,

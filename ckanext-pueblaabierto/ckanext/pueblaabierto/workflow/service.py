@@ -15,6 +15,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from pueblaabierto.schemas.rules import parse_day
 
+from ..people import full_name, full_names
 from ..translate import _
 from . import machine, roles, updates
 from . import model as wf_model
@@ -200,6 +201,8 @@ def summary(pkg: model.Package, context: dict[str, Any] | None = None) -> dict[s
     )
     # Only whether an e-mail failed, not to whom: the addresses of officials are for sysadmins.
     failures = wf_model.notice_failures([t.id for t in history])
+    # The record keeps the user name of the time (audits, CSV); pages show the person's full name.
+    names = full_names(t.user_id for t in history)
     result: dict[str, Any] = {
         "id": pkg.id,
         "name": pkg.name,
@@ -215,7 +218,8 @@ def summary(pkg: model.Package, context: dict[str, Any] | None = None) -> dict[s
         "history": [dict(t.as_dict(), transition_label=machine.transition_label(t.transition),
                          role_label=machine.role_label(t.role or ""),
                          to_state_label=machine.state_label(t.to_state),
-                         notice_failed=t.id in failures) for t in history],
+                         notice_failed=t.id in failures,
+                         user_display_name=names.get(t.user_id, t.user_name)) for t in history],
         "report": wf_report.ordered(row.report if row is not None else None),
         "personal_findings": wf_report.personal_keys(row.report if row is not None else None),
         "revision_of": row.revision_of if row is not None else None,
@@ -232,8 +236,7 @@ def summary(pkg: model.Package, context: dict[str, Any] | None = None) -> dict[s
 
 def _user_name(user_id: str) -> str:
     # People by their full name (CKAN's display_name falls back to the user name).
-    user = model.User.get(user_id)
-    return user.display_name if user else user_id
+    return full_name(user_id, user_id)
 
 
 def _open_update_name(package_id: str) -> str | None:
