@@ -61,6 +61,11 @@ CATALOGUE: dict[str, Message] = {
         "«{campo}» ({fin}) es anterior a la «{campo_inicio}» ({inicio}).",
         "Revise que no estén intercambiadas: la inicial es la del primer dato y la final la del último.",
     ),
+    "recurso-inexistente": Message(
+        "«{valor}» no es el nombre de ningún recurso del conjunto («{campo}» del término «{termino}»).",
+        "Escriba el Nombre del archivo o el Nombre del Recurso tal como está registrado ({lista}), o deje "
+        "«{campo}» vacío si el término aplica a todos los recursos del conjunto.",
+    ),
     "titulo-largo": Message(
         "«{campo}» tiene {palabras} palabras; el formato recomienda no más de {maximo}.",
         "Acórtelo y pase el detalle a la descripción del conjunto de datos.",

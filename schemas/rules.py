@@ -182,7 +182,8 @@ _ISO = re.compile(
     r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"
     r"(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?)?$"
 )
-_DAY_FIRST = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})$")
+# «31/01/2024», «31-1-24», «15.01.2024», «15-ene-2024», «15/Ene./2024».
+_DAY_FIRST = re.compile(r"^(\d{1,2})[-/.](\d{1,2}|[a-z]+)\.?[-/.](\d{2}|\d{4})$")
 _YEAR_MONTH = re.compile(r"^(\d{4})[-/](\d{1,2})$")
 _YEAR = re.compile(r"^(\d{4})$")
 _SPELLED = re.compile(r"^(?:(\d{1,2}) (?:de )?)?([a-z]+)\.? (?:de |del )?(\d{4})$")
@@ -247,8 +248,8 @@ def parse_date(value: Any, *, end_of_period: bool = False) -> date | None:
         if match := _ISO.match(text):
             return date(int(match[1]), int(match[2]), int(match[3]))
         if match := _DAY_FIRST.match(text):
-            year = int(match[3])
-            return date(year + 2000 if year < 100 else year, int(match[2]), int(match[1]))
+            month = int(match[2]) if match[2].isdigit() else MONTHS.get(match[2])
+            return date(_full_year(match[3]), month, int(match[1])) if month else None
         if match := _YEAR_MONTH.match(text):
             return _period(int(match[1]), int(match[2]), end_of_period)
         if match := _YEAR.match(text):
@@ -269,6 +270,14 @@ def parse_day(value: Any) -> date | None:
     """
     first = parse_date(value)
     return first if first is not None and first == parse_date(value, end_of_period=True) else None
+
+def _full_year(text: str) -> int:
+    # Two-digit years as POSIX and Python read them: 00-68 are 2000-2068, 69-99 are 1969-1999.
+    year = int(text)
+    if len(text) > 2:
+        return year
+    return year + (2000 if year < 69 else 1900)
+
 
 def _period(year: int, month: int | None, end: bool) -> date:
     if month is None:

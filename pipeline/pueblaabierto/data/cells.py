@@ -21,6 +21,7 @@ from frictionless import Field
 
 from pueblaabierto.data import messages
 from pueblaabierto.data.aggregate import FindingCollector
+from pueblaabierto.schemas.rules import parse_day
 from pueblaabierto.schemas.vocabularies import fold
 
 # Only days that exist in every year: the month's length is in the pattern (30 days have
@@ -91,18 +92,6 @@ _DATE_NOT_ISO_LINE = re.compile(rf"^[ \t]*(?:{_DATE_NOT_ISO})[ \t]*$", re.MULTIL
 _TIME_12H_LINE = re.compile(
     r"^[ \t]*(?:1[0-2]|0?[1-9]):[0-5]\d(?::[0-5]\d)?[ \t]*[ap]\.?[ \t]*m\.?[ \t]*$", re.MULTILINE | re.IGNORECASE
 )
-_MONTH_NUMBER = {
-    **{name: i for i, name in enumerate(
-        ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
-         "noviembre", "diciembre"), start=1)},
-    **{name: i for i, name in enumerate(
-        ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic"), start=1)},
-    "sept": 9,
-}
-_DAY_FIRST = re.compile(
-    r"^(\d{1,2})[ \t]*(?:[/.-]|de[ \t]+)?[ \t]*(\d{1,2}|[a-z]+)\.?[ \t]*(?:[/.-]|de[ \t]+)?[ \t]*(\d{4}|\d{2})\b"
-)
-_YEAR_FIRST = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})\b")
 _PLAIN_NUMBER_LINE = re.compile(r"^[ \t]*-?\d+(?:\.\d+)?[ \t]*$", re.MULTILINE)
 _ISO_DATE_LINE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$", re.MULTILINE)
 # ISO-shaped dates outside _ISO_DAY (2024-02-30, 2024-13-01, any February 29): in a column
@@ -368,26 +357,11 @@ _NUMBER_VALUE = re.compile(r"-?\d+(?:\.\d+)?")
 
 
 def iso_reading(value: str) -> str | None:
-    """The ISO date a Mexican reader sees in ``value`` (day first): «31/01/24» -> 2024-01-31,
-    «15-ene-2024» and «15 de enero de 2024» -> 2024-01-15, «2024/01/15», «15.01.2024».
-    None when it is not a real date (or the month is written in a way not known here)."""
-    text = fold(value.strip())
-    match = _YEAR_FIRST.match(text)
-    if match:
-        year, month, day = (int(part) for part in match.groups())
-    else:
-        match = _DAY_FIRST.match(text)
-        if not match:
-            return None
-        day, month_text, year_text = match.groups()
-        month = int(month_text) if month_text.isdigit() else _MONTH_NUMBER.get(month_text, 0)
-        # Two-digit years: 00-69 are 2000-2069, 70-99 are 1970-1999 (as Excel reads them).
-        year = int(year_text) if len(year_text) == 4 else int(year_text) + (2000 if int(year_text) < 70 else 1900)
-        day = int(day)
-    try:
-        return dt.date(year, month, day).isoformat()
-    except ValueError:
-        return None
+    """The ISO date a Mexican reader sees in ``value`` (day first), read by the registry's one
+    date reader: «31/01/24» -> 2024-01-31, «15-ene-2024» -> 2024-01-15. None when it is not
+    one real day."""
+    day = parse_day(value)
+    return day.isoformat() if day else None
 
 
 def _with_iso(value: str) -> str:

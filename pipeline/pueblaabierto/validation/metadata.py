@@ -19,7 +19,7 @@ from datetime import date
 from typing import TypeVar
 
 from pueblaabierto.findings import Finding, Severity
-from pueblaabierto.schemas import messages, rules, vocabularies
+from pueblaabierto.schemas import form317, messages, rules, vocabularies
 from pueblaabierto.workbook import spec
 from pueblaabierto.workbook.model import Dataset, Dependencia, DictionaryEntry, Recurso, Row, Submission
 
@@ -265,15 +265,12 @@ def _term_resources(submission: Submission) -> Iterator[Finding]:
         if not own:
             continue  # the dataset without resources is reported once (dataset-sin-recursos)
         listed = ", ".join(f"«{r.nombre_archivo or r.name}»" for r in own[:10])
-        yield at(
-            entry,
-            "recurso",
-            "recurso-inexistente",
-            f"El término «{entry.termino or ''}» dice pertenecer al recurso «{entry.recurso}», que no está en la "
-            f"pestaña Recurso para el dataset {entry.id_dataset}; mientras tanto se aplica a todos sus recursos.",
-            f"Escriba el Nombre del archivo (o el Nombre del Recurso) tal como está en la pestaña Recurso: {listed}; "
-            "o deje la celda vacía si el término aplica a todos los recursos del dataset.",
-        )
+        problem = rules.Problem("recurso-inexistente", {"valor": entry.recurso, "termino": entry.termino or "",
+                                                        "lista": listed})
+        message, suggestion = messages.render(problem, form317.field(form317.DICTIONARY, "recurso").header)
+        # Unlike the portal (which refuses the entry), a workbook's term still applies to every resource.
+        yield at(entry, "recurso", problem.code, message,
+                 suggestion + " Mientras tanto, el término se revisa en todos los recursos del conjunto.")
 
 
 def _choices(text: str, values: set[str]) -> str:

@@ -228,8 +228,8 @@ def test_dataset_form_checks_dictionary_resource_against_saved_resources(app, or
             "license_id": "libre-uso-mx", "diccionario-0-termino": "latitud",
             "diccionario-0-descripcion": "Latitud.", "diccionario-0-recurso": "Obras 2023", "save": ""}
     text = text_of(app.post("/dataset/edit/puntos-wifi", data=data, headers=headers).body)
-    assert ("«Obras 2023» no es el nombre de ningún recurso de este conjunto («Diccionario de datos» › «Recurso»). "
-            "Recursos: «Puntos WiFi».") in text
+    assert ("«Obras 2023» no es el nombre de ningún recurso del conjunto («Recurso» del término «latitud»). "
+            "Escriba el Nombre del archivo o el Nombre del Recurso tal como está registrado («Puntos WiFi»)") in text
 
     response = app.post("/dataset/edit/puntos-wifi", data=dict(data, **{"diccionario-0-recurso": "puntos wifi"}),
                         headers=headers, follow_redirects=False)

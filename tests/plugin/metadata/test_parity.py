@@ -76,6 +76,9 @@ CASES = [
     (form317.RESOURCE, "fecha_inicio", "13/13/2024", True),
     # pa_fecha_fin_posterior (the valid start is 2024-01-01)
     (form317.RESOURCE, "fecha_fin", "2023-12-31", True),
+    # pa_recurso_del_conjunto: the Diccionario's «Recurso» names a resource of the dataset
+    (form317.DICTIONARY, "recurso", "Mercados 2023", True),
+    (form317.DICTIONARY, "recurso", "mercados 2024", False),
 ]
 
 
@@ -114,6 +117,12 @@ def portal_verdict(sysadmin: dict, level: str, key: str, value: str) -> list[str
             call_action("organization_create", context, **organization_dict(**{key: value}))
             return []
         org = call_action("organization_create", context, **organization_dict())
+        if level == form317.DICTIONARY:
+            # The workbook's first term («mercado») of its one resource («Mercados 2024»).
+            entry = {"termino": "mercado", "descripcion": "Nombre del mercado.", key: value}
+            call_action("package_create", context, **dataset_dict(
+                org["id"], resources=[resource_dict(name="Mercados 2024")], diccionario=[entry]))
+            return []
         if level == form317.DATASET:
             call_action("package_create", context, **dataset_dict(org["id"], **{key: value}))
             return []
@@ -123,6 +132,9 @@ def portal_verdict(sysadmin: dict, level: str, key: str, value: str) -> list[str
         call_action("resource_create", context, package_id=dataset["id"], **{**resource, key: value})
         return []
     except ValidationError as error:
+        if level == form317.DICTIONARY:
+            entries = error.error_dict.get("diccionario") or [{}]
+            return [str(m) for m in entries[0].get(key, [])]
         return [str(m) for m in error.error_dict.get(key, [])]
 
 
@@ -143,7 +155,7 @@ def test_validar_and_the_portal_agree(tmp_path, sysadmin, level, key, value, ref
 def test_every_field_rule_of_the_registry_is_exercised():
     """A new rule in the registry (a pa_* validator checked by both halves) needs a case here."""
     shared = {"pa_obligatorio", "pa_numerico", "pa_vocabulario", "pa_nombre_persona", "pa_correo_institucional",
-              "pa_fecha", "pa_fecha_fin_posterior"}
+              "pa_fecha", "pa_fecha_fin_posterior", "pa_recurso_del_conjunto"}
     in_registry = {rule for f in form317.fields() if f.sheet and f.level != form317.RELATION for rule in f.rules}
     exercised = {rule for level, key, _, _ in CASES for rule in form317.field(level, key).rules}
     assert in_registry - {"pa_id_dataset_unico", "pa_id_dependencia_unico"} <= shared

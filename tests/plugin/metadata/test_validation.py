@@ -258,8 +258,9 @@ def test_dictionary_resource_must_name_a_resource_of_the_dataset(sysadmin, org):
                         diccionario=[{"termino": "monto", "descripcion": "Monto en pesos.", "recurso": "Obras 2023"}])
     errors = refused("package_create", sysadmin, **data)
     assert message(errors, "diccionario", 0, "recurso") == (
-        "«Obras 2023» no es el nombre de ningún recurso de este conjunto («Diccionario de datos» › «Recurso»). "
-        "Recursos: «Obras 2024».")
+        "«Obras 2023» no es el nombre de ningún recurso del conjunto («Recurso» del término «monto»). Escriba el "
+        "Nombre del archivo o el Nombre del Recurso tal como está registrado («Obras 2024»), o deje «Recurso» vacío "
+        "si el término aplica a todos los recursos del conjunto.")
 
 
 def test_dictionary_resource_accepts_case_accents_and_spacing(sysadmin, org):
@@ -278,7 +279,7 @@ def test_dictionary_resource_waits_for_resources_in_the_two_stage_form(sysadmin,
                 **resource_dict(name="Obras 2023"))
     # Editing the entry is when it is checked against the resources the dataset now has.
     errors = refused("package_patch", sysadmin, id=pkg["id"], diccionario=[dict(entry, recurso="Obras 2025")])
-    assert "Recursos: «Obras 2023»." in message(errors, "diccionario", 0, "recurso")
+    assert "tal como está registrado («Obras 2023»)" in message(errors, "diccionario", 0, "recurso")
     patched = call_action("package_patch", {"user": sysadmin["name"]}, id=pkg["id"],
                           diccionario=[dict(entry, recurso="obras 2023")])
     assert patched["diccionario"][0]["recurso"] == "Obras 2023"
@@ -300,4 +301,4 @@ def test_dictionary_resource_checked_against_saved_resources_when_form_sends_non
     data = {k: v for k, v in pkg.items() if k != "resources"}  # what the dataset edit form sends
     data["diccionario"] = [{"termino": "x", "descripcion": "Equis.", "recurso": "Otro"}]
     errors = refused("package_update", sysadmin, **data)
-    assert "Recursos: «Puntos WiFi»." in message(errors, "diccionario", 0, "recurso")
+    assert "tal como está registrado («Puntos WiFi»)" in message(errors, "diccionario", 0, "recurso")

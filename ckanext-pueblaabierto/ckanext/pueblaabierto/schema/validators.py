@@ -306,10 +306,6 @@ def pa_recurso_del_conjunto(field: dict[str, Any], schema: dict[str, Any]) -> Va
     The resource names are read raw from the data: resources are validated after the
     dataset's fields are, and comparing folded text makes that order irrelevant.
     """
-    parent: dict[str, Any] = next((f for f in schema.get("dataset_fields", [])
-                   if any(sub is field or sub.get("field_name") == field.get("field_name")
-                          for sub in f.get("repeating_subfields") or [])), {})
-    parent_label = field_label(parent) or "diccionario"
     # The form marks the subfield "(opcional)"; the message names the field itself.
     label = field_label(field).replace("(opcional)", "").strip()
 
@@ -328,10 +324,10 @@ def pa_recurso_del_conjunto(field: dict[str, Any], schema: dict[str, Any]) -> Va
         if str(value).strip() == str(_stored_entry_value(stored, key) or "").strip():
             return
         listed = ", ".join(f"«{name}»" for name in names)
-        _fail(key, errors, tk._("«{valor}» no es el nombre de ningún recurso de este conjunto («{campo}» › "
-                                "«{subcampo}»). Recursos: {lista}.").format(valor=str(value).strip(),
-                                                                         campo=parent_label, subcampo=label,
-                                                                         lista=listed))
+        term = data.get(key[:-1] + ("termino",)) if isinstance(key, tuple) else None
+        problem = rules.Problem("recurso-inexistente", {"valor": str(value).strip(), "termino": term or "",
+                                                        "lista": listed})
+        _fail(key, errors, messages.field_error(problem, label, translate=tk._))
 
     return validator
 
