@@ -2,7 +2,7 @@
    resize. Screen readers and axe-core («frame-title», serious) take it for content without a name:
    it gets a title and is hidden from assistive technology and from the keyboard. Its per-column
    search boxes («label», critical) get the column's name as their label, KeyTable's focus
-   input a name too. */
+   input a name too, and the date filters a Spanish hint. */
 (function () {
   "use strict";
   function quiet(root) {
@@ -20,6 +20,10 @@
     return name || input.id.replace(/^dtcol-/, "").replace(/-\d+$/, "");
   }
   function label(root) {
+    // datatablesview.js writes the date filters' hint in English.
+    root.querySelectorAll('input[placeholder="yyyy-mm-dd"]').forEach(function (input) {
+      input.setAttribute("placeholder", "aaaa-mm-dd");
+    });
     root.querySelectorAll("input.fhead:not([aria-label])").forEach(function (input) {
       input.setAttribute("aria-label", "Buscar en la columna «" + columnName(input) + "»");
     });
