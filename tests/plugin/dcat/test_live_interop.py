@@ -249,7 +249,7 @@ def _data_json_validator() -> jsonschema.Draft202012Validator:
 
 
 def test_data_json_schema_requires_exactly_the_guides_starred_fields():
-    # ../shared/reference/mexico-open-data.md, «DCAT fields required by the guide»: * = required.
+    # the national guide's field list (docs/interoperabilidad.md, «/data.json»): * = required.
     schema = json.loads((HERE / "data_json.schema.json").read_text("utf-8"))
     assert set(schema["$defs"]["dataset"]["required"]) == {
         "identifier", "title", "description", "modified", "contactPoint", "mbox", "landingPage",

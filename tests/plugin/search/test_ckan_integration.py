@@ -125,7 +125,11 @@ class TestCorePagesAndActions:
         body = app.get("/organization/bienestar").body
         assert "calidad-agua" in body and "licitaciones-publicas" not in body
         assert "Tema" in body  # organization facets, Spanish titles
-        assert "poblacion-2020" in app.get("/group/sociedad").body
+        # The portal has no group pages (temas and dependencias filter the search instead).
+        moved = app.get("/group/sociedad", follow_redirects=False)
+        assert moved.status_code == 301 and moved.headers["Location"].endswith("/dataset/")
+        shown = call_action("group_show", id="sociedad", include_datasets=True)
+        assert [d["name"] for d in shown["packages"]] == ["poblacion-2020"]
         body = app.get("/organization/").body
         assert "Secretaría de Bienestar" in body
 
