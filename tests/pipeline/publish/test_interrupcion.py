@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+import http.server
 import os
 import signal
 import subprocess
 import sys
-import time
+import threading
 from pathlib import Path
 
 import ckanapi
+import requests
 from pueblaabierto.publish.mapping import slugify
 
 from tests.live_ckan import wait_for_datastore
 
 from .conftest import Resource, csv_bytes
 
-# Large enough that the DataStore load outlasts the polling below even on a busy machine.
-ROWS = 150_000
+# Two real-sized files (the server validates and loads both after the resumed run).
+ROWS = 20_000
 PUEBLAABIERTO = str(Path(sys.executable).parent / "pueblaabierto")
 
 
@@ -29,9 +31,61 @@ def visible_to_anonymous(anonymous, name: str) -> bool:
     return True
 
 
+class HoldingProxy:
+    """A real HTTP hop between ``publicar`` and CKAN that holds the second file upload.
+
+    Requests go through unchanged, except the second ``resource_create``: the proxy tells the
+    test it has arrived and keeps it waiting, so Ctrl-C lands mid-upload every time, on any
+    machine (no race between the test's polling and the upload's speed).
+    """
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+        self.second_upload = threading.Event()
+        self.release = threading.Event()
+        self.uploads = 0
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):  # quiet
+                pass
+
+            def do_GET(self):
+                self._forward(None)
+
+            def do_POST(self):
+                self._forward(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+
+            def _forward(self, body):
+                if self.command == "POST" and self.path.rstrip("/").endswith("/resource_create"):
+                    proxy.uploads += 1
+                    if proxy.uploads == 2:
+                        proxy.second_upload.set()
+                        proxy.release.wait(120)
+                        self.close_connection = True
+                        return
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")}
+                answer = requests.request(self.command, proxy.target + self.path, headers=headers, data=body,
+                                          timeout=300, allow_redirects=False)
+                self.send_response(answer.status_code)
+                for key, value in answer.headers.items():
+                    if key.lower() not in ("content-length", "transfer-encoding", "connection", "content-encoding"):
+                        self.send_header(key, value)
+                self.send_header("Content-Length", str(len(answer.content)))
+                self.end_headers()
+                self.wfile.write(answer.content)
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.release.set()
+        self.server.shutdown()
+
+
 def test_ctrl_c_after_the_first_upload_then_resume(live_ckan, form, cli):
-    # Two files: Ctrl-C comes after the first upload, while the second one is still on its way
-    # (publicar no longer loads the DataStore itself: the server does after it validates).
+    # Two files: Ctrl-C comes after the first upload, while the second one is on its way.
     first = form.resources[0]
     form.resources = [Resource("mercados.csv", "Mercados 2024", csv_bytes(ROWS)),
                       Resource("mercados_2023.csv", "Mercados 2023", csv_bytes(ROWS),
@@ -39,28 +93,21 @@ def test_ctrl_c_after_the_first_upload_then_resume(live_ckan, form, cli):
     form.write()
     api, anonymous = live_ckan.api(), live_ckan.api(token="")
     name = slugify(form.dataset_title)
-    env = {**os.environ, "CKAN_URL": live_ckan.url, "CKAN_API_TOKEN": live_ckan.token}
+    proxy = HoldingProxy(live_ckan.url)
+    env = {**os.environ, "CKAN_URL": proxy.url, "CKAN_API_TOKEN": live_ckan.token}
     process = subprocess.Popen([PUEBLAABIERTO, "publicar", str(form.path)], env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    seen_public = False
-    uploaded = False
-    deadline = time.monotonic() + 120
     try:
-        while process.poll() is None and time.monotonic() < deadline:
-            seen_public |= visible_to_anonymous(anonymous, name)
-            try:
-                uploaded = bool(api.action.package_show(id=name)["resources"])
-            except ckanapi.NotFound:
-                uploaded = False
-            if uploaded:
-                process.send_signal(signal.SIGINT)  # what Ctrl-C does
-                break
-            time.sleep(0.05)
+        uploaded = proxy.second_upload.wait(120)
+        seen_public = visible_to_anonymous(anonymous, name)
+        if uploaded:
+            process.send_signal(signal.SIGINT)  # what Ctrl-C does
         output, _ = process.communicate(timeout=60)
     finally:
         if process.poll() is None:
             process.kill()
-    assert uploaded, "the test never saw the first upload"
+        proxy.close()
+    assert uploaded, "publicar never started its second upload"
     assert process.returncode != 0, output
     assert "Traceback" not in output
     assert "vuelva a ejecutar el mismo comando" in " ".join(output.split())
