@@ -112,14 +112,14 @@ def _own_upload(url: str, owners: set[str]) -> dict[str, Any] | None:
     return {"id": source.id, "url": source.url, "url_type": "upload", "package_id": source.package_id}
 
 
-def _owners(pkg: model.Package) -> set[str]:
+def resource_owners(pkg: model.Package) -> set[str]:
     from ..workflow import model as wf_model
 
     row: Any = wf_model.get_state(pkg.id)
     return {str(pkg.id)} | ({str(row.revision_of)} if row is not None and row.revision_of else set())
 
 
-def _copy(resource: dict[str, Any], folder: Path, owners: set[str]) -> Path:
+def copy_resource(resource: dict[str, Any], folder: Path, owners: set[str]) -> Path:
     """The resource's data in ``folder``; raises download.Refused when it cannot be had."""
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / _safe_name(resource)
@@ -181,7 +181,7 @@ def _validate(pkg: model.Package, progress: _Progress, tmp: Path) -> tuple[dict[
     allow = build_allow_list([], addresses=[str(fields.get("responsable_correo") or "")])
     resources = fingerprint.resources(pkg)
     progress.files = len(resources)
-    owners = _owners(pkg)
+    owners = resource_owners(pkg)
     report = Report()
     files: list[dict[str, Any]] = []
     found_per_file: list[tuple[Recurso, list[Finding]]] = []
@@ -190,7 +190,7 @@ def _validate(pkg: model.Package, progress: _Progress, tmp: Path) -> tuple[dict[
         formato = (resource.get("format") or "").strip().upper()
         progress(resource.get("nombre_archivo") or resource.get("name") or resource["id"], 0, None, force=True)
         try:
-            path = _copy(resource, tmp / resource["id"], owners)
+            path = copy_resource(resource, tmp / resource["id"], owners)
         except download.Refused as refused:
             if refused.retry:
                 raise

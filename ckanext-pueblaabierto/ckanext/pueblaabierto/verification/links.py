@@ -56,11 +56,11 @@ def check(pkg: model.Package, validated_files: list[dict[str, Any]]) -> LinkChec
     links = [r for r in fingerprint.resources(pkg) if (r.get("url_type") or "") not in COVERED]
     if not links:
         return result
-    owners = job._owners(pkg)
+    owners = job.resource_owners(pkg)
     with tempfile.TemporaryDirectory(prefix="pueblaabierto-enlaces-") as tmp:
         for resource in links:
             try:
-                path = job._copy(resource, Path(tmp) / resource["id"], owners)
+                path = job.copy_resource(resource, Path(tmp) / resource["id"], owners)
             except download.Refused as refused:
                 result.unreachable.append(f"{_label(resource)}: {refused.message}")
                 continue
