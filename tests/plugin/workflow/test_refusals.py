@@ -153,3 +153,33 @@ def test_published_is_not_changed_in_place(people):
         act(people.datos, "datastore_create", resource_id=dataset["resources"][0]["id"], force=True,
             fields=[{"id": "x", "type": "text"}], records=[{"x": "sin revisar"}])
     assert act(None, "package_show", id=dataset["id"])["notes"] == "Obras con ubicación y presupuesto."
+
+
+def test_tecnico_cannot_write_a_draft_the_dependency_has_not_submitted(people):
+    """He does not see another's draft (labels.py) and cannot change it by id either, on any path."""
+    dataset = new_dataset(people)
+    resource_id = dataset["resources"][0]["id"]
+    attempts = {
+        # Full updates need no read first: the paths an attacker who knows the ids would take.
+        "package_update": {"id": dataset["id"], "name": dataset["name"], "owner_org": people.org["id"],
+                           "title": "Título del técnico", "notes": "cambio del técnico"},
+        "resource_update": {"id": resource_id, "package_id": dataset["id"], "url": "http://example.com/otro.csv",
+                            "name": "Renombrado"},
+        "package_patch": {"id": dataset["id"], "notes": "cambio del técnico"},
+        "resource_create": {"package_id": dataset["id"], "url": "http://example.com/otro.csv", "name": "Otro"},
+        "resource_patch": {"id": resource_id, "name": "Renombrado"},
+        "package_owner_org_update": {"id": dataset["id"], "organization_id": people.org["id"]},
+    }
+    for action, data in attempts.items():
+        # Refused as if it did not exist (security/traces.py): no trace of a draft he cannot see.
+        with pytest.raises((tk.NotAuthorized, tk.ObjectNotFound)):
+            act(people.tecnico, action, **data)
+    stored = act(people.sysadmin, "package_show", id=dataset["id"])
+    assert stored["notes"] == "Obras con ubicación y presupuesto."
+    assert [r["name"] for r in stored["resources"]] == ["Obras"]
+
+    # His own draft (what ``pueblaabierto publicar`` creates with his account) stays his to write.
+    own = act(people.tecnico, "package_create", name="del-tecnico", title="Del técnico", owner_org=people.org["id"])
+    act(people.tecnico, "package_patch", id=own["id"], notes="escrito por el técnico")
+    act(people.tecnico, "resource_create", package_id=own["id"], url="http://example.com/a.csv", name="A")
+    assert act(people.sysadmin, "package_show", id=own["id"])["notes"] == "escrito por el técnico"

@@ -10,6 +10,11 @@ datasets private and unchangeable once under review or published, and the organi
 creates records him as its creator (creator.py; the publisher adopts only organizations
 created by its own account or by a sysadmin).
 
+What he may write is what he may see (labels.py): a draft that a dependencia has not sent to
+review is not his, unless he created it himself (``publicar`` creates drafts with his
+account). Writing to another dependencia's draft falls back to CKAN's membership rules, which
+deny it; resource, view and DataStore writes defer to ``package_update``, so they follow.
+
 Deleting: he needs ``resource_delete`` (``publicar --eliminar-faltantes`` drops resources no
 longer in the workbook) but never ``package_delete``: a dataset of any dependencia is not his
 to delete, and CKAN would otherwise let him delete its drafts.
@@ -26,6 +31,7 @@ import ckan.plugins.toolkit as tk
 from ..translate import _
 from . import machine
 from . import model as wf_model
+from .state import current_state
 
 
 def is_tecnico(context: dict[str, Any]) -> bool:
@@ -39,10 +45,21 @@ def is_tecnico(context: dict[str, Any]) -> bool:
     return any(row.role == machine.TECNICO for row in wf_model.active_roles(user_id=user.id))
 
 
+def _someone_elses_draft(context: dict[str, Any], data_dict: dict[str, Any]) -> bool:
+    """Whether ``data_dict`` names an existing draft of the workflow he did not create."""
+    pkg = context.get("package")
+    if not isinstance(pkg, model.Package):
+        pkg = model.Package.get(data_dict.get("id") or data_dict.get("name") or "")
+    if pkg is None or current_state(pkg) != machine.BORRADOR:
+        return False
+    user = model.User.get(context.get("user") or "")
+    return user is None or pkg.creator_user_id != user.id
+
+
 def _granted(name: str) -> Any:
     @tk.chained_auth_function
     def auth(next_auth: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
-        if is_tecnico(context):
+        if is_tecnico(context) and not (name == "package_update" and _someone_elses_draft(context, data_dict)):
             return {"success": True}
         return next_auth(context, data_dict)
 
