@@ -13,20 +13,25 @@ ENGLISH = re.compile(
     r"\b(Follow|Followers|Not Found|Forbidden|Sort|Further information|Code examples|Datasets?|Organizations?"
     r"|Groups?|Activity Stream|Search|Add|Edit|Delete|License|Resources?|Preview|More information"
     r"|Download|Manage|Log in|Log out|Register|Home|About|No results|Showing|Members|Settings|Dashboard"
-    r"|News feed|Create|Cancel|Save|Update|Required|Welcome|Powered by|Data API|Querying)\b")
+    r"|News feed|Create|Cancel|Save|Update|Required|Welcome|Powered by|Data API|Querying"
+    r"|Toggle|Close|Previous|Next|Loading|Menu|list of|the|of the|and the|downloadable|formats)\b")
 VOSEO = re.compile(r"\b(tenés|podés|querés|sabés|hacé|fijate|ingresá|elegí|escribí|necesitás|usá|agregá"
                    r"|seleccioná|intentá|registrate|revisá|probá|volvé|asegurate|acá|vos|sos)\b", re.IGNORECASE)
 TEXT_ONLY = [re.compile(p, re.S | re.I) for p in (r"<script.*?</script>", r"<style.*?</style>", r"<pre.*?</pre>",
                                                    r"<code.*?</code>", r'<option value="en"[^>]*>.*?</option>')]
+# What a screen reader says besides the text: labels, titles, alternative texts, placeholders.
+ACCESSIBLE_ATTRIBUTES = re.compile(r'\b(?:aria-label|title|alt|placeholder)="([^"]*)"')
 # Names (of software, and the FORM.317's own field labels «ID de Dataset», «Nombre del Dataset»)
 # are not English prose. («Explore» is Spanish too: the usted imperative of «explorar».)
 ALLOWED = {"ID de Dataset", "Nombre del Dataset", "DataStore", "CKAN"}
 
 
 def visible_text(page: str) -> str:
+    """The text a reader sees or hears: the page's text and its accessible attributes."""
     for pattern in TEXT_ONLY:
         page = pattern.sub(" ", page)
-    page = re.sub(r"<[^>]+>", " ", page)
+    heard = " ".join(ACCESSIBLE_ATTRIBUTES.findall(page))
+    page = re.sub(r"<[^>]+>", " ", page) + " " + heard
     text = " ".join(html.unescape(page).split())
     for name in ALLOWED:
         text = text.replace(name, "")
@@ -116,3 +121,6 @@ def test_the_markers_catch_what_the_issue_reported():
     assert findings(visible_text("<h1>404 Not Found</h1><button>Follow</button>")) == ["Follow", "Not Found"]
     assert findings(visible_text("<p>No tenés permiso. Podés usar Markdown.</p>")) == ["Podés", "tenés"]
     assert findings(visible_text("<p>Conjuntos de datos</p><pre>curl Dataset</pre>")) == []
+    # Heard, not seen: the DataStore's download menu button (issue 13's remainder).
+    assert findings(visible_text('<button aria-label="list of downloadable formats"></button>')) == [
+        "downloadable", "formats", "list of"]
