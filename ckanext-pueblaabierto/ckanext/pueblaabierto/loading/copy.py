@@ -316,7 +316,8 @@ def complete_full_text(engine: sa.engine.Engine, resource_id: str, workers: int)
 def _sequence_of(conn: Any, table: str) -> str:
     name = conn.execute(sa.text("SELECT pg_get_serial_sequence(:t, '_id')"), {"t": _ident(table)}).scalar()
     if not name:
-        raise LoadError(f"La tabla {table} del DataStore no tiene la secuencia de _id de CKAN.")
+        raise LoadError(_("La tabla {table} del DataStore no tiene la secuencia de _id de CKAN: vuelva a "
+                          "cargar el archivo del recurso.").format(table=table))
     return str(name)  # already quoted by PostgreSQL
 
 
