@@ -67,6 +67,8 @@ setup(
             "pueblaabierto = ckanext.pueblaabierto.plugin:PueblaAbiertoPlugin",
             # The PostgreSQL search backend alone, for any CKAN 2.11 (search/README.md).
             "pueblaabierto_search = ckanext.pueblaabierto.search.plugin:PostgresSearchPlugin",
+            # IDatastore hook, listed after "datastore" (portal/datastore_plugin.py).
+            "pueblaabierto_datastore = ckanext.pueblaabierto.portal.datastore_plugin:DatastoreSearchPlugin",
         ],
         # FORM.317 fields in DCAT (issue 4), selected by ckanext.dcat.rdf.profiles.
         "ckan.rdf.profiles": [

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from ckan.tests import factories
 
-PLUGINS = "pueblaabierto_search pueblaabierto activity datastore datatables_view charts_view geojson_view"
+PLUGINS = ("pueblaabierto_search pueblaabierto activity datastore pueblaabierto_datastore datatables_view "
+           "charts_view geojson_view")
 
 HEADER = ["numero_contrato", "obra", "colonia", "monto_contratado_mxn", "fecha_inicio", "avance"]
 TERMS = {

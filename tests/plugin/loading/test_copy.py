@@ -12,6 +12,7 @@ from ckan.tests.helpers import call_action
 from ckanext.datastore.backend.postgres import get_read_engine, get_write_engine
 from ckanext.pueblaabierto import loading
 from ckanext.pueblaabierto.loading import copy
+from ckanext.pueblaabierto.portal.datastore_search import pending_expression
 
 from .conftest import PLUGINS, TERMS, entry, obras, write_csv
 
@@ -45,6 +46,12 @@ def types_and_info(resource_id: str) -> dict[str, tuple[str, dict]]:
 def table_oid(resource_id: str) -> int:
     with get_write_engine().connect() as conn:
         return conn.execute(sa.text("SELECT CAST(:t AS regclass)::oid"), {"t": f'"{resource_id}"'}).scalar()
+
+
+def pending(resource_id: str) -> bool:
+    """Whether the table is served with its full text still to compute (the loader's mark)."""
+    with get_write_engine().connect() as conn:
+        return pending_expression(conn, resource_id) is not None
 
 
 def test_typed_columns_dictionary_rows_and_views(resource, tmp_path):
@@ -87,16 +94,21 @@ def test_typed_columns_dictionary_rows_and_views(resource, tmp_path):
 def test_reload_of_unchanged_data_writes_nothing(resource, tmp_path):
     path = write_csv(tmp_path / "obras.csv", obras(40))
     loading.after_validation(resource["package_id"], [entry(resource, path)])
+    assert pending(resource["id"])  # full text and indexes are the queued job's
+
+    # The job never ran (no worker here): the unchanged load does its work, nothing else.
+    [outcome] = loading.after_validation(resource["package_id"], [entry(resource, path)])
+    assert outcome["sin_cambios"] is True and outcome["filas"] == 0
+    assert not pending(resource["id"])
+    with get_write_engine().connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM pg_indexes WHERE tablename = :t"),
+                            {"t": resource["id"]}).scalar() == 1 + 1 + 3
     before = (table_oid(resource["id"]), call_action("package_show", id=resource["package_id"])["metadata_modified"],
               len(call_action("resource_view_list", id=resource["id"])))
 
     [outcome] = loading.after_validation(resource["package_id"], [entry(resource, path)])
 
     assert outcome["sin_cambios"] is True and outcome["filas"] == 0
-    # The index job never ran (no worker here): the unchanged load built the missing indexes.
-    with get_write_engine().connect() as conn:
-        assert conn.execute(sa.text("SELECT count(*) FROM pg_indexes WHERE tablename = :t"),
-                            {"t": resource["id"]}).scalar() == 1 + 1 + 3
     after = (table_oid(resource["id"]), call_action("package_show", id=resource["package_id"])["metadata_modified"],
              len(call_action("resource_view_list", id=resource["id"])))
     assert after == before  # same table, same metadata, no new view

@@ -36,6 +36,7 @@ PLUGINS = [
     "pueblaabierto",
     "activity",
     "datastore",
+    "pueblaabierto_datastore",  # after datastore: q complete while full text is pending (portal/datastore_plugin.py)
     "datatables_view",
     "text_view",
     "image_view",

@@ -12,11 +12,19 @@ meets «sebastian». Here one configuration, ``spanish_unaccent`` (PostgreSQL's 
 
 ``ensure()`` is idempotent and cheap when everything is in place, so the plugin runs it when CKAN
 starts; ``reindex()`` (``ckan pueblaabierto busqueda-datastore``) recomputes existing tables.
+
+A table the loader has just served (loading/copy.py) may have its ``_full_text`` still NULL,
+marked by a table comment (``PENDING`` + the SQL of a row's ``_full_text``) until the loader's
+full-text pass swaps in the complete table. Meanwhile ``search_hook`` (IDatastore, plugin
+``pueblaabierto_datastore``, listed after ``datastore``: datastore_plugin.py) makes CKAN's
+``q``/``full_text`` clauses and ranks read ``coalesce(_full_text, <that SQL>)``: the same rows,
+the same total, computed per row instead of read from the index.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -28,6 +36,12 @@ from sqlalchemy.pool import NullPool
 log = logging.getLogger(__name__)
 
 CONFIG = "spanish_unaccent"
+# The table comment of a served table whose _full_text is not computed yet, followed by the
+# SQL of a row's _full_text (bare column names). Written by loading/copy.py only.
+PENDING = "pueblaabierto: texto completo pendiente; "
+# CKAN's own references to the column in its search SQL (``_full_text @@ "query"``,
+# ``ts_rank(_full_text, "query", 32)``); a quoted "_full_text" (a filter, a sort) is left alone.
+FULL_TEXT_TOKEN = re.compile(r'(?<![\w"])_full_text(?![\w"])')
 
 # Same body as CKAN's set_permissions.sql, with the configuration named explicitly.
 TRIGGER_FUNCTION = f"""
@@ -157,3 +171,35 @@ def get_actions() -> dict[str, Any]:
 
     # Chaining needs the action it chains to: nothing to do on a CKAN without the DataStore.
     return {"datastore_search": datastore_search} if plugins.plugin_loaded("datastore") else {}
+
+
+def pending_expression(conn: Any, table: str) -> str | None:
+    """The SQL of a row's ``_full_text`` if ``table``'s full text is pending, else None (one catalog read)."""
+    quoted = '"' + table.replace('"', '""') + '"'
+    comment = conn.execute(sa.text("SELECT obj_description(to_regclass(:t), 'pg_class')"), {"t": quoted}).scalar()
+    if isinstance(comment, str) and comment.startswith(PENDING):
+        return comment[len(PENDING):]
+    return None
+
+
+def rewrite(fragment: Any, expression: str) -> Any:
+    """``fragment`` (SQL, or a where-clause tuple whose first item is SQL) reading
+    ``coalesce(_full_text, expression)`` where CKAN reads ``_full_text``."""
+    if isinstance(fragment, str):
+        return FULL_TEXT_TOKEN.sub(lambda _m: f"coalesce(_full_text, {expression})", fragment)
+    if isinstance(fragment, tuple) and fragment and isinstance(fragment[0], str):
+        return (rewrite(fragment[0], expression), *fragment[1:])
+    return fragment
+
+
+def search_hook(context: Any, data_dict: dict[str, Any], query_dict: dict[str, Any]) -> dict[str, Any]:
+    """IDatastore ``datastore_search`` (after CKAN's own, plugin ``pueblaabierto_datastore``):
+    complete ``q``/``full_text`` answers while a table's full text is pending."""
+    if not (data_dict.get("q") or data_dict.get("full_text")) or context.get("connection") is None:
+        return query_dict
+    expression = pending_expression(context["connection"], str(data_dict.get("resource_id") or ""))
+    if expression is None:
+        return query_dict
+    for key in ("where", "select", "sort"):
+        query_dict[key] = [rewrite(fragment, expression) for fragment in query_dict.get(key) or []]
+    return query_dict
