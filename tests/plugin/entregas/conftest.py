@@ -18,7 +18,7 @@ import pytest
 from ckan.tests import factories
 from werkzeug.datastructures import FileStorage
 
-PLUGINS = ("pueblaabierto_search pueblaabierto activity datastore datatables_view "
+PLUGINS = ("pueblaabierto_search pueblaabierto activity datastore pueblaabierto_datastore datatables_view "
            "scheming_datasets scheming_organizations")
 EJEMPLOS = Path(__file__).resolve().parents[3] / "dataset_forms" / "ejemplos"
 

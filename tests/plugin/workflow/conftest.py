@@ -25,7 +25,7 @@ from ckan.tests import factories
 from tests.plugin.verification.helpers import CLEAN_CSV, CURP_KEY, OBRAS_CSV, DataServer, run_validation
 from tests.plugin.verification.helpers import truncate as truncate_validations
 
-PLUGINS = "pueblaabierto activity datastore"
+PLUGINS = "pueblaabierto activity datastore pueblaabierto_datastore"
 SEDES_GEOJSON = (
     '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"nombre": "Zócalo"}, '
     '"geometry": {"type": "Point", "coordinates": [-98.198, 19.043]}}]}'

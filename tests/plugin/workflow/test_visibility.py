@@ -16,7 +16,7 @@ from tests.plugin.verification.helpers import run_validation
 
 from .conftest import act, new_dataset, publish_path
 
-PLUGINS_VIS = "pueblaabierto activity datastore dcat dcat_json_interface"
+PLUGINS_VIS = "pueblaabierto activity datastore pueblaabierto_datastore dcat dcat_json_interface"
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS_VIS),
