@@ -36,6 +36,8 @@ import ckan.model as model
 from ckan.common import config
 from ckan.lib.search.common import SearchIndexError
 
+from . import bulk_show, navl_plans
+
 log = logging.getLogger(__name__)
 
 # Datasets per batch: enough to amortise the statement, small enough that a batch's
@@ -133,28 +135,50 @@ def index_batched(ids: Sequence[str], *, force: bool, progress: _Progress | None
     index = index_for(model.Package)
     context = {"ignore_auth": True, "validate": False, "use_cache": False}
     indexed = 0
-    for start in range(0, len(ids), BATCH_SIZE):
-        batch = list(ids[start:start + BATCH_SIZE])
-        # Held until the batch is written: package_show and the permission labels
-        # then find each Package in the session's identity map (no query each).
-        loaded = model.Session.query(model.Package).filter(model.Package.id.in_(batch)).all()
-        dicts = []
-        for pkg_id in batch:
-            try:
-                dicts.append(logic.get_action("package_show")(dict(context), {"id": pkg_id}))
-            except Exception as e:
-                log.error("Error while indexing dataset %s: %r", pkg_id, e)
-                if not force:
-                    raise
-        if not force:
-            index.index_packages(dicts)
-            indexed += len(dicts)
-        else:
-            indexed += _index_forcing(index, dicts)
-        del loaded
-        if progress:
-            progress.add(len(batch))
+    bulk = bulk_show.usable()
+    with navl_plans.reused_plans():
+        for start in range(0, len(ids), BATCH_SIZE):
+            indexed += _index_batch(index, list(ids[start:start + BATCH_SIZE]), context, bulk=bulk, force=force)
+            if progress:
+                progress.add(len(ids[start:start + BATCH_SIZE]))
     return indexed
+
+
+def _index_batch(index: Any, batch: list[str], context: dict[str, Any], *, bulk: bool, force: bool) -> int:
+    # Held until the batch is written: package_show and the permission labels
+    # then find each Package in the session's identity map (no query each).
+    loaded = model.Session.query(model.Package).filter(model.Package.id.in_(batch)).all()
+    shown = _shown_in_bulk(loaded, context) if bulk else {}
+    dicts = []
+    for pkg_id in batch:
+        try:
+            pkg_dict = shown.get(pkg_id)
+            if pkg_dict is None:
+                pkg_dict = logic.get_action("package_show")(dict(context), {"id": pkg_id})
+            dicts.append(pkg_dict)
+        except Exception as e:
+            log.error("Error while indexing dataset %s: %r", pkg_id, e)
+            if not force:
+                raise
+    if not force:
+        index.index_packages(dicts)
+        indexed = len(dicts)
+    else:
+        indexed = _index_forcing(index, dicts)
+    del loaded
+    return indexed
+
+
+def _shown_in_bulk(packages: list[model.Package], context: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """``package_show`` of a batch by id, read in bulk; the datasets it leaves out go one by one."""
+    try:
+        with model.Session.begin_nested():
+            answers = bulk_show.package_shows(packages, context)
+    except Exception as e:
+        # package_show one by one says which dataset fails (and -i skips only that one).
+        log.warning("Reading a batch in bulk failed (%r); reading its datasets one by one", e)
+        return {}
+    return {pkg.id: answer for pkg, answer in zip(packages, answers, strict=True) if answer is not None}
 
 
 def _index_forcing(index: Any, dicts: list[dict[str, Any]]) -> int:
