@@ -225,6 +225,7 @@ def package_shows(packages: Sequence[model.Package], context: dict[str, Any]) ->
     answers: list[dict[str, Any] | None] = []
     for pkg in packages:
         ctx: dict[str, Any] = logic._prepopulate_context(dict(context))  # type: ignore[arg-type]
+        ctx.setdefault("__auth_audit", [])  # left empty by check_access, as get_action's wrapper leaves it
         ctx["session"] = model.Session
         ctx["package"] = pkg
         data_dict = {"id": pkg.id}
