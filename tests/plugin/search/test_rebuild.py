@@ -17,7 +17,7 @@ from ckan.tests.helpers import call_action
 from ckanext.pueblaabierto.search import document, rebuild
 from ckanext.pueblaabierto.search.index import TABLE, TERMS
 
-from tests.plugin.metadata.conftest import PLUGINS, dataset_dict, organization_dict
+from tests.plugin.metadata.conftest import PLUGINS, dataset_dict, organization_dict, resource_dict
 
 from .conftest import names, search
 
@@ -120,3 +120,161 @@ def test_batched_rebuild_keeps_results_equal_to_package_show_with_scheming():
     assert _rows() == expected
     result = search(q="name:puntos-wifi", include_private=True)["results"]
     assert result == [call_action("package_show", id="puntos-wifi")]
+
+
+# -- bulk reading (search/bulk_show.py): package_show for a whole batch ---------------------------
+
+
+def _odd_catalog() -> dict[str, str]:
+    """Datasets with the cases where a bulk read could drift from package_show; name -> id.
+
+    Built through CKAN's actions, then put in states the forms do not produce (deleted
+    rows, no organization, ties) straight in the tables, as data migrated from elsewhere has them.
+    """
+    sysadmin = factories.Sysadmin()
+    context = {"user": sysadmin["name"]}
+    org = factories.Organization(name="catastro", title="Catastro Municipal")
+    gone_org = factories.Organization(name="extinta", title="Dependencia extinta")
+    groups = [factories.Group(name=f"grupo-{i}", title=title)
+              for i, title in enumerate(["Zonas", "Agua", "Agua", "Borrado"])]
+    vocab = call_action("vocabulary_create", context=dict(context), name="ods",
+                        tags=[{"name": "ods-6"}, {"name": "ods-11"}])
+
+    def dataset(name: str, **fields) -> dict:
+        fields.setdefault("owner_org", org["id"])
+        return factories.Dataset(name=name, title=f"  Conjunto {name} ", **fields)
+
+    made = {
+        "recursos-borrados": dataset("recursos-borrados", resources=[
+            {"url": "http://example.com/1.csv", "format": "CSV", "name": "Uno"},
+            {"url": "example.com/sin-esquema.csv", "format": "CSV", "name": "Dos"},
+            {"url": "http://example.com/3.csv", "format": "CSV", "name": "Tres", "tipo_visualizacion": "tabla"},
+        ], extras=[{"key": "tema", "value": "catastro"}, {"key": "nota", "value": "se va"}]),
+        "privado": dataset("privado", private=True, tags=[{"name": "predial"}]),
+        "sin-dependencia": dataset("sin-dependencia", license_id="licencia-propia"),
+        "dependencia-borrada": dataset("dependencia-borrada", owner_org=gone_org["id"]),
+        "vocabulario": dataset("vocabulario", tags=[{"name": "ods-6", "vocabulary_id": vocab["id"]},
+                                                    {"name": "ods-11", "vocabulary_id": vocab["id"]},
+                                                    {"name": "catastro"}, {"name": "zona"}]),
+        "grupos": dataset("grupos", groups=[{"name": "grupo-0"}, {"name": "grupo-1"}, {"name": "grupo-3"}]),
+        "grupos-empatados": dataset("grupos-empatados", groups=[{"name": "grupo-1"}, {"name": "grupo-2"}]),
+        "relacionado": dataset("relacionado"),
+        "vacio": dataset("vacio", license_id="cc-by"),
+        "archivo-subido": dataset("archivo-subido", resources=[
+            {"url": "http://localhost/dataset/x/resource/y/download/datos.csv", "url_type": "upload",
+             "format": "CSV", "name": "Subido"}]),
+    }
+    call_action("package_relationship_create", context=dict(context), subject=made["relacionado"]["id"],
+                object=made["vacio"]["id"], type="depends_on")
+    ids = {name: d["id"] for name, d in made.items()}
+    session = model.Session
+    recursos = made["recursos-borrados"]
+    session.execute(sa.text("UPDATE resource SET state = 'deleted' WHERE id = :id"),
+                    {"id": recursos["resources"][0]["id"]})
+    session.execute(sa.text("UPDATE package_extra SET state = 'deleted' WHERE package_id = :p AND key = 'nota'"),
+                    {"p": recursos["id"]})
+    session.execute(sa.text("UPDATE package SET owner_org = NULL WHERE id = :p"), {"p": ids["sin-dependencia"]})
+    session.execute(sa.text("UPDATE \"group\" SET state = 'deleted' WHERE id = :g"), {"g": gone_org["id"]})
+    session.execute(sa.text("UPDATE package_tag SET state = 'deleted' WHERE package_id = :p AND tag_id = "
+                            "(SELECT id FROM tag WHERE name = 'zona')"), {"p": ids["vocabulario"]})
+    session.execute(sa.text("UPDATE member SET state = 'deleted' WHERE table_id = :p AND group_id = :g"),
+                    {"p": ids["grupos"], "g": groups[3]["id"]})
+    session.commit()
+    return ids
+
+
+def _spy_on_bulk(monkeypatch) -> list[str]:
+    """The datasets the bulk read answered (the others went through package_show)."""
+    from ckanext.pueblaabierto.search import bulk_show
+
+    answered: list[str] = []
+    real = bulk_show.package_shows
+
+    def spying(packages, context):
+        answers = real(packages, context)
+        answered.extend(pkg.name for pkg, answer in zip(packages, answers, strict=True) if answer is not None)
+        return answers
+
+    monkeypatch.setattr(bulk_show, "package_shows", spying)
+    return answered
+
+
+@pytest.mark.ckan_config("ckan.plugins", "pueblaabierto")
+@pytest.mark.usefixtures("catalog")
+def test_bulk_read_rows_equal_package_show_on_odd_datasets(monkeypatch):
+    _odd_catalog()
+    expected = _one_by_one()
+    assert len(expected) == 6 + 10
+    answered = _spy_on_bulk(monkeypatch)
+    monkeypatch.setattr(rebuild, "BATCH_SIZE", 7)  # several batches, groups shared across them
+    search_lib.clear_all()
+    search_lib.rebuild(defer_commit=True)
+    assert _rows() == expected
+    # Ties and relationships go through package_show; everything else was read in bulk.
+    assert len(answered) == 16 - 3
+    assert {"grupos-empatados", "relacionado", "vacio"}.isdisjoint(answered)
+
+
+@pytest.mark.ckan_config("ckan.plugins", "pueblaabierto")
+@pytest.mark.usefixtures("catalog")
+def test_bulk_read_only_where_package_show_is_ckans(monkeypatch):
+    import ckan.logic as logic
+    from ckanext.pueblaabierto.search import bulk_show
+
+    assert bulk_show.usable()  # the portal's own wrapper of package_show changes nothing here
+    get_action = logic.get_action
+    show = get_action("package_show")
+
+    def changed_show(context, data_dict):  # as an extension's own package_show would
+        return dict(show(context, data_dict), cambiado=True)
+
+    monkeypatch.setattr(logic, "get_action", lambda name: changed_show if name == "package_show" else get_action(name))
+    assert not bulk_show.usable()
+
+
+@pytest.mark.ckan_config("ckan.plugins", PLUGINS)
+@pytest.mark.usefixtures("clean_db", "with_plugins", "clean_index")
+def test_bulk_read_with_scheming_equals_package_show(monkeypatch):
+    context = {"user": factories.Sysadmin()["name"]}
+    org = call_action("organization_create", context=dict(context), **organization_dict())
+    call_action("package_create", context=dict(context), **dataset_dict(org["id"]))
+    call_action("package_create", context=dict(context),
+                **dataset_dict(org["id"], name="puntos-wifi-privado", private=True, id_dataset="4",
+                               resources=[resource_dict(), resource_dict(name="Otra tabla", format="XLSX")]))
+    expected = _one_by_one()
+    answered = _spy_on_bulk(monkeypatch)
+    search_lib.clear_all()
+    search_lib.rebuild(defer_commit=True)
+    assert _rows() == expected
+    assert sorted(answered) == ["puntos-wifi", "puntos-wifi-privado"]
+
+
+def test_navl_plans_validate_as_navl():
+    """Same data and errors as navl, for shapes seen again, junk, extras and a misplaced value."""
+    import ckan.lib.navl.dictization_functions as df
+    from ckan.logic.schema import default_show_package_schema
+    from ckanext.pueblaabierto.search import navl_plans
+
+    def dataset(n_resources, **more):
+        return {"name": "xx-nombre", "title": 7, "resources": [{"url": f"u{i}", "otro": i} for i in range(n_resources)],
+                "tags": [{"name": "t"}], "campo_libre": "v", **more}
+
+    def context():
+        return {"model": model, "session": model.Session}
+
+    datasets = [dataset(1), dataset(2), dataset(1, notes="n"), dataset(2), dataset(0, groups=[{"name": "g"}])]
+    for data in datasets:
+        flat = df.flatten_dict(data)
+        expected = df._validate(dict(flat), default_show_package_schema(), context())
+        with navl_plans.reused_plans():
+            assert df._validate is navl_plans._validate
+            got = df.validate(data, default_show_package_schema(), context())
+            assert navl_plans._validate(dict(flat), default_show_package_schema(), context()) == expected
+        assert got == df.validate(data, default_show_package_schema(), context())
+    assert df._validate is not navl_plans._validate
+    misplaced = df.flatten_dict({"name": "x", "resources": "texto"})
+    with pytest.raises(df.DataError) as from_navl:
+        df._validate(misplaced, default_show_package_schema(), context())
+    with navl_plans.reused_plans(), pytest.raises(df.DataError) as from_plans:
+        df._validate(misplaced, default_show_package_schema(), context())
+    assert str(from_plans.value) == str(from_navl.value)
