@@ -10,8 +10,8 @@ TOAST): such a search reads ~7,000 pages it needs nothing from. The hot table ho
 ``facet_ids``, with the same indexes for those columns (search/facets.py picks it when
 the statement needs no other column).
 
-It is kept equal to ``pueblaabierto_search`` by triggers (insert, update, delete,
-truncate), in the same transaction as the write: the indexer, ``search-index rebuild``
+It is kept equal to ``pueblaabierto_search`` by statement triggers (insert, update,
+delete, truncate; transition tables), in the same transaction as the write: the indexer, ``search-index rebuild``
 and any other writer need no change. Filled here from the indexed rows.
 
 Revision ID: a4c7e2b9d615
@@ -28,6 +28,9 @@ depends_on = None
 
 _COLUMNS = ("package_id", "site_id", "name", "title_sort", "metadata_created", "metadata_modified", "state",
             "capacity", "dataset_type", "permission_labels", "facet_terms", "facet_ids")
+
+
+_EVENTS = ("insert", "update", "delete", "truncate")
 
 
 def upgrade():
@@ -50,42 +53,37 @@ def upgrade():
         """
     )
     columns = ", ".join(_COLUMNS)
-    new_values = ", ".join(f"NEW.{c}" for c in _COLUMNS)
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in _COLUMNS if c != "package_id")
-    op.execute(
-        f"""
-        CREATE OR REPLACE FUNCTION pueblaabierto_search_hot_sync() RETURNS trigger
-        LANGUAGE plpgsql AS $$
-        BEGIN
-            IF TG_OP IN ('DELETE', 'UPDATE') AND (TG_OP = 'DELETE' OR OLD.package_id <> NEW.package_id) THEN
-                DELETE FROM pueblaabierto_search_hot WHERE package_id = OLD.package_id;
-            END IF;
-            IF TG_OP IN ('INSERT', 'UPDATE') THEN
-                INSERT INTO pueblaabierto_search_hot ({columns}) VALUES ({new_values})
-                ON CONFLICT (package_id) DO UPDATE SET {updates};
-            END IF;
-            RETURN NULL;
-        END
-        $$
-        """
-    )
-    op.execute(
-        """
-        CREATE OR REPLACE FUNCTION pueblaabierto_search_hot_truncate() RETURNS trigger
-        LANGUAGE plpgsql AS $$
-        BEGIN
-            TRUNCATE pueblaabierto_search_hot;
-            RETURN NULL;
-        END
-        $$
-        """
-    )
-    op.execute("DROP TRIGGER IF EXISTS pueblaabierto_search_hot_sync ON pueblaabierto_search")
-    op.execute("DROP TRIGGER IF EXISTS pueblaabierto_search_hot_truncate ON pueblaabierto_search")
-    op.execute("CREATE TRIGGER pueblaabierto_search_hot_sync AFTER INSERT OR UPDATE OR DELETE "
-               "ON pueblaabierto_search FOR EACH ROW EXECUTE FUNCTION pueblaabierto_search_hot_sync()")
-    op.execute("CREATE TRIGGER pueblaabierto_search_hot_truncate AFTER TRUNCATE "
-               "ON pueblaabierto_search FOR EACH STATEMENT EXECUTE FUNCTION pueblaabierto_search_hot_truncate()")
+    upsert = (f"INSERT INTO pueblaabierto_search_hot ({columns}) SELECT {columns} FROM new_rows "
+              f"ON CONFLICT (package_id) DO UPDATE SET {updates};")
+    # One statement per writing statement (transition tables), not a call per row: a rebuild
+    # writes 200 rows per statement. One trigger per event (PostgreSQL allows transition
+    # tables only on single-event triggers). An upsert fires the insert and the update ones.
+    bodies = {
+        "insert": upsert,
+        "update": "DELETE FROM pueblaabierto_search_hot WHERE package_id IN "
+                  "(SELECT package_id FROM old_rows EXCEPT SELECT package_id FROM new_rows); " + upsert,
+        "delete": "DELETE FROM pueblaabierto_search_hot AS h USING old_rows AS o WHERE h.package_id = o.package_id;",
+        "truncate": "TRUNCATE pueblaabierto_search_hot;",
+    }
+    for event, body in bodies.items():
+        op.execute(
+            f"""
+            CREATE OR REPLACE FUNCTION pueblaabierto_search_hot_{event}() RETURNS trigger
+            LANGUAGE plpgsql AS $$
+            BEGIN
+                {body}
+                RETURN NULL;
+            END
+            $$
+            """
+        )
+        transition = {"insert": "REFERENCING NEW TABLE AS new_rows",
+                      "update": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
+                      "delete": "REFERENCING OLD TABLE AS old_rows", "truncate": ""}[event]
+        op.execute(f"DROP TRIGGER IF EXISTS pueblaabierto_search_hot_{event} ON pueblaabierto_search")
+        op.execute(f"CREATE TRIGGER pueblaabierto_search_hot_{event} AFTER {event.upper()} ON pueblaabierto_search "
+                   f"{transition} FOR EACH STATEMENT EXECUTE FUNCTION pueblaabierto_search_hot_{event}()")
     op.execute("TRUNCATE pueblaabierto_search_hot")
     op.execute(f"INSERT INTO pueblaabierto_search_hot ({columns}) SELECT {columns} FROM pueblaabierto_search")
     for name, definition in (
@@ -102,8 +100,7 @@ def upgrade():
 
 
 def downgrade():
-    op.execute("DROP TRIGGER IF EXISTS pueblaabierto_search_hot_sync ON pueblaabierto_search")
-    op.execute("DROP TRIGGER IF EXISTS pueblaabierto_search_hot_truncate ON pueblaabierto_search")
-    op.execute("DROP FUNCTION IF EXISTS pueblaabierto_search_hot_sync()")
-    op.execute("DROP FUNCTION IF EXISTS pueblaabierto_search_hot_truncate()")
+    for event in _EVENTS:
+        op.execute(f"DROP TRIGGER IF EXISTS pueblaabierto_search_hot_{event} ON pueblaabierto_search")
+        op.execute(f"DROP FUNCTION IF EXISTS pueblaabierto_search_hot_{event}()")
     op.execute("DROP TABLE IF EXISTS pueblaabierto_search_hot")
