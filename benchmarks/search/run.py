@@ -500,6 +500,8 @@ def main() -> None:
                 print(f"Índice a {size} filas (copias) en {record['grown']:.1f} s", flush=True)
             loaded = size
             model.Session.execute(sa.text("ANALYZE pueblaabierto_search"))
+            if model.Session.execute(sa.text("SELECT to_regclass('pueblaabierto_search_hot')")).scalar():
+                model.Session.execute(sa.text("ANALYZE pueblaabierto_search_hot"))  # copy kept by triggers
             model.Session.commit()
             indexed = model.Session.execute(sa.text("SELECT count(*) FROM pueblaabierto_search")).scalar()
             assert indexed == size, f"{indexed} documentos indexados de {size}"
