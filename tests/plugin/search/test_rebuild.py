@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from ckan import model
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
+from ckanext.pueblaabierto.embedded.settings import PLUGINS as PORTAL_PLUGINS
 from ckanext.pueblaabierto.search import document, rebuild
 from ckanext.pueblaabierto.search.index import TABLE, TERMS
 
@@ -278,3 +279,12 @@ def test_navl_plans_validate_as_navl():
     with navl_plans.reused_plans(), pytest.raises(df.DataError) as from_plans:
         df._validate(misplaced, default_show_package_schema(), context())
     assert str(from_plans.value) == str(from_navl.value)
+
+
+@pytest.mark.ckan_config("ckan.plugins", " ".join(PORTAL_PLUGINS))
+@pytest.mark.usefixtures("with_plugins")
+def test_bulk_read_is_on_with_every_plugin_of_the_portal():
+    """With the portal's whole plugin list no extension changes package_show: the fast path stays on."""
+    from ckanext.pueblaabierto.search import bulk_show
+
+    assert bulk_show.usable()
