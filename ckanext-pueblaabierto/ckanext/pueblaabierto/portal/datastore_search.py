@@ -174,7 +174,12 @@ def get_actions() -> dict[str, Any]:
 
 
 def pending_expression(conn: Any, table: str) -> str | None:
-    """The SQL of a row's ``_full_text`` if ``table``'s full text is pending, else None (one catalog read)."""
+    """The SQL of a row's ``_full_text`` if ``table``'s full text is pending, else None (one catalog read).
+
+    The SQL comes from the table's comment, which only the loader writes: CKAN's DataStore
+    actions write column comments (field ``info``), never table comments, and the read-only
+    user of ``datastore_search_sql`` cannot ``COMMENT`` (it owns no table).
+    """
     quoted = '"' + table.replace('"', '""') + '"'
     comment = conn.execute(sa.text("SELECT obj_description(to_regclass(:t), 'pg_class')"), {"t": quoted}).scalar()
     if isinstance(comment, str) and comment.startswith(PENDING):
