@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import ckanapi
@@ -97,17 +98,28 @@ def test_ctrl_c_after_the_first_upload_then_resume(live_ckan, form, cli):
     env = {**os.environ, "CKAN_URL": proxy.url, "CKAN_API_TOKEN": live_ckan.token}
     process = subprocess.Popen([PUEBLAABIERTO, "publicar", str(form.path)], env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    interrupted_at = None
     try:
         uploaded = proxy.second_upload.wait(600)  # a deadline, not a race: a busy CI machine validates slowly
         seen_public = visible_to_anonymous(anonymous, name)
         if uploaded:
             process.send_signal(signal.SIGINT)  # what Ctrl-C does
-        output, _ = process.communicate(timeout=300)
+            interrupted_at = time.monotonic()
+            try:
+                output, _ = process.communicate(timeout=300)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                output, _ = process.communicate()
+                raise AssertionError(f"publicar siguió 300 s después de Ctrl-C; escribió:\n{output}") from None
+        else:
+            process.kill()
+            output, _ = process.communicate()
     finally:
         if process.poll() is None:
             process.kill()
         proxy.close()
-    assert uploaded, "publicar never started its second upload"
+    assert uploaded, f"publicar never started its second upload ({proxy.uploads} uploads seen); it wrote:\n{output}"
+    assert interrupted_at is not None and time.monotonic() - interrupted_at < 300
     assert process.returncode != 0, output
     assert "Traceback" not in output
     assert "vuelva a ejecutar el mismo comando" in " ".join(output.split())
