@@ -96,8 +96,11 @@ def test_ctrl_c_after_the_first_upload_then_resume(live_ckan, form, cli):
     name = slugify(form.dataset_title)
     proxy = HoldingProxy(live_ckan.url)
     env = {**os.environ, "CKAN_URL": proxy.url, "CKAN_API_TOKEN": live_ckan.token}
+    # As from a terminal, where Ctrl-C reaches the program: a test run started in the background
+    # (`make test &`, CI wrappers) inherits SIGINT ignored, and publicar would rightly ignore it too.
     process = subprocess.Popen([PUEBLAABIERTO, "publicar", str(form.path)], env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     interrupted_at = None
     try:
         uploaded = proxy.second_upload.wait(600)  # a deadline, not a race: a busy CI machine validates slowly
