@@ -180,8 +180,10 @@ def pending_expression(conn: Any, table: str) -> str | None:
     actions write column comments (field ``info``), never table comments, and the read-only
     user of ``datastore_search_sql`` cannot ``COMMENT`` (it owns no table).
     """
-    quoted = '"' + table.replace('"', '""') + '"'
-    comment = conn.execute(sa.text("SELECT obj_description(to_regclass(:t), 'pg_class')"), {"t": quoted}).scalar()
+    from ckanext.datastore.backend.postgres import identifier  # only called with the DataStore loaded
+
+    comment = conn.execute(sa.text("SELECT obj_description(to_regclass(:t), 'pg_class')"),
+                           {"t": identifier(table)}).scalar()
     if isinstance(comment, str) and comment.startswith(PENDING):
         return comment[len(PENDING):]
     return None
