@@ -150,9 +150,10 @@ def index_batched(ids: Sequence[str], *, force: bool, progress: _Progress | None
     bulk = bulk_show.usable()
     with navl_plans.reused_plans():
         for start in range(0, len(ids), BATCH_SIZE):
-            indexed += _index_batch(index, list(ids[start:start + BATCH_SIZE]), context, bulk=bulk, force=force)
+            batch = list(ids[start:start + BATCH_SIZE])
+            indexed += _index_batch(index, batch, context, bulk=bulk, force=force)
             if progress:
-                progress.add(len(ids[start:start + BATCH_SIZE]))
+                progress.add(len(batch))
     return indexed
 
 
