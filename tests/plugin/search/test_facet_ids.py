@@ -11,10 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import ckan.model as model
+import numpy
 import pytest
 import sqlalchemy as sa
 from ckan.tests.helpers import call_action
-from ckanext.pueblaabierto.search.index import TABLE, TERMS
+from ckanext.pueblaabierto.search.index import HOT, TABLE, TERMS
 
 from .conftest import search
 
@@ -48,6 +49,30 @@ def _assert_numbers_name_the_terms() -> None:
 def test_numbers_name_each_datasets_terms():
     _assert_numbers_name_the_terms()
     assert "tags:censo" in _terms_by_number()["poblacion-2020"][0]
+
+
+def test_packed_numbers_are_the_rows_numbers_in_the_index_and_its_copy():
+    """Facets are counted from ``facet_packed`` (migration b8d3f6a1c027): the same numbers."""
+    call_action("package_patch", id="calidad-agua", tags=[{"name": "agua"}, {"name": "pozos-profundos"}])
+    model.Session.commit()
+    for table in (TABLE, HOT):
+        rows = model.Session.execute(sa.text(f"SELECT facet_ids, facet_packed FROM {table}")).fetchall()
+        assert len(rows) > 3
+        for ids, packed in rows:
+            assert numpy.frombuffer(packed, dtype=">i4").tolist() == ids
+
+
+def test_a_term_numbered_beyond_two_bytes_is_counted():
+    """Counts decode every byte of a number: a tag numbered 70,000+ counts once, not as another term."""
+    model.Session.execute(sa.text(f"ALTER TABLE {TERMS} ALTER COLUMN id RESTART WITH 70013"))
+    model.Session.commit()
+    call_action("package_patch", id="calidad-agua", tags=[{"name": "agua"}, {"name": "manantiales"}])
+    number = model.Session.execute(sa.text(f"SELECT id FROM {TERMS} WHERE term = 'tags:manantiales'")).scalar()
+    assert number >= 70013
+    facets = search(**{"facet.field": ["tags"], "facet.limit": -1})["facets"]["tags"]
+    assert facets["manantiales"] == 1
+    assert search(fq="tags:manantiales", **{"facet.field": ["tags"]})["facets"]["tags"] == {
+        "agua": 1, "manantiales": 1}
 
 
 def test_a_new_value_gets_a_number_and_is_counted():
@@ -89,5 +114,6 @@ def test_migration_fills_the_numbers_of_an_existing_index():
     storage = dict(model.Session.execute(sa.text(
         "SELECT attname, attstorage FROM pg_attribute WHERE attrelid = CAST(:t AS regclass) AND attnum > 0"),
         {"t": TABLE}).fetchall())
-    assert {storage[c] for c in ("package_id", "permission_labels", "search_vector", "facet_ids")} == {"m"}
+    assert {storage[c] for c in ("package_id", "permission_labels", "search_vector", "facet_ids",
+                                 "facet_packed")} == {"m"}
     assert storage["doc"] == "x"

@@ -15,6 +15,7 @@ from typing import Any
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
+import numpy
 import sqlalchemy as sa
 
 from ..schema.facet_labels import facet_title
@@ -28,8 +29,10 @@ from .index import HOT, TABLE, TERMS
 # With 4, a word matching 20 % of 100,000 datasets (`q=permisos` + a date range) was read
 # by scanning all 30,000 pages of the table (≈ 2× slower than its bitmap of matches).
 NO_JIT = "SET LOCAL jit = off; SET LOCAL random_page_cost = 1.1; "
-# Room for the matched rows' facet fields in memory (see count_and_facets).
-FACET_WORK_MEM = "SET LOCAL work_mem = '16MB'; "
+# Room in memory for the matched rows (up to every dataset at 100,000: ≈ 15 MB with their
+# facet numbers and sort keys) and, with fields outside FACET_FIELDS, their ``fields``: with
+# the default 4 MB a broad search wrote its matches to a temporary file and read them back.
+MATCHES_WORK_MEM = "SET LOCAL work_mem = '32MB'; "
 # Columns of the index table that HOT (its narrow copy) does not have. A statement that
 # names none of them reads HOT: same rows, a fraction of the pages (search_vector alone
 # is ≈ 1.5 KB per row). SQL fragments carry values as bind parameters, so a name here is
@@ -73,49 +76,55 @@ def count_and_facets(where: str, params: dict[str, Any], facet_fields: list[str]
     wanted = list(dict.fromkeys(facet_fields))
     hot = [name for name in wanted if name in document.FACET_FIELDS]
     cold = [name for name in wanted if name not in document.FACET_FIELDS]
-    # Every branch returns (kind, name, value, n, package_id, rank, position, *payload):
-    # kind 0 the count, 1 a facet term "field:value", 2 a facet value, 3 a row of the page.
+    # Every branch returns (kind, name, value, n, packed, package_id, rank, position, *payload):
+    # kind 0 the count (and the packed facet numbers), 2 a facet value, 3 a row of the page.
     payload = page.payload if page else []
     tail = ", NULL::text" * (3 + len(payload))  # package_id, rank, position as text, payload
     columns = ["package_id"]
-    branches = [f"SELECT 0, NULL::text, NULL::text, count(*){tail} FROM matched"]
+    packed = "NULL::bytea"
     if hot:
-        # Fields of FACET_FIELDS are counted from ``facet_ids``, the numbers of the row's
-        # ``facet_terms`` (a short integer array stored in the row itself): integers are
-        # grouped, and only the few distinct numbers left are turned back into terms. unnest()
-        # in the select list streams; in a FROM (LATERAL) it would fill a tuplestore per row
-        # (≈ 3× slower together, benchmarks/search/RESULTS.md). Each value counts once per
-        # dataset: facet_terms holds ``fields``' de-duplicated values.
-        columns.append("facet_ids")
-        branches.append(f"(SELECT 1, NULL::text, d.term, c.n{tail} FROM "
-                        "(SELECT u.id, count(*) AS n FROM (SELECT unnest(matched.facet_ids) AS id FROM matched) AS u "
-                        f"GROUP BY u.id) AS c JOIN {TERMS} AS d ON d.id = c.id)")
+        # Fields of FACET_FIELDS are counted from ``facet_packed``: the row's facet numbers
+        # as 4-byte integers, concatenated over the matches in one aggregate and counted
+        # here (_count_numbers). Grouping them in SQL made a row of every number (≈ 60 ms
+        # for a broad search at 100,000 datasets; migration b8d3f6a1c027). Each value counts
+        # once per dataset: a row's numbers are de-duplicated.
+        columns.append("facet_packed")
+        packed = "string_agg(facet_packed, CAST('' AS bytea))"
+    branches = [f"SELECT 0, NULL::text, NULL::text, count(*), {packed}{tail} FROM matched"]
     if cold:
         # Any other field: from ``fields``. ``fields || '{}'`` is a detoasted copy, so each
-        # ``fields -> name`` below does not fetch it from TOAST again (hence FACET_WORK_MEM).
+        # ``fields -> name`` below does not fetch it from TOAST again.
         columns.append("fields || CAST('{}' AS jsonb) AS fields")
-        branches.append(f"(SELECT 2, f.name, v.value, count(*){tail} FROM matched "
+        branches.append(f"(SELECT 2, f.name, v.value, count(*), NULL::bytea{tail} FROM matched "
                         "CROSS JOIN unnest(CAST(:_facet_fields AS text[])) AS f(name) "
                         "CROSS JOIN LATERAL jsonb_array_elements_text(matched.fields -> f.name) AS v(value) "
                         "GROUP BY f.name, v.value)")
     if page is not None:
         # The page is ordered and cut from the matched rows (no second scan of the table);
-        # its payload is read for those rows only.
-        # As text in the rank's own type (real), so the score is the one a separate query gave.
-        columns.append(f"({page.rank})::text AS rank")
-        order = []
+        # its payload is read for those rows only. The rank is computed once per match (an
+        # order by score names it again) and turned to text for the page's rows only, in
+        # its own type (real), so the score is the one a separate query gave.
+        columns.append(f"{page.rank} AS rank")
+        order, keys = [], ["package_id", "rank"]
         for i, (expression, direction) in enumerate(page.order_by):
-            columns.append(f"{expression} AS _s{i}")
-            order.append(f"_s{i} {direction}")
+            if expression == page.rank:
+                key = "rank"
+            elif expression == "package_id":
+                key = "package_id"
+            else:
+                key = f"_s{i}"
+                columns.append(f"{expression} AS {key}")
+                keys.append(key)
+            order.append(f"{key} {direction}")
         order_sql = ", ".join(order)
         selected = ", ".join(f"t.{name}::text" for name in payload)
         branches.append(
-            "(SELECT 3, NULL::text, t.name, NULL::bigint, p.package_id, p.rank, p.position::text"
+            "(SELECT 3, NULL::text, t.name, NULL::bigint, NULL::bytea, p.package_id, p.rank::text, p.position::text"
             + (", " + selected if selected else "")
             + " FROM (SELECT package_id, rank, :_start + row_number() OVER (ORDER BY " + order_sql + ") AS position "
             # Numbered after the cut: a window over every match would sort them all; ORDER BY
             # with LIMIT alone keeps only the best rows while reading them (top-N sort).
-            "FROM (SELECT package_id, rank, " + ", ".join(f"_s{i}" for i in range(len(order))) + " FROM matched "
+            "FROM (SELECT " + ", ".join(keys) + " FROM matched "
             "ORDER BY " + order_sql + " LIMIT :_rows OFFSET :_start) AS cut) AS p "
             f"JOIN {TABLE} AS t USING (package_id))"
         )
@@ -124,7 +133,7 @@ def count_and_facets(where: str, params: dict[str, Any], facet_fields: list[str]
     # type, permission labels: the broadest searches) the matches are read from HOT.
     source = source_table(where, *columns)
     sql = sa.text(
-        f"{NO_JIT}{FACET_WORK_MEM if cold else ''}"
+        f"{NO_JIT}{MATCHES_WORK_MEM}"
         f"WITH matched AS MATERIALIZED (SELECT {', '.join(columns)} FROM {source} WHERE {where}) "
         + " UNION ALL ".join(branches)
     )
@@ -133,21 +142,22 @@ def count_and_facets(where: str, params: dict[str, Any], facet_fields: list[str]
     floor = max(mincount, 1)
     grouped: dict[str, list[tuple[str, int]]] = {name: [] for name in wanted}
     page_rows: list[dict[str, Any]] = []
-    for kind, name, value, n, *rest in rows:
+    numbers: dict[int, int] = {}
+    for kind, name, value, n, packed_numbers, *rest in rows:
         if kind == 0:
             total = int(n)
-            continue
-        if kind == 3:
+            if packed_numbers is not None:
+                numbers = _count_numbers(packed_numbers, floor)
+        elif kind == 3:
             package_id, rank, position, *values = rest
             page_rows.append({"package_id": package_id, "name": value, "rank": float(rank),
                               "position": int(position), **dict(zip(payload, values, strict=True))})
-            continue
-        if kind == 1:  # a facet term "field:value"
-            name, _sep, value = value.partition(document.FACET_SEPARATOR)
-            if name not in grouped:
-                continue
-        if n >= floor:
+        elif n >= floor:
             grouped[name].append((value, int(n)))
+    for term, n in _terms_of(numbers):
+        name, _sep, value = term.partition(document.FACET_SEPARATOR)
+        if name in grouped:
+            grouped[name].append((value, n))
     result: dict[str, dict[str, int]] = {}
     for name in facet_fields:
         values = grouped[name]
@@ -157,6 +167,22 @@ def count_and_facets(where: str, params: dict[str, Any], facet_fields: list[str]
         result[name] = OrderedDict(values)
     page_rows.sort(key=lambda row: row["position"])
     return total, result, page_rows
+
+
+def _count_numbers(packed: bytes | memoryview, floor: int) -> dict[int, int]:
+    """``{term number: datasets}`` for the numbers counted at least ``floor`` times."""
+    counts = numpy.bincount(numpy.frombuffer(packed, dtype=">i4"))
+    numbers = numpy.flatnonzero(counts >= floor)
+    return dict(zip(numbers.tolist(), counts[numbers].tolist(), strict=True))
+
+
+def _terms_of(numbers: dict[int, int]) -> list[tuple[str, int]]:
+    """``(field:value term, count)`` for counted term numbers (one look-up in TERMS)."""
+    if not numbers:
+        return []
+    terms = model.Session.execute(sa.text(f"SELECT id, term FROM {TERMS} WHERE id = ANY(:ids)"),
+                                  {"ids": list(numbers)})
+    return [(term, numbers[number]) for number, term in terms]
 
 
 # Facet field -> title, in sidebar order. The FORM.317 fields' titles are their labels in
