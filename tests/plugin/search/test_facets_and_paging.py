@@ -140,3 +140,12 @@ def test_fl_returns_the_fields_asked_for():
     result = search(q="name:calidad-agua", fl=["name", "title", "tema", "extras_frecuencia"])
     assert result["results"] == [{"name": "calidad-agua", "title": "Calidad del agua", "tema": "medio-ambiente",
                                   "frecuencia": "mensual"}]
+
+
+def test_fl_with_name_and_other_fields_returns_the_name():
+    """``fl=id,name`` (a common API call): the name came from the document, which a page
+    without other document fields does not read, so it was missing."""
+    expected = names(search(q="agua"))
+    result = search(q="agua", fl="id,name,score")
+    assert [row["name"] for row in result["results"]] == expected
+    assert all(set(row) == {"id", "name", "score"} for row in result["results"])

@@ -398,6 +398,8 @@ class PostgresPackageSearchQuery(SearchQuery):
                     item["score"] = float(row["rank"])
                 elif name == "id":
                     item["id"] = row["package_id"]
+                elif name == "name":  # read with every page row; the document is not (see _payload_columns)
+                    item["name"] = row["name"]
                 elif name in doc:
                     item[name] = doc[name]
             extras = {k[len("extras_"):]: item.pop(k) for k in list(item) if k.startswith("extras_")}
