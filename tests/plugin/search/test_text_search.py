@@ -98,3 +98,28 @@ def test_use_default_schema_returns_the_unvalidated_dict():
     result = search(q="name:calidad-agua", use_default_schema=True)["results"][0]
     assert result["name"] == "calidad-agua"
     assert "resources" in result
+
+
+
+@pytest.mark.parametrize(("q", "source"), [("agua", "agua"), ("pobla*", "pobla:*"), ("cloro", "cloro")])
+def test_scores_are_ts_rank_of_both_parses_while_matching_reads_one(q, source):
+    """Words whose Spanish and unaccented parses agree are matched with one copy (half the
+    text index's work), yet scored with both as before: ts_rank() picks its formula by the
+    query's top operator, so dropping the repeat could change scores and order."""
+    import ckan.model as model
+    import sqlalchemy as sa
+    from ckanext.pueblaabierto.search.index import TABLE
+    from ckanext.pueblaabierto.search.sql import parsed_tsqueries
+
+    parsed = parsed_tsqueries(lambda sql, values: model.Session.execute(sa.text(sql), values).fetchall(),
+                              [source])[source]
+    assert " | " not in parsed.match
+    assert parsed.rank == f"{parsed.match} | {parsed.match}"
+    from ckan.lib.search import query_for
+
+    results = query_for(model.Package).run({"q": q, "fl": "name score", "rows": 10})["results"]
+    assert results
+    scores = dict(model.Session.execute(sa.text(
+        f"SELECT name, ts_rank(search_vector, CAST(:rank AS tsquery)) FROM {TABLE}"), {"rank": parsed.rank}).fetchall())
+    for row in results:
+        assert row["score"] == pytest.approx(scores[row["name"]], rel=1e-6), row["name"]

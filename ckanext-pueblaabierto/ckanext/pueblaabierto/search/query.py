@@ -306,7 +306,7 @@ class PostgresPackageSearchQuery(SearchQuery):
         probe = Translator()
         sources = [probe.tsquery_source(c.term, None) or "" for c in clauses]
         parsed = parsed_tsqueries(lambda sql, values: model.Session.execute(sa.text(sql), values).fetchall(), sources)
-        return [c for c, source in zip(clauses, sources, strict=True) if parsed[source]]
+        return [c for c, source in zip(clauses, sources, strict=True) if parsed[source].match]
 
     # -- facets -------------------------------------------------------------------------
     def _with_zero_counts(self, found: dict[str, dict[str, int]], visible: str, params: dict[str, Any],

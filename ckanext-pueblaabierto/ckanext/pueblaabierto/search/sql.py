@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from dateutil.parser import ParserError
 from dateutil.parser import parse as parse_date
@@ -66,6 +66,7 @@ class Translator:
         # round trip (resolve_tsqueries) so the final SQL compares with constants and
         # the GIN index on search_vector can be used.
         self.tsqueries: dict[str, str] = {}
+        self._rank_texts: dict[str, str] = {}  # tsquery param name -> its tsquery for ts_rank()
         # DisMax ranks on any of the words (" | "), so more matched words rank higher.
         self.rank_joiner = " & "
 
@@ -215,12 +216,13 @@ class Translator:
             return
         resolved = parsed_tsqueries(execute, list(self.tsqueries.values()))
         for name, source in self.tsqueries.items():
-            self.params[name] = resolved[source]
-            self.params[name + "_empty"] = not resolved[source]
+            self.params[name] = resolved[source].match
+            self.params[name + "_empty"] = not resolved[source].match
+            self._rank_texts[name] = resolved[source].rank
 
     def rank_tsquery(self) -> str | None:
         """All positive text terms as one tsquery (text), for ts_rank()."""
-        parts = [f"({self.params[n]})" for n in self.rank_queries if self.params.get(n)]
+        parts = [f"({self._rank_texts[n]})" for n in self.rank_queries if self._rank_texts.get(n)]
         return self.rank_joiner.join(parts) or None
 
     def _text_match(self, term: p.Term, weight: str | None, positive: bool) -> str:
@@ -320,24 +322,41 @@ def proximity_tsquery(parts: list[str], slop: int, phrase: str) -> str:
     return " | ".join(sorted(arrangements))
 
 
-# to_tsquery() input -> its tsquery as text. Depends only on the 'spanish' text search
+class ParsedTsquery(NamedTuple):
+    """A text query as tsquery text: ``match`` to find rows, ``rank`` to score them ('' for stop words only).
+
+    Both are the Spanish parse OR the parse of the unaccented text. When the two are equal
+    (most words: "permisos", "recau*"), ``match`` is that one alone: matching the same
+    lexemes twice doubled the text index's work, and a prefix ("recau:*") was rechecked
+    against every candidate's vector twice (28 → 58 ms at 100,000 datasets). ``rank`` keeps
+    the union, as before: ts_rank() picks its formula by the query's top operator (an
+    «a & b» alone is ranked with word proximity, «(a & b) | (a & b)» is not), so scores,
+    and the order by relevance, stay what they were.
+    """
+
+    match: str
+    rank: str
+
+
+# to_tsquery() input -> its tsquery texts. Depends only on the 'spanish' text search
 # configuration and unaccent's rules, which do not change while CKAN runs.
-_PARSED: dict[str, str] = {}
+_PARSED: dict[str, ParsedTsquery] = {}
 _PARSED_MAX = 4096
 
 
-def parsed_tsqueries(execute: Any, sources: list[str]) -> dict[str, str]:
-    """``{source: tsquery text}`` ('' for stop words only), asking PostgreSQL only for new ones."""
+def parsed_tsqueries(execute: Any, sources: list[str]) -> dict[str, ParsedTsquery]:
+    """``{source: its parsed tsquery}``, asking PostgreSQL only for new sources."""
     missing = list(dict.fromkeys(s for s in sources if s not in _PARSED))
     if missing:
         rows = execute(
-            "SELECT s, (to_tsquery('spanish', s) || to_tsquery('spanish', unaccent(s)))::text "
-            "FROM unnest(CAST(:sources AS text[])) AS t(s)",
+            "SELECT s, (CASE WHEN a = b THEN a ELSE a || b END)::text, (a || b)::text FROM "
+            "(SELECT s, to_tsquery('spanish', s) AS a, to_tsquery('spanish', unaccent(s)) AS b "
+            " FROM unnest(CAST(:sources AS text[])) AS t(s)) AS parsed",
             {"sources": missing},
         )
         if len(_PARSED) + len(missing) > _PARSED_MAX:
             _PARSED.clear()
-        _PARSED.update({source: tsquery or "" for source, tsquery in rows})
+        _PARSED.update({source: ParsedTsquery(match or "", rank or "") for source, match, rank in rows})
     return {source: _PARSED[source] for source in sources}
 
 
