@@ -92,7 +92,41 @@ def test_text_and_other_fields_read_the_full_table(monkeypatch):
     chosen: list[str] = []
     original = facets.source_table
     monkeypatch.setattr(facets, "source_table", lambda *f: chosen.append(original(*f)) or chosen[-1])
-    search(q="agua", **{"facet.field": FACETS})
-    search(fq="notes:agua")
-    search(**{"facet.field": ["author"]})
-    assert chosen == [TABLE, TABLE, TABLE]
+    for query in ({"q": "agua", "facet.field": FACETS}, {"fq": "notes:agua"}, {"facet.field": ["author"]}):
+        chosen.clear()
+        search(**query)
+        assert chosen and set(chosen) == {TABLE}, query
+
+
+PAGE_QUERIES = [
+    {},
+    {"fq": "-dataset_type:harvest res_format:CSV", "rows": 2, "start": 1},
+    {"sort": "metadata_modified desc", "rows": 3},
+    {"sort": "metadata_created asc", "rows": 2, "start": 2},
+    {"fq": "organization:bienestar", "sort": "title_string desc"},
+    {"sort": "name asc", "rows": 2, "start": 1},
+    {"q": "agua", "sort": "metadata_modified desc", "fl": "name score"},
+    {"q": "poblacion agua", "sort": "name asc", "fl": "name score"},
+    {"q": "agua", "fl": "name score"},
+]
+
+
+@pytest.mark.parametrize("query", PAGE_QUERIES)
+def test_a_page_cut_by_its_own_scan_equals_one_cut_from_the_kept_matches(query, monkeypatch):
+    """Without an order by score, the count and facets come from one aggregate and the page
+    from its own ordered scan (the date index at scale); the same answer, score included,
+    as when every match is kept and the page cut from them."""
+    from ckan.lib.search import query_for
+
+    def run() -> tuple:
+        params = {"facet.field": FACETS, "facet.limit": -1, "rows": 10, **query}
+        action = search(**{k: v for k, v in params.items() if k != "fl"})
+        direct = query_for(model.Package).run(
+            {**params, "facet.field": FACETS, "fl": params.get("fl", "name")})
+        return action["count"], action["search_facets"], [d["name"] for d in action["results"]], direct["results"]
+
+    own_scan = run()
+    monkeypatch.setattr(facets, "_keeps_matches", lambda cold, page: True)
+    kept = run()
+    assert own_scan == kept
+    assert own_scan[0] > 0

@@ -17,6 +17,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 import numpy
 import sqlalchemy as sa
+from sqlalchemy.sql.elements import TextClause
 
 from ..schema.facet_labels import facet_title
 from . import document
@@ -90,53 +91,28 @@ def count_and_facets(where: str, params: dict[str, Any], facet_fields: list[str]
         # once per dataset: a row's numbers are de-duplicated.
         columns.append("facet_packed")
         packed = "string_agg(facet_packed, CAST('' AS bytea))"
-    branches = [f"SELECT 0, NULL::text, NULL::text, count(*), {packed}{tail} FROM matched"]
-    if cold:
-        # Any other field: from ``fields``. ``fields || '{}'`` is a detoasted copy, so each
-        # ``fields -> name`` below does not fetch it from TOAST again.
-        columns.append("fields || CAST('{}' AS jsonb) AS fields")
-        branches.append(f"(SELECT 2, f.name, v.value, count(*), NULL::bytea{tail} FROM matched "
-                        "CROSS JOIN unnest(CAST(:_facet_fields AS text[])) AS f(name) "
-                        "CROSS JOIN LATERAL jsonb_array_elements_text(matched.fields -> f.name) AS v(value) "
-                        "GROUP BY f.name, v.value)")
     if page is not None:
-        # The page is ordered and cut from the matched rows (no second scan of the table);
-        # its payload is read for those rows only. The rank is computed once per match (an
-        # order by score names it again) and turned to text for the page's rows only, in
-        # its own type (real), so the score is the one a separate query gave.
-        columns.append(f"{page.rank} AS rank")
-        order, keys = [], ["package_id", "rank"]
-        for i, (expression, direction) in enumerate(page.order_by):
-            if expression == page.rank:
-                key = "rank"
-            elif expression == "package_id":
-                key = "package_id"
-            else:
-                key = f"_s{i}"
-                columns.append(f"{expression} AS {key}")
-                keys.append(key)
-            order.append(f"{key} {direction}")
-        order_sql = ", ".join(order)
-        selected = ", ".join(f"t.{name}::text" for name in payload)
-        branches.append(
-            "(SELECT 3, NULL::text, t.name, NULL::bigint, NULL::bytea, p.package_id, p.rank::text, p.position::text"
-            + (", " + selected if selected else "")
-            + " FROM (SELECT package_id, rank, :_start + row_number() OVER (ORDER BY " + order_sql + ") AS position "
-            # Numbered after the cut: a window over every match would sort them all; ORDER BY
-            # with LIMIT alone keeps only the best rows while reading them (top-N sort).
-            "FROM (SELECT " + ", ".join(keys) + " FROM matched "
-            "ORDER BY " + order_sql + " LIMIT :_rows OFFSET :_start) AS cut) AS p "
-            f"JOIN {TABLE} AS t USING (package_id))"
-        )
         params = {**params, "_rows": page.rows, "_start": page.start}
-    # Without text, ``fields`` or other wide columns (q empty, filters on facet fields, dates,
-    # type, permission labels: the broadest searches) the matches are read from HOT.
-    source = source_table(where, *columns)
-    sql = sa.text(
-        f"{NO_JIT}{MATCHES_WORK_MEM}"
-        f"WITH matched AS MATERIALIZED (SELECT {', '.join(columns)} FROM {source} WHERE {where}) "
-        + " UNION ALL ".join(branches)
-    )
+    if _keeps_matches(cold, page):
+        sql = _over_matched_rows(where, columns, packed, tail, cold, page)
+    else:
+        # An order of columns (q empty, or a sort without score): the count and the facets
+        # in one aggregate over the matches, and the page cut by its own scan, which for the
+        # date order walks the date index and stops after the page (migration b8d3f6a1c027)
+        # instead of keeping and sorting every match. Both read the same snapshot; the rank
+        # (the score shown) is computed for the page's rows only.
+        branches = [f"SELECT 0, NULL::text, NULL::text, count(*), {packed}{tail} "
+                    f"FROM {source_table(where)} WHERE {where}"]
+        if page is not None:
+            keys = [f"{expression} AS _s{i}" for i, (expression, _d) in enumerate(page.order_by)]
+            order_sql = ", ".join(f"_s{i} {direction}" for i, (_e, direction) in enumerate(page.order_by))
+            source = source_table(where, *(expression for expression, _d in page.order_by))
+            branches.append(_page_branch(
+                page, rank=f"({page.rank})::text",
+                cut=f"SELECT {', '.join(['package_id', *keys])} FROM {source} WHERE {where} "
+                    f"ORDER BY {order_sql} LIMIT :_rows OFFSET :_start",
+                order_sql=order_sql))
+        sql = sa.text(f"{NO_JIT}{MATCHES_WORK_MEM}" + " UNION ALL ".join(branches))
     rows = model.Session.execute(sql, {**params, "_facet_fields": cold} if cold else params)
     total = 0
     floor = max(mincount, 1)
@@ -167,6 +143,74 @@ def count_and_facets(where: str, params: dict[str, Any], facet_fields: list[str]
         result[name] = OrderedDict(values)
     page_rows.sort(key=lambda row: row["position"])
     return total, result, page_rows
+
+
+def _keeps_matches(cold: list[str], page: Page | None) -> bool:
+    """Whether the statement keeps the matches (``matched``) for its branches to read.
+
+    Facets from ``fields`` and an order by score need every match's values; the rest is
+    answered by one aggregate and a page of its own (see count_and_facets).
+    """
+    return bool(cold) or (page is not None and any(expression == page.rank for expression, _ in page.order_by))
+
+
+def _over_matched_rows(where: str, columns: list[str], packed: str, tail: str, cold: list[str],
+                       page: Page | None) -> TextClause:
+    """One statement whose branches read the matches once, kept in ``matched``."""
+    branches = [f"SELECT 0, NULL::text, NULL::text, count(*), {packed}{tail} FROM matched"]
+    if cold:
+        # Any other field: from ``fields``. ``fields || '{}'`` is a detoasted copy, so each
+        # ``fields -> name`` below does not fetch it from TOAST again.
+        columns.append("fields || CAST('{}' AS jsonb) AS fields")
+        branches.append(f"(SELECT 2, f.name, v.value, count(*), NULL::bytea{tail} FROM matched "
+                        "CROSS JOIN unnest(CAST(:_facet_fields AS text[])) AS f(name) "
+                        "CROSS JOIN LATERAL jsonb_array_elements_text(matched.fields -> f.name) AS v(value) "
+                        "GROUP BY f.name, v.value)")
+    if page is not None:
+        # The page is ordered and cut from the matched rows (no second scan of the table).
+        # The rank is computed once per match (an order by score names it again) and turned
+        # to text for the page's rows only, in its own type (real), so the score is the one
+        # a separate query gave.
+        columns.append(f"{page.rank} AS rank")
+        order, keys = [], ["package_id", "rank"]
+        for i, (expression, direction) in enumerate(page.order_by):
+            if expression == page.rank:
+                key = "rank"
+            elif expression == "package_id":
+                key = "package_id"
+            else:
+                key = f"_s{i}"
+                columns.append(f"{expression} AS {key}")
+                keys.append(key)
+            order.append(f"{key} {direction}")
+        order_sql = ", ".join(order)
+        branches.append(_page_branch(
+            page, rank="p.rank::text",
+            cut=f"SELECT {', '.join(keys)} FROM matched ORDER BY {order_sql} LIMIT :_rows OFFSET :_start",
+            order_sql=order_sql))
+    # Without text, ``fields`` or other wide columns (q empty, filters on facet fields, dates,
+    # type, permission labels: the broadest searches) the matches are read from HOT.
+    source = source_table(where, *columns)
+    return sa.text(
+        f"{NO_JIT}{MATCHES_WORK_MEM}"
+        f"WITH matched AS MATERIALIZED (SELECT {', '.join(columns)} FROM {source} WHERE {where}) "
+        + " UNION ALL ".join(branches)
+    )
+
+
+def _page_branch(page: Page, *, rank: str, cut: str, order_sql: str) -> str:
+    """The branch of the page's rows: ``cut`` (SQL) selects its ids and sort keys in order;
+    ``rank`` is the score's SQL (text) over them and the index table's row ``t``."""
+    selected = ", ".join(f"t.{name}::text" for name in page.payload)
+    return (
+        f"(SELECT 3, NULL::text, t.name, NULL::bigint, NULL::bytea, p.package_id, {rank}, p.position::text"
+        + (", " + selected if selected else "")
+        # Numbered after the cut: a window over every match would sort them all; ORDER BY
+        # with LIMIT alone keeps only the best rows while reading them (top-N sort). The
+        # payload is read for the page's rows only.
+        + f" FROM (SELECT *, :_start + row_number() OVER (ORDER BY {order_sql}) AS position "
+        f"FROM ({cut}) AS cut) AS p JOIN {TABLE} AS t USING (package_id))"
+    )
 
 
 def _count_numbers(packed: bytes | memoryview, floor: int) -> dict[int, int]:
