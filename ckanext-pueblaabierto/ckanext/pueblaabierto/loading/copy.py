@@ -632,8 +632,17 @@ def _swap(conn: Any, staging: str, resource_id: str, phase: str) -> None:
 
     target = _ident(resource_id)
     conn.execute(sa.text(f"LOCK TABLE {target} IN ACCESS EXCLUSIVE MODE"))
+    # The resource's aliases (views CKAN's datastore_create makes, ``aliases``) depend on the
+    # old table, which could then not be dropped: they are made again on the new one, with
+    # its columns, in this transaction.
+    aliases = list(conn.execute(sa.text('SELECT name FROM "_table_metadata" WHERE alias_of = :id ORDER BY name'),
+                                {"id": resource_id}).scalars())
+    for alias in aliases:
+        conn.execute(sa.text(f"DROP VIEW {_ident(alias)}"))
     conn.execute(sa.text(f"DROP TABLE {target}"))
     conn.execute(sa.text(f"ALTER TABLE {_ident(staging)} RENAME TO {target}"))
+    for alias in aliases:
+        conn.execute(sa.text(f"CREATE VIEW {_ident(alias)} AS SELECT * FROM {target}"))
     conn.execute(sa.text(f"ALTER SEQUENCE IF EXISTS {_ident(staging + '__id_seq')} "
                          f"RENAME TO {_ident(resource_id + '__id_seq')}"))
     conn.execute(sa.text(f"ALTER INDEX IF EXISTS {_ident(staging + '_pkey')} "
