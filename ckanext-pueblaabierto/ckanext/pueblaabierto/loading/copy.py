@@ -628,15 +628,14 @@ def _create_indexes(engine: sa.engine.Engine, resource_id: str, workers: int = 1
 
 def _swap(conn: Any, staging: str, resource_id: str, phase: str) -> None:
     """In the caller's transaction: the staging table takes the resource table's place."""
-    from ckanext.datastore.backend.postgres import _create_fulltext_trigger
+    from ckanext.datastore.backend.postgres import _create_fulltext_trigger, _get_aliases
 
     target = _ident(resource_id)
     conn.execute(sa.text(f"LOCK TABLE {target} IN ACCESS EXCLUSIVE MODE"))
     # The resource's aliases (views CKAN's datastore_create makes, ``aliases``) depend on the
     # old table, which could then not be dropped: they are made again on the new one, with
     # its columns, in this transaction.
-    aliases = list(conn.execute(sa.text('SELECT name FROM "_table_metadata" WHERE alias_of = :id ORDER BY name'),
-                                {"id": resource_id}).scalars())
+    aliases = _get_aliases({"connection": conn}, {"resource_id": resource_id})
     for alias in aliases:
         conn.execute(sa.text(f"DROP VIEW {_ident(alias)}"))
     conn.execute(sa.text(f"DROP TABLE {target}"))
