@@ -81,7 +81,6 @@ def count_and_facets(where: str, params: dict[str, Any], facet_fields: list[str]
     # kind 0 the count (and the packed facet numbers), 2 a facet value, 3 a row of the page.
     payload = page.payload if page else []
     tail = ", NULL::text" * (3 + len(payload))  # package_id, rank, position as text, payload
-    columns = ["package_id"]
     packed = "NULL::bytea"
     if hot:
         # Fields of FACET_FIELDS are counted from ``facet_packed``: the row's facet numbers
@@ -89,12 +88,11 @@ def count_and_facets(where: str, params: dict[str, Any], facet_fields: list[str]
         # here (_count_numbers). Grouping them in SQL made a row of every number (≈ 60 ms
         # for a broad search at 100,000 datasets; migration b8d3f6a1c027). Each value counts
         # once per dataset: a row's numbers are de-duplicated.
-        columns.append("facet_packed")
         packed = "string_agg(facet_packed, CAST('' AS bytea))"
     if page is not None:
         params = {**params, "_rows": page.rows, "_start": page.start}
     if _keeps_matches(cold, page):
-        sql = _over_matched_rows(where, columns, packed, tail, cold, page)
+        sql = _over_matched_rows(where, packed, tail, bool(hot), cold, page)
     else:
         # An order of columns (q empty, or a sort without score): the count and the facets
         # in one aggregate over the matches, and the page cut by its own scan, which for the
@@ -154,9 +152,10 @@ def _keeps_matches(cold: list[str], page: Page | None) -> bool:
     return bool(cold) or (page is not None and any(expression == page.rank for expression, _ in page.order_by))
 
 
-def _over_matched_rows(where: str, columns: list[str], packed: str, tail: str, cold: list[str],
+def _over_matched_rows(where: str, packed: str, tail: str, hot: bool, cold: list[str],
                        page: Page | None) -> TextClause:
     """One statement whose branches read the matches once, kept in ``matched``."""
+    columns = ["package_id", "facet_packed"] if hot else ["package_id"]
     branches = [f"SELECT 0, NULL::text, NULL::text, count(*), {packed}{tail} FROM matched"]
     if cold:
         # Any other field: from ``fields``. ``fields || '{}'`` is a detoasted copy, so each
